@@ -1,0 +1,8 @@
+/** Node-side suites: engine, runtime (onnxruntime-node and -web WASM), CLI. */
+module.exports = {
+  testEnvironment: '<rootDir>/test/helpers/nativeTypedArrayEnvironment.js',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testTimeout: 60000,
+};
