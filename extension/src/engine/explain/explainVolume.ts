@@ -1,0 +1,213 @@
+import { ProgressCallback, ProgressTracker } from '../evaluate/ProgressTracker';
+import { runBatches } from '../evaluate/runBatches';
+import { getMethod, MethodOptionsById } from '../methods';
+import { makeSubstrate } from '../methods/makeSubstrate';
+import { FillMode, MethodId, PerturbationPlan } from '../methods/PerturbationMethod';
+import { SegmentationModel } from '../model/SegmentationModel';
+import { Roi } from '../roi/Roi';
+import { organScoreTarget } from '../targets/organScoreTarget';
+import { predictedMask } from '../targets/predictedMask';
+import { TargetKind } from '../targets/Target';
+import { Box, fullBox } from '../volume/Box';
+import { Volume } from '../volume/Volume';
+import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
+import { assertFinite } from './assertFinite';
+import { Scope } from './Scope';
+
+export interface ExplainOptions<M extends MethodId = MethodId> {
+  /** Output channel of the organ being explained. */
+  classIndex: number;
+  method: M;
+  methodOptions?: Partial<MethodOptionsById[M]>;
+  /** Where perturbations may go; the whole volume when absent. */
+  roi?: Roi;
+  scope: Scope;
+  /** Slice index k (sorted series order) for scope `slice`. */
+  slice?: number;
+  target?: TargetKind;
+  fill?: FillMode;
+  blurSigmaMm?: number;
+  /** Perturbed images per model call (captum's perturbations_per_eval). */
+  batchSize?: number;
+  seed?: number;
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+/** What one explained image (a slice, or the volume for 3-D models) contributed. */
+export interface ImageReport {
+  /** Slice index, or null for a 3-D model's whole volume. */
+  slice: number | null;
+  roi: Box;
+  baselineScore: number;
+  /** Voxels of the organ in the unperturbed prediction (model output grid). */
+  organVoxels: number;
+  passes: number;
+}
+
+export interface ExplainResult {
+  /** Saliency on the volume grid: target units (drop, coefficient or weight), 0 where unexplained. */
+  saliency: Volume<Float32Array>;
+  images: ImageReport[];
+  passes: number;
+  calls: number;
+  wallMs: number;
+  notes: string[];
+}
+
+interface Job {
+  slice: number | null;
+  image: Volume<Float32Array>;
+  box: Box;
+  plan: PerturbationPlan;
+}
+
+/**
+ * Explains the organ output `classIndex` of `model` on `volume` with one perturbation method.
+ * 2-D models are explained slice by slice over the scope ∩ ROI slab; 3-D models once over
+ * the volume with the ROI box (narrowed to the slice for scope `slice`).
+ *
+ * Cost: Σ over explained images of 1 + the method's perturbation count; images whose
+ * unperturbed prediction has no organ voxel stop after their first pass (saliency 0).
+ */
+export async function explainVolume<M extends MethodId>(
+  volume: Volume,
+  model: SegmentationModel,
+  options: ExplainOptions<M>,
+): Promise<ExplainResult> {
+  const started = Date.now();
+  const method = getMethod(options.method);
+  const methodOptions = { ...method.defaults, ...options.methodOptions };
+  const roi = options.roi ?? { source: 'none' as const, box: fullBox(volume.dimensions) };
+  const notes: string[] = roi.fallbackReason ? [`ROI: ${roi.fallbackReason}.`] : [];
+  const jobs = planJobs(volume, model.dimensionality, roi, options, notes).map((job) => ({
+    ...job,
+    plan: method.plan(
+      {
+        image: job.image,
+        roi: job.box,
+        substrate: makeSubstrate(job.image, options.fill ?? 'min', options.blurSigmaMm),
+        seed: (options.seed ?? 0) + 7919 * (job.slice ?? 0),
+      },
+      methodOptions,
+    ),
+  }));
+  const tracker = new ProgressTracker(
+    jobs.reduce((sum, job) => sum + 1 + job.plan.count, 0),
+    options.onProgress,
+    options.signal,
+  );
+  const saliency = like(volume);
+  const images: ImageReport[] = [];
+  for (const job of jobs) {
+    images.push(await explainJob(job, model, options, tracker, saliency, notes));
+  }
+  return {
+    saliency,
+    images,
+    passes: tracker.done,
+    calls: tracker.calls,
+    wallMs: Date.now() - started,
+    notes,
+  };
+}
+
+async function explainJob(
+  job: Job,
+  model: SegmentationModel,
+  options: ExplainOptions,
+  tracker: ProgressTracker,
+  saliency: Volume<Float32Array>,
+  notes: string[],
+): Promise<ImageReport> {
+  tracker.throwIfCancelled();
+  const predictor = await model.bind(job.image);
+  const imageSize = job.image.data.length;
+  const baseline = await predictor.predict(job.image.data, 1);
+  tracker.advance(1);
+  const classes = predictor.classNames.length;
+  const mask = predictedMask(baseline, classes, predictor.outputSize, options.classIndex);
+  const organVoxels = mask.reduce((sum, m) => sum + m, 0);
+  const report = { slice: job.slice, roi: job.box, organVoxels, baselineScore: 0, passes: 1 };
+  if (organVoxels === 0) {
+    tracker.skip(job.plan.count);
+    notes.push(
+      `${job.slice === null ? 'Volume' : `Slice ${job.slice}`}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
+    );
+    return report;
+  }
+  const target = organScoreTarget(options.classIndex, mask, predictor.outputSize, options.target);
+  report.baselineScore = target(baseline, 0);
+  await runBatches(
+    predictor,
+    imageSize,
+    job.plan.count,
+    job.plan.write,
+    target,
+    job.plan.receive,
+    options.batchSize ?? 8,
+    tracker,
+  );
+  report.passes += job.plan.count;
+  const map = job.plan.finish(report.baselineScore);
+  saliency.data.set(map, job.slice === null ? 0 : job.slice * imageSize);
+  return report;
+}
+
+function planJobs(
+  volume: Volume,
+  dimensionality: 2 | 3,
+  roi: Roi,
+  options: ExplainOptions,
+  notes: string[],
+): Omit<Job, 'plan'>[] {
+  const nz = volume.dimensions[2];
+  if (options.scope === 'slice') {
+    if (
+      options.slice === undefined ||
+      !Number.isInteger(options.slice) ||
+      options.slice < 0 ||
+      options.slice >= nz
+    ) {
+      throw new Error(`Scope "slice" needs a slice index between 0 and ${nz - 1}, got ${options.slice}.`);
+    }
+  }
+  if (dimensionality === 3) {
+    const image = asFloat32(volume);
+    assertFinite(image.data, 'The volume');
+    const box: Box = { min: [...roi.box.min], max: [...roi.box.max] };
+    if (options.scope === 'slice') {
+      box.min[2] = Math.max(box.min[2], options.slice!);
+      box.max[2] = Math.min(box.max[2], options.slice! + 1);
+      if (box.max[2] <= box.min[2]) throw new Error(`Slice ${options.slice} lies outside the ROI.`);
+    }
+    return [{ slice: null, image, box }];
+  }
+  const candidates = options.scope === 'slice' ? [options.slice!] : Array.from({ length: nz }, (_, k) => k);
+  const jobs: Omit<Job, 'plan'>[] = [];
+  for (const k of candidates) {
+    const box = sliceRoi(roi, k);
+    if (!box) continue;
+    const image = asFloat32(sliceOf(volume, k));
+    assertFinite(image.data, `Slice ${k}`);
+    jobs.push({ slice: k, image, box });
+  }
+  if (jobs.length === 0) {
+    throw new Error(
+      options.scope === 'slice'
+        ? `Slice ${options.slice} lies outside the ROI (slices ${roi.box.min[2]}–${roi.box.max[2] - 1}). Pick a slice inside it or use ROI "none".`
+        : 'The ROI covers no slice of the volume.',
+    );
+  }
+  if (options.scope === 'volume' && jobs.length < nz) {
+    notes.push(`${nz - jobs.length} slices outside the ROI were not perturbed (saliency 0).`);
+  }
+  return jobs;
+}
+
+/** The ROI on slice k in that slice's own coordinates (z = 0), or null when the ROI misses it. */
+function sliceRoi(roi: Roi, k: number): Box | null {
+  const box = roi.sliceBoxes ? roi.sliceBoxes[k] : k >= roi.box.min[2] && k < roi.box.max[2] ? roi.box : null;
+  if (!box) return null;
+  return { min: [box.min[0], box.min[1], 0], max: [box.max[0], box.max[1], 1] };
+}
