@@ -1,0 +1,151 @@
+import type { InferenceSession } from 'onnxruntime-common';
+import { PromptSet, SimilarityModel } from '../engine/model/SegmentationModel';
+import { resampleLinear } from '../engine/util/resample';
+import { Volume } from '../engine/volume/Volume';
+import { normalize } from './clip/normalize';
+import { tokenize } from './clip/tokenize';
+import { ClipEntry } from './manifest/ModelManifest';
+import { OrtModule } from './ort/OrtModule';
+import { runInBatches } from './ort/runInBatches';
+import { intensityStatistics } from './preprocess/intensityStatistics';
+import { writeChannels } from './preprocess/writeChannels';
+
+/**
+ * A CLIP-style localiser on ONNX Runtime: the image encoder's patch embeddings against class
+ * text embeddings (precomputed, e.g. CoOp-learned, or from the text encoder by averaging the
+ * class's synonym prompts) give one cosine-similarity map per class. Free-text prompts need the
+ * text encoder.
+ */
+export class OrtSimilarityModel implements SimilarityModel {
+  private readonly classEmbeddings = new Map<string, Float32Array>();
+  readonly notes: string[] = [];
+
+  private constructor(
+    private readonly ort: OrtModule,
+    private readonly imageSession: InferenceSession,
+    private readonly entry: ClipEntry,
+    private readonly text?: { session: InferenceSession; vocabulary: Record<string, number> },
+  ) {}
+
+  static async create(
+    ort: OrtModule,
+    entry: ClipEntry,
+    imageSession: InferenceSession,
+    text?: { session: InferenceSession; vocabulary: Record<string, number> },
+    precomputed?: Record<string, number[]>,
+  ): Promise<OrtSimilarityModel> {
+    const model = new OrtSimilarityModel(ort, imageSession, entry, text);
+    for (const [name, prompts] of Object.entries(entry.prompts)) {
+      const embedding = precomputed?.[name];
+      if (embedding) {
+        if (embedding.length !== entry.embeddingSize) {
+          throw new Error(
+            `The precomputed embedding of "${name}" has ${embedding.length} values but clip.embeddingSize is ${entry.embeddingSize}.`,
+          );
+        }
+        model.classEmbeddings.set(name, normalize(embedding));
+      } else if (text) {
+        model.classEmbeddings.set(name, await model.embedPrompts(prompts));
+      } else {
+        throw new Error(
+          `There is no precomputed embedding for the class "${name}" and no text encoder to compute it.`,
+        );
+      }
+    }
+    return model;
+  }
+
+  get classes(): string[] {
+    return [...this.classEmbeddings.keys()];
+  }
+
+  async similarity(slice: Volume, prompts: PromptSet): Promise<{ classes: string[]; maps: Float32Array[] }> {
+    const classes = [prompts.target, ...prompts.others];
+    const embeddings = await Promise.all(classes.map((name) => this.embeddingOf(name)));
+    const patches = await this.patchEmbeddings(slice);
+    const [rows, columns] = this.entry.imageEncoder.grid;
+    const size = this.entry.embeddingSize;
+    const maps = embeddings.map((text) => {
+      const grid = new Float32Array(rows * columns);
+      for (let n = 0; n < grid.length; n++) {
+        let dot = 0;
+        for (let e = 0; e < size; e++) dot += patches[n * size + e] * text[e];
+        grid[n] = dot;
+      }
+      return resampleLinear(grid, [columns, rows, 1], [slice.dimensions[0], slice.dimensions[1], 1]);
+    });
+    return { classes, maps };
+  }
+
+  /** A class's embedding, or a free-text prompt's through the text encoder. */
+  private async embeddingOf(name: string): Promise<Float32Array> {
+    const known = [...this.classEmbeddings.entries()].find(
+      ([c]) => c.toLowerCase() === name.trim().toLowerCase(),
+    );
+    if (known) return known[1];
+    if (!this.text) {
+      throw new Error(
+        `"${name}" is not one of this model's prompt classes (${this.classes.join(', ')}), and free-text prompts need a text encoder, which this model does not ship.`,
+      );
+    }
+    return this.embedPrompts([name]);
+  }
+
+  private async embedPrompts(prompts: string[]): Promise<Float32Array> {
+    const { session, vocabulary } = this.text!;
+    const encoder = this.entry.textEncoder!;
+    const ids = new BigInt64Array(prompts.length * encoder.contextLength);
+    prompts.forEach((prompt, p) => {
+      const tokens = tokenize(prompt, vocabulary, encoder);
+      if (tokens.unknown.length)
+        this.notes.push(`Prompt "${prompt}": unknown words ignored: ${tokens.unknown.join(', ')}.`);
+      ids.set(tokens.ids, p * encoder.contextLength);
+    });
+    const result = await session.run({
+      [encoder.inputName]: new this.ort.Tensor('int64', ids, [prompts.length, encoder.contextLength]),
+    });
+    const values = result[encoder.outputName].data as Float32Array;
+    const size = this.entry.embeddingSize;
+    if (values.length !== prompts.length * size) {
+      throw new Error(
+        `The text encoder returns ${values.length / prompts.length} values per prompt but clip.embeddingSize is ${size}.`,
+      );
+    }
+    const mean = new Float32Array(size);
+    for (let p = 0; p < prompts.length; p++) {
+      const embedding = normalize(values.subarray(p * size, (p + 1) * size));
+      for (let e = 0; e < size; e++) mean[e] += embedding[e];
+    }
+    return normalize(mean);
+  }
+
+  /** L2-normalised patch embeddings [rows·columns, E] of one slice. */
+  private async patchEmbeddings(slice: Volume): Promise<Float32Array> {
+    const encoder = this.entry.imageEncoder;
+    const [height, width] = encoder.shape;
+    const raw = Float32Array.from(slice.data);
+    const resampled = resampleLinear(raw, slice.dimensions, [width, height, 1]);
+    const statistics = intensityStatistics(resampled, encoder.channels);
+    const input = new Float32Array(encoder.channels.length * width * height);
+    writeChannels(resampled, encoder.channels, statistics, input, width * height);
+    const { output } = await runInBatches(
+      this.ort,
+      this.imageSession,
+      { input: encoder.inputName, output: encoder.patchOutput },
+      input,
+      [encoder.channels.length, height, width],
+      1,
+    );
+    const [rows, columns] = encoder.grid;
+    const size = this.entry.embeddingSize;
+    if (output.length !== rows * columns * size) {
+      throw new Error(
+        `The image encoder returns ${output.length} patch values, but grid ${rows}×${columns} × embeddingSize ${size} = ${rows * columns * size}.`,
+      );
+    }
+    const patches = new Float32Array(output.length);
+    for (let n = 0; n < rows * columns; n++)
+      patches.set(normalize(output.subarray(n * size, (n + 1) * size)), n * size);
+    return patches;
+  }
+}

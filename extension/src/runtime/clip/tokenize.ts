@@ -1,0 +1,31 @@
+import { ClipEntry } from '../manifest/ModelManifest';
+
+type TextEncoderEntry = NonNullable<ClipEntry['textEncoder']>;
+
+/**
+ * Word-level tokenizer for the bundled text encoders: lower-case words → ids, wrapped in the
+ * start/end tokens and padded to the context length. Unknown words are dropped and reported;
+ * a prompt with no known word is an error naming the vocabulary's size.
+ */
+export function tokenize(
+  text: string,
+  vocabulary: Record<string, number>,
+  entry: TextEncoderEntry,
+): { ids: BigInt64Array; unknown: string[] } {
+  const words = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
+  const known = words.filter((word) => word in vocabulary);
+  const unknown = words.filter((word) => !(word in vocabulary));
+  if (known.length === 0) {
+    throw new Error(
+      `The prompt "${text}" has no word the text encoder knows (vocabulary of ${Object.keys(vocabulary).length} words). ` +
+        'Use an organ name from the list or rephrase it.',
+    );
+  }
+  const special = (token?: string) => (token !== undefined && token in vocabulary ? [vocabulary[token]] : []);
+  const body = known.map((word) => vocabulary[word]);
+  const ids = [...special(entry.startToken), ...body].slice(0, entry.contextLength - 1);
+  ids.push(...special(entry.endToken));
+  const pad = special(entry.padToken)[0] ?? 0;
+  while (ids.length < entry.contextLength) ids.push(pad);
+  return { ids: BigInt64Array.from(ids.slice(0, entry.contextLength).map(BigInt)), unknown };
+}

@@ -1,0 +1,73 @@
+/** Intensity → network-input transform of one input channel. */
+export type ChannelTransform =
+  /** CT window: clip to [centre − width/2, centre + width/2] and scale to [0, 1]. */
+  | { kind: 'window'; center: number; width: number }
+  /** (x − mean) / std of the unperturbed image. */
+  | { kind: 'zscore' }
+  /** Clip to the [low, high] percentiles of the unperturbed image and scale to [0, 1]. */
+  | { kind: 'percentile'; low: number; high: number }
+  /** Values as they are. */
+  | { kind: 'raw' };
+
+/** Network input size: resampled to a fixed grid, or any size padded to a multiple. */
+export type InputSize = { mode: 'fixed'; shape: number[] } | { mode: 'dynamic'; multiple: number };
+
+export interface SegmenterEntry {
+  file: string;
+  /** NCHW: the network sees one slice; NCDHW: the whole volume. */
+  layout: 'NCHW' | 'NCDHW';
+  inputName: string;
+  outputName: string;
+  /** Fixed shape is [H, W] or [D, H, W] in network order. */
+  size: InputSize;
+  /** Resample to this spacing (mm, network axis order W, H[, D] → i, j[, k]) before padding. */
+  targetSpacingMm?: number[];
+  channels: ChannelTransform[];
+  activation: 'softmax' | 'sigmoid' | 'none';
+  classes: string[];
+  /** A fixed batch size the network was exported with; detected from the model when absent. */
+  fixedBatch?: number;
+}
+
+export interface ClipEntry {
+  imageEncoder: {
+    file: string;
+    inputName: string;
+    patchOutput: string;
+    globalOutput?: string;
+    /** [H, W] the encoder expects; slices are resampled to it. */
+    shape: number[];
+    /** Patch grid [rows, columns] of `patchOutput` (N = rows · columns, row-major). */
+    grid: number[];
+    channels: ChannelTransform[];
+  };
+  textEncoder?: {
+    file: string;
+    inputName: string;
+    outputName: string;
+    /** JSON object word → token id. */
+    vocabulary: string;
+    contextLength: number;
+    startToken?: string;
+    endToken?: string;
+    padToken?: string;
+  };
+  /** JSON file `{ "<class>": number[] }` of precomputed (e.g. CoOp) class embeddings. */
+  promptEmbeddings?: string;
+  /** Prompts per class, synonyms averaged; the keys are the classes the ROI competes over. */
+  prompts: Record<string, string[]>;
+  embeddingSize: number;
+  /** CLIP's logit scale for the softmax over classes (100 for OpenAI CLIP). */
+  logitScale: number;
+}
+
+/** A model manifest: everything the runtime needs to run and explain a model. */
+export interface ModelManifest {
+  name: string;
+  version: string;
+  description?: string;
+  /** DICOM modalities the model is meant for (CT, MR). */
+  modalities: string[];
+  segmenter: SegmenterEntry;
+  clip?: ClipEntry;
+}
