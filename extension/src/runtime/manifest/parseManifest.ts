@@ -57,13 +57,47 @@ function channelProblems(channels: ChannelTransform[], path: string): string[] {
 
 /** One readable line per schema error; `oneOf` noise is reduced to the branch that fits best. */
 function simplify(errors: ErrorObject[]): string[] {
+  const dropped = new Set<ErrorObject>();
+  const replaced = new Map<ErrorObject, string>();
+  for (const group of errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')) {
+    // Errors of the group's branches: schema path ".../oneOf/<branch>/...", at or below its instance.
+    const branches = new Map<string, ErrorObject[]>();
+    for (const error of errors) {
+      const below =
+        error.instancePath === group.instancePath || error.instancePath.startsWith(`${group.instancePath}/`);
+      if (!below || !error.schemaPath.startsWith(`${group.schemaPath}/`)) continue;
+      const branch = error.schemaPath.slice(group.schemaPath.length + 1).split('/')[0];
+      branches.set(branch, [...(branches.get(branch) ?? []), error]);
+    }
+    if (group.keyword === 'anyOf') {
+      // The group's own line says what is needed; the branches' lines only repeat it.
+      branches.forEach((list) => list.forEach((error) => dropped.add(error)));
+      continue;
+    }
+    if (branches.size === 0) continue;
+    const discriminators = [...branches.values()].map((list) =>
+      list.find((error) => error.keyword === 'const'),
+    );
+    if (discriminators.every((error) => error && error.instancePath === discriminators[0]!.instancePath)) {
+      // No branch's `kind`/`mode` matches: name the allowed values instead of every branch's complaints.
+      branches.forEach((list) => list.forEach((error) => dropped.add(error)));
+      const allowed = discriminators.map((error) =>
+        JSON.stringify((error!.params as { allowedValue: unknown }).allowedValue),
+      );
+      replaced.set(group, `${discriminators[0]!.instancePath}: must be one of ${allowed.join(', ')}`);
+      continue;
+    }
+    // Best branch: the one whose discriminator (`kind`, `mode` const) matches, then the fewest errors.
+    const score = (list: ErrorObject[]) =>
+      (list.some((error) => error.keyword === 'const') ? 1e6 : 0) + list.length;
+    const best = [...branches.values()].sort((a, b) => score(a) - score(b))[0];
+    branches.forEach((list) => list !== best && list.forEach((error) => dropped.add(error)));
+    dropped.add(group);
+  }
   const lines = errors
-    .filter(
-      (error) =>
-        (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') ||
-        (error.instancePath.startsWith('/clip') && error.keyword === 'anyOf'),
-    )
+    .filter((error) => !dropped.has(error))
     .map((error) => {
+      if (replaced.has(error)) return replaced.get(error)!;
       const where = error.instancePath || '(top level)';
       if (error.keyword === 'additionalProperties') {
         return `${where}: unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
@@ -71,7 +105,14 @@ function simplify(errors: ErrorObject[]): string[] {
       if (error.keyword === 'required') {
         return `${where}: missing required property "${(error.params as { missingProperty: string }).missingProperty}"`;
       }
-      if (error.keyword === 'anyOf') return `${where}: needs a textEncoder or promptEmbeddings`;
+      if (error.keyword === 'enum') {
+        const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((value) =>
+          JSON.stringify(value),
+        );
+        return `${where}: must be one of ${allowed.join(', ')}`;
+      }
+      if (error.keyword === 'anyOf' && where === '/clip')
+        return `${where}: needs a textEncoder or promptEmbeddings`;
       return `${where}: ${error.message}`;
     });
   return [...new Set(lines)];

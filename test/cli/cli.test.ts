@@ -1,0 +1,194 @@
+import { execFile } from 'child_process';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { writeNifti } from '../../cli/src/io/writeNifti';
+import { readNifti } from '../../cli/src/io/readNifti';
+import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
+import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '..', '..');
+const bin = path.join(root, 'bin', 'xai-clip.js');
+
+/** Runs the built CLI; resolves with exit code, stdout and stderr. */
+async function cli(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run('node', [bin, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('xai-clip CLI', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-cli-'));
+  const image = path.join(dir, 'planted.nii.gz');
+  const labels = path.join(dir, 'labels.nii.gz');
+  const model = fixture('planted2d.manifest.json');
+  const slice = plantedSlice();
+  // Two slices with 2.5 mm spacing and a non-trivial origin, to check the geometry round trip.
+  const geometry = {
+    spacing: [0.8, 0.8, 2.5] as [number, number, number],
+    origin: [-10, 20, 30] as [number, number, number],
+  };
+  beforeAll(() => {
+    const data = new Float32Array(64 * 64 * 2);
+    data.set(slice.data, 0);
+    data.set(slice.data, 64 * 64);
+    writeNifti(image, createVolume(data, [64, 64, 2], geometry));
+    const mask = new Uint8Array(64 * 64 * 2);
+    mask.set(plantedMask(), 0);
+    mask.set(plantedMask(), 64 * 64);
+    writeNifti(labels, createVolume(mask, [64, 64, 2], geometry));
+  });
+
+  it('explains one slice with a CLIP ROI and writes a saliency NIfTI on the input grid plus a report', async () => {
+    const out = path.join(dir, 'out');
+    const result = await cli(
+      'explain',
+      '--model',
+      model,
+      '--input',
+      image,
+      '--labels',
+      labels,
+      '--label-values',
+      'organ=1',
+      '--organ',
+      'hepatic parenchyma',
+      '--method',
+      'occlusion',
+      '--roi',
+      'clip',
+      '--scope',
+      'slice',
+      '--slice',
+      '1',
+      '--window-mm',
+      '3.2',
+      '--stride-mm',
+      '1.6',
+      '--fill',
+      '0',
+      '--json',
+      '--out',
+      out,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ organ: 'organ', method: 'occlusion', backend: 'cpu', slices: [1] });
+    expect(report.roi.source).toBe('clip');
+    expect(report.passes).toBeGreaterThan(1);
+    expect(report.metrics.otsu.iou).toBeGreaterThanOrEqual(0.8);
+    const saliency = await readNifti(path.join(out, 'saliency.nii.gz'));
+    expect(saliency.dimensions).toEqual([64, 64, 2]);
+    saliency.spacing.forEach((s, a) => expect(s).toBeCloseTo(geometry.spacing[a], 5));
+    saliency.origin.forEach((o, a) => expect(o).toBeCloseTo(geometry.origin[a], 4));
+    expect(Math.max(...saliency.data.subarray(0, 64 * 64))).toBe(0);
+  });
+
+  it('evaluates the prediction against labels', async () => {
+    const result = await cli('evaluate', '--model', model, '--input', image, '--labels', labels, '--json');
+    expect(result.code).toBe(0);
+    const { classes } = JSON.parse(result.stdout);
+    expect(classes[0]).toMatchObject({ name: 'organ', labelValue: 1 });
+  });
+
+  it('validates a manifest with a dry inference', async () => {
+    const result = await cli('models', 'validate', fixture('planted3d_2ch.manifest.json'), '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      valid: true,
+      layout: 'NCDHW',
+      classes: ['background', 'liver', 'spleen'],
+    });
+  });
+
+  it.each([
+    [
+      'a missing input',
+      ['explain', '--model', model, '--input', '/no/such.nii.gz', '--organ', 'organ', '--out', dir],
+      /Input not found: \/no\/such.nii.gz/,
+    ],
+    [
+      'an unknown organ',
+      ['explain', '--model', model, '--input', image, '--organ', 'pancreas', '--out', dir],
+      /does not know the organ "pancreas"/,
+    ],
+    ['a missing manifest', ['models', 'validate', '/no/manifest.json'], /Model manifest not found/],
+    ['a truncated model', ['models', 'validate', 'TRUNCATED'], /Could not load the segmenter/],
+    [
+      'an unreadable NIfTI',
+      ['segment', '--model', model, '--input', 'GARBAGE', '--out', path.join(dir, 'x.nii.gz')],
+      /not a readable NIfTI/,
+    ],
+    [
+      'a slice outside the volume',
+      [
+        'explain',
+        '--model',
+        model,
+        '--input',
+        image,
+        '--organ',
+        'organ',
+        '--roi',
+        'none',
+        '--scope',
+        'slice',
+        '--slice',
+        '9',
+        '--out',
+        dir,
+      ],
+      /slice index between 0 and 1/,
+    ],
+    [
+      'a bad --label-values',
+      ['evaluate', '--model', model, '--input', image, '--labels', labels, '--label-values', 'liver:1'],
+      /Cannot read "liver:1"/,
+    ],
+  ])('rejects %s with a specific message and exit code 1', async (_, args, message) => {
+    const truncated = path.join(dir, 'truncated.manifest.json');
+    writeFileSync(
+      truncated,
+      JSON.stringify({
+        ...require(model),
+        clip: undefined,
+        segmenter: { ...require(model).segmenter, file: fixture('truncated.onnx') },
+      }),
+    );
+    const garbage = path.join(dir, 'garbage.nii');
+    writeFileSync(garbage, 'not an image');
+    const argv = args.map((arg) => (arg === 'TRUNCATED' ? truncated : arg === 'GARBAGE' ? garbage : arg));
+    const result = await cli(...argv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('rejects NaN voxels', async () => {
+    const data = Float32Array.from(slice.data);
+    data[100] = NaN;
+    const nan = path.join(dir, 'nan.nii.gz');
+    writeNifti(nan, createVolume(data, [64, 64, 1]));
+    const result = await cli(
+      'explain',
+      '--model',
+      model,
+      '--input',
+      nan,
+      '--organ',
+      'organ',
+      '--roi',
+      'none',
+      '--out',
+      dir,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/NaN or infinite value at voxel 100/);
+  });
+});
