@@ -1,0 +1,28 @@
+import * as fs from 'fs';
+import { Volume } from '../../../extension/src/engine/volume/Volume';
+import { DicomSeriesMeta, readDicomSeries } from './readDicomSeries';
+import { readNifti } from './readNifti';
+import { readPngMaskFolder } from './readPngMaskFolder';
+
+/**
+ * Reads any supported input by its kind: a folder with .png files → binary mask (see
+ * readPngMaskFolder; `options` pass its reference and sliceOrder), any other folder → DICOM
+ * series (the result carries `meta`), a .nii or .nii.gz file → NIfTI.
+ */
+export async function readVolume(
+  path: string,
+  options: { reference?: Volume; sliceOrder?: number[] } = {},
+): Promise<Volume & { meta?: DicomSeriesMeta }> {
+  if (!fs.existsSync(path)) {
+    throw new Error(`Input not found: ${path}. Check the path (relative paths start at ${process.cwd()}).`);
+  }
+  if (fs.statSync(path).isDirectory()) {
+    const hasPng = fs.readdirSync(path).some((name) => /\.png$/i.test(name));
+    return hasPng ? readPngMaskFolder(path, options.reference, options.sliceOrder) : readDicomSeries(path);
+  }
+  if (/\.nii(\.gz)?$/i.test(path)) return readNifti(path);
+  throw new Error(
+    `Cannot tell how to read ${path}. Supported inputs: a NIfTI file (.nii or .nii.gz), a folder holding ` +
+      'one DICOM series, or a folder of per-slice PNG masks.',
+  );
+}
