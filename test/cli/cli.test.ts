@@ -1,5 +1,5 @@
 import { execFile } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
@@ -153,13 +153,14 @@ describe('xai-clip CLI', () => {
       /Cannot read "liver:1"/,
     ],
   ])('rejects %s with a specific message and exit code 1', async (_, args, message) => {
+    const manifest = JSON.parse(readFileSync(model, 'utf8'));
     const truncated = path.join(dir, 'truncated.manifest.json');
     writeFileSync(
       truncated,
       JSON.stringify({
-        ...require(model),
+        ...manifest,
         clip: undefined,
-        segmenter: { ...require(model).segmenter, file: fixture('truncated.onnx') },
+        segmenter: { ...manifest.segmenter, file: fixture('truncated.onnx') },
       }),
     );
     const garbage = path.join(dir, 'garbage.nii');
