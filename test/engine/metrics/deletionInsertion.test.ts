@@ -1,0 +1,36 @@
+import { ProgressTracker } from '../../../extension/src/engine/evaluate/ProgressTracker';
+import { deletionInsertion } from '../../../extension/src/engine/metrics/deletionInsertion';
+import { organScoreTarget } from '../../../extension/src/engine/targets/organScoreTarget';
+import { predictedMask } from '../../../extension/src/engine/targets/predictedMask';
+import { loadModelFile } from '../../../cli/src/runtime/loadModelFile';
+import { fixture, plantedMask, plantedSlice } from '../../helpers/plantedImage';
+
+it('deletion/insertion AUC rank a faithful map (S) above an unfaithful one (everything but S)', async () => {
+  const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
+  const image = plantedSlice();
+  const predictor = await segmenter.bind(image);
+  const baseline = await predictor.predict(image.data, 1);
+  const target = organScoreTarget(
+    1,
+    predictedMask(baseline, 2, predictor.outputSize, 1),
+    predictor.outputSize,
+  );
+  const substrates = { deletion: new Float32Array(64 * 64), insertion: new Float32Array(64 * 64) };
+  const faithful = Float32Array.from(plantedMask());
+  const unfaithful = faithful.map((value) => 1 - value);
+  const steps = 8;
+  const tracker = new ProgressTracker(4 * (steps + 1));
+  const good = await deletionInsertion(predictor, image.data, faithful, target, substrates, {
+    steps,
+    tracker,
+  });
+  const bad = await deletionInsertion(predictor, image.data, unfaithful, target, substrates, {
+    steps,
+    tracker,
+  });
+  expect(good.passes).toBe(2 * (steps + 1));
+  expect(tracker.done).toBe(tracker.total);
+  expect(good.deletion[0]).toBeCloseTo(1, 6);
+  expect(good.deletionAuc).toBeLessThan(bad.deletionAuc - 0.3);
+  expect(good.insertionAuc).toBeGreaterThan(bad.insertionAuc + 0.3);
+});
