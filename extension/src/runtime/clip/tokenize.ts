@@ -13,18 +13,22 @@ export function tokenize(
   entry: TextEncoderEntry,
 ): { ids: BigInt64Array; unknown: string[] } {
   const words = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
-  const known = words.filter((word) => word in vocabulary);
-  const unknown = words.filter((word) => !(word in vocabulary));
+  // Own keys only: `"constructor" in vocabulary` is true for any object.
+  const inVocabulary = (word: string) => Object.hasOwn(vocabulary, word);
+  const known = words.filter(inVocabulary);
+  const unknown = words.filter((word) => !inVocabulary(word));
   if (known.length === 0) {
     throw new Error(
       `The prompt "${text}" has no word the text encoder knows (vocabulary of ${Object.keys(vocabulary).length} words). ` +
         'Use an organ name from the list or rephrase it.',
     );
   }
-  const special = (token?: string) => (token !== undefined && token in vocabulary ? [vocabulary[token]] : []);
+  const special = (token?: string) => (token !== undefined && inVocabulary(token) ? [vocabulary[token]] : []);
   const body = known.map((word) => vocabulary[word]);
-  const ids = [...special(entry.startToken), ...body].slice(0, entry.contextLength - 1);
-  ids.push(...special(entry.endToken));
+  const end = special(entry.endToken);
+  // Truncate to leave room for the end token (if there is one), which always closes the prompt.
+  const ids = [...special(entry.startToken), ...body].slice(0, entry.contextLength - end.length);
+  ids.push(...end);
   const pad = special(entry.padToken)[0] ?? 0;
   while (ids.length < entry.contextLength) ids.push(pad);
   return { ids: BigInt64Array.from(ids.slice(0, entry.contextLength).map(BigInt)), unknown };
