@@ -1,0 +1,175 @@
+import * as fs from 'fs';
+import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
+import { Box } from '../../extension/src/engine/volume/Box';
+import { Vec3 } from '../../extension/src/engine/volume/Volume';
+import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
+import { tokenize } from '../../extension/src/runtime/clip/tokenize';
+import { LoadedModel } from '../../extension/src/runtime/loadModel';
+import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
+import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityModel';
+import { fixture, PLANTED_S, plantedSlice } from '../helpers/plantedImage';
+
+const vocabulary = JSON.parse(fs.readFileSync(fixture('clip_text_planted.vocab.json'), 'utf8')) as Record<
+  string,
+  number
+>;
+const encoder: NonNullable<ClipEntry['textEncoder']> = {
+  file: 'clip_text_planted.onnx',
+  inputName: 'input_ids',
+  outputName: 'text_embeds',
+  vocabulary: 'clip_text_planted.vocab.json',
+  contextLength: 8,
+  startToken: '<sot>',
+  endToken: '<eot>',
+  padToken: '<pad>',
+};
+const ids = (text: string, entry = encoder) => Array.from(tokenize(text, vocabulary, entry).ids, Number);
+
+describe('tokenize', () => {
+  it('wraps known words in the start and end tokens and pads to the context length', () => {
+    // <sot> = 1, <eot> = 2, <pad> = 0, hepatic = 4, parenchyma = 5.
+    const { ids: tokens, unknown } = tokenize('Hepatic parenchyma', vocabulary, encoder);
+    expect(tokens).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(tokens, Number)).toEqual([1, 4, 5, 2, 0, 0, 0, 0]);
+    expect(unknown).toEqual([]);
+  });
+
+  it('drops and reports unknown words, case-insensitively and ignoring punctuation', () => {
+    const { ids: tokens, unknown } = tokenize('The LIVER, please!', vocabulary, encoder);
+    expect(Array.from(tokens, Number)).toEqual([1, 3, 2, 0, 0, 0, 0, 0]);
+    expect(unknown).toEqual(['the', 'please']);
+  });
+
+  it('truncates to the context length and still ends with the end token', () => {
+    expect(ids('a ct liver liver liver spleen air background hepatic')).toEqual([1, 9, 10, 3, 3, 3, 8, 2]);
+  });
+
+  it('without an end token, uses the whole context for words', () => {
+    expect(
+      ids('liver spleen air background a ct hepatic parenchyma', { ...encoder, endToken: undefined }),
+    ).toEqual([1, 3, 8, 7, 6, 9, 10, 4]);
+    expect(
+      ids('liver', { ...encoder, startToken: undefined, endToken: undefined, padToken: undefined }),
+    ).toEqual([3, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('pads with the pad token id', () => {
+    const padded = tokenize('liver', { ...vocabulary, '<pad>': 11 }, encoder);
+    expect(Array.from(padded.ids, Number)).toEqual([1, 3, 2, 11, 11, 11, 11, 11]);
+  });
+
+  it('rejects a prompt with no known word, naming the vocabulary size', () => {
+    expect(() => tokenize('kidney xyz', vocabulary, encoder)).toThrow(
+      'The prompt "kidney xyz" has no word the text encoder knows (vocabulary of 11 words).',
+    );
+    expect(() => tokenize('', vocabulary, encoder)).toThrow('has no word the text encoder knows');
+  });
+
+  it('does not mistake Object.prototype members for words', () => {
+    expect(() => tokenize('constructor', vocabulary, encoder)).toThrow('has no word the text encoder knows');
+    expect(tokenize('liver constructor', vocabulary, encoder).unknown).toEqual(['constructor']);
+  });
+});
+
+describe('clipRoi with the planted CLIP', () => {
+  let loaded: LoadedModel;
+  let clip: OrtSimilarityModel;
+  beforeAll(async () => {
+    loaded = await loadModelFile(fixture('planted2d.manifest.json'));
+    clip = loaded.clip!;
+  });
+
+  const margin: Vec3 = [4, 4, 0];
+  const options = { slices: [0], margin, logitScale: 10 };
+  /** S as a half-open box on the 64×64×1 grid. */
+  const s: Box = {
+    min: [PLANTED_S.cols[0], PLANTED_S.rows[0], 0],
+    max: [PLANTED_S.cols[1], PLANTED_S.rows[1], 1],
+  };
+
+  const expectAroundS = (box: Box, slice = 0) => {
+    for (const axis of [0, 1]) {
+      expect(box.min[axis]).toBeLessThanOrEqual(s.min[axis]);
+      expect(box.max[axis]).toBeGreaterThanOrEqual(s.max[axis]);
+      expect(box.min[axis]).toBeGreaterThanOrEqual(s.min[axis] - 8);
+      expect(box.max[axis]).toBeLessThanOrEqual(s.max[axis] + 8);
+    }
+    expect([box.min[2], box.max[2]]).toEqual([slice, slice + 1]);
+  };
+
+  it('has the manifest prompt classes', () => {
+    expect(clip.classes).toEqual(['background', 'organ']);
+  });
+
+  it('puts the ROI of the class "organ" around the bright region S', async () => {
+    const roi = await clipRoi(plantedSlice(), clip, { target: 'organ', others: ['background'] }, options);
+    expect(roi.source).toBe('clip');
+    expect(roi.fallbackReason).toBeUndefined();
+    expectAroundS(roi.box);
+    expect(roi.sliceBoxes).toHaveLength(1);
+    expect(roi.sliceBoxes![0]).toEqual(roi.box);
+    // The normalised map peaks in S.
+    const map = roi.map!;
+    expect(map).toHaveLength(64 * 64);
+    const centre = 28 + 64 * 24;
+    expect(map[centre]).toBeGreaterThan(0.9);
+    expect(map[2 + 64 * 60]).toBeLessThan(0.1);
+  });
+
+  it('accepts a free-text target through the text encoder', async () => {
+    const roi = await clipRoi(
+      plantedSlice(),
+      clip,
+      { target: 'hepatic parenchyma', others: ['background'] },
+      options,
+    );
+    expect(roi.fallbackReason).toBeUndefined();
+    expectAroundS(roi.box);
+    // "hepatic parenchyma" embeds like "liver", so the ROI is the same as the class's.
+    const byClass = await clipRoi(plantedSlice(), clip, { target: 'organ', others: ['background'] }, options);
+    expect(roi.box).toEqual(byClass.box);
+  });
+
+  it('matches class names case-insensitively', async () => {
+    const roi = await clipRoi(plantedSlice(), clip, { target: ' Organ ', others: ['BACKGROUND'] }, options);
+    expectAroundS(roi.box);
+  });
+
+  it('rejects a prompt with no known word', async () => {
+    await expect(
+      clipRoi(plantedSlice(), clip, { target: 'kidney xyz', others: ['background'] }, options),
+    ).rejects.toThrow('The prompt "kidney xyz" has no word the text encoder knows');
+  });
+
+  it('notes unknown words of a free-text prompt', async () => {
+    await clipRoi(plantedSlice(), clip, { target: 'liver tissue', others: ['background'] }, options);
+    expect(clip.notes).toContain('Prompt "liver tissue": unknown words ignored: tissue.');
+  });
+
+  it('falls back to the whole image, saying why, on a flat image', async () => {
+    const flat = createVolume(new Float32Array(64 * 64).fill(0.5), [64, 64, 1]);
+    const roi = await clipRoi(flat, clip, { target: 'organ', others: ['background'] }, options);
+    expect(roi.box).toEqual({ min: [0, 0, 0], max: [64, 64, 1] });
+    expect(roi.fallbackReason).toBe('the similarity map is flat; using the whole image');
+    expect(roi.source).toBe('clip');
+  });
+
+  it('stacks slice maps on the volume grid, leaving unlooked-at slices out of the ROI', async () => {
+    const slice = plantedSlice().data;
+    const data = new Float32Array(64 * 64 * 3).fill(0.5);
+    data.set(slice, 64 * 64);
+    const volume = createVolume(data, [64, 64, 3]);
+    const roi = await clipRoi(
+      volume,
+      clip,
+      { target: 'organ', others: ['background'] },
+      { ...options, slices: [1] },
+    );
+    expectAroundS(roi.box, 1);
+    expect(roi.sliceBoxes).toHaveLength(3);
+    expect(roi.sliceBoxes![0]).toBeNull();
+    expect(roi.sliceBoxes![2]).toBeNull();
+    expectAroundS(roi.sliceBoxes![1]!, 1);
+  });
+});

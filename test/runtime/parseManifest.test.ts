@@ -1,0 +1,157 @@
+import * as fs from 'fs';
+import { ManifestError, parseManifest } from '../../extension/src/runtime/manifest/parseManifest';
+import { fixture } from '../helpers/plantedImage';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are edited as plain JSON here */
+
+const readJson = (name: string): any => JSON.parse(fs.readFileSync(fixture(name), 'utf8'));
+
+/** A fresh deep copy of the valid planted2d manifest (segmenter + CLIP with a text encoder). */
+const valid = (): any => readJson('planted2d.manifest.json');
+
+/** Parses and returns the ManifestError it must throw. */
+function problemsOf(manifest: unknown): ManifestError {
+  try {
+    parseManifest(manifest, 'test.manifest.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ManifestError);
+    return error as ManifestError;
+  }
+  throw new Error('parseManifest accepted an invalid manifest');
+}
+
+describe('parseManifest', () => {
+  it.each(fs.readdirSync(fixture('.')).filter((name) => name.endsWith('.manifest.json')))(
+    'accepts the fixture %s',
+    (name) => {
+      const json = readJson(name);
+      const manifest = parseManifest(json, name);
+      expect(manifest.segmenter.file).toBe(json.segmenter.file);
+      expect(manifest.segmenter.classes.length).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it.each<[string, (m: any) => void, string[]]>([
+    [
+      'missing segmenter.file',
+      (m) => delete m.segmenter.file,
+      ['/segmenter: missing required property "file"'],
+    ],
+    [
+      'an unknown property',
+      (m) => (m.segmenter.inputShape = [1, 64, 64]),
+      ['/segmenter: unknown property "inputShape"'],
+    ],
+    [
+      'an unknown top-level property',
+      (m) => (m.weights = 'x.onnx'),
+      ['(top level): unknown property "weights"'],
+    ],
+    ['layout NHWC', (m) => (m.segmenter.layout = 'NHWC'), ['/segmenter/layout', '"NCHW"', '"NCDHW"']],
+    [
+      'a 3-D fixed shape for NCHW',
+      (m) => (m.segmenter.size.shape = [16, 64, 64]),
+      ['/segmenter/size/shape has 3 dimensions but layout NCHW needs 2'],
+    ],
+    [
+      'a 2-D fixed shape for NCDHW',
+      (m) => (m.segmenter.layout = 'NCDHW'),
+      ['/segmenter/size/shape has 2 dimensions but layout NCDHW needs 3'],
+    ],
+    [
+      'targetSpacingMm of the wrong length',
+      (m) => (m.segmenter.targetSpacingMm = [1, 1, 1]),
+      ['/segmenter/targetSpacingMm needs 2 values for layout NCHW'],
+    ],
+    [
+      'a class list with 1 class',
+      (m) => (m.segmenter.classes = ['organ']),
+      ['/segmenter/classes', 'fewer than 2'],
+    ],
+    [
+      'percentile low ≥ high',
+      (m) => (m.segmenter.channels = [{ kind: 'percentile', low: 99.5, high: 0.5 }]),
+      ['/segmenter/channels/0: percentile low (99.5) must be below high (0.5)'],
+    ],
+    [
+      'percentile low = high on the CLIP image encoder',
+      (m) => (m.clip.imageEncoder.channels = [{ kind: 'percentile', low: 50, high: 50 }]),
+      ['/clip/imageEncoder/channels/0: percentile low (50) must be below high (50)'],
+    ],
+    [
+      'clip without textEncoder and promptEmbeddings',
+      (m) => delete m.clip.textEncoder,
+      ['/clip: needs a textEncoder or promptEmbeddings'],
+    ],
+    [
+      'clip prompts missing a segmenter class',
+      (m) => (m.clip.prompts = { background: ['air'], liver: ['liver'] }),
+      ['/clip/prompts has no prompts for the class "organ"'],
+    ],
+    [
+      'clip prompts with a single class',
+      (m) => (m.clip.prompts = { organ: ['liver'] }),
+      ['/clip/prompts', 'fewer than 2'],
+    ],
+    [
+      'a negative window width',
+      (m) => (m.segmenter.channels = [{ kind: 'window', center: 40, width: -400 }]),
+      ['/segmenter/channels/0/width: must be > 0'],
+    ],
+    [
+      'an unknown channel kind',
+      (m) => (m.segmenter.channels = [{ kind: 'raw' }, { kind: 'gamma' }]),
+      ['/segmenter/channels/1/kind: must be one of "window", "zscore", "percentile", "raw"'],
+    ],
+    [
+      'a fixed size without its shape',
+      (m) => (m.segmenter.size = { mode: 'fixed' }),
+      ['/segmenter/size: missing required property "shape"'],
+    ],
+    [
+      'a dynamic size with a zero multiple',
+      (m) => (m.segmenter.size = { mode: 'dynamic', multiple: 0 }),
+      ['/segmenter/size/multiple: must be >= 1'],
+    ],
+  ])('rejects %s, naming the JSON path', (_, edit, fragments) => {
+    const manifest = valid();
+    edit(manifest);
+    const error = problemsOf(manifest);
+    expect(error.message).toContain('Model manifest test.manifest.json is invalid');
+    for (const fragment of fragments) expect(error.message).toContain(fragment);
+    expect(error.problems.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports only the oneOf branch that fits (no noise from the other channel kinds)', () => {
+    const manifest = valid();
+    manifest.segmenter.channels = [{ kind: 'window', center: 40, width: -400 }];
+    expect(problemsOf(manifest).problems).toEqual(['/segmenter/channels/0/width: must be > 0']);
+    const noEncoder = valid();
+    delete noEncoder.clip.textEncoder;
+    expect(problemsOf(noEncoder).problems).toEqual(['/clip: needs a textEncoder or promptEmbeddings']);
+  });
+
+  it('reports every schema problem at once', () => {
+    const manifest = valid();
+    delete manifest.segmenter.file;
+    manifest.segmenter.layout = 'NHWC';
+    manifest.modalities = [];
+    const { problems } = problemsOf(manifest);
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/\/segmenter: missing required property "file"/);
+    expect(problems.join('\n')).toMatch(/\/segmenter\/layout/);
+    expect(problems.join('\n')).toMatch(/\/modalities/);
+  });
+
+  it('accepts promptEmbeddings instead of a text encoder', () => {
+    const manifest = valid();
+    delete manifest.clip.textEncoder;
+    manifest.clip.promptEmbeddings = 'embeddings.json';
+    expect(parseManifest(manifest, 'x').clip?.promptEmbeddings).toBe('embeddings.json');
+  });
+
+  it('rejects a non-object', () => {
+    expect(problemsOf(null).message).toContain('must be object');
+    expect(problemsOf([]).message).toContain('must be object');
+  });
+});
