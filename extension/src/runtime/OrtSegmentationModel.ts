@@ -188,10 +188,12 @@ function activateAndCrop(
         let top = -Infinity;
         for (let c = 0; c < classes; c++) top = max(top, logits[inBase + c * paddedSize + p]);
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum += exp(logits[inBase + c * paddedSize + p] - top);
         for (let c = 0; c < classes; c++) {
-          out[outBase + c * gridSize + v] = exp(logits[inBase + c * paddedSize + p] - top) / sum;
+          const e = exp(logits[inBase + c * paddedSize + p] - top);
+          out[outBase + c * gridSize + v] = e;
+          sum += e;
         }
+        for (let c = 0; c < classes; c++) out[outBase + c * gridSize + v] /= sum;
       } else {
         for (let c = 0; c < classes; c++) {
           const x = logits[inBase + c * paddedSize + p];
