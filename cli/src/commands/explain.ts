@@ -1,19 +1,12 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { explainVolume, ExplainResult } from '../../../extension/src/engine/explain/explainVolume';
-import { Scope } from '../../../extension/src/engine/explain/Scope';
-import { segmentVolume } from '../../../extension/src/engine/explain/segmentVolume';
+import { ExplainResult } from '../../../extension/src/engine/explain/explainVolume';
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { getMethod } from '../../../extension/src/engine/methods';
-import { mmToVoxels } from '../../../extension/src/engine/methods/mmToVoxels';
-import { FillMode, MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { clipRoi } from '../../../extension/src/engine/roi/clipRoi';
-import { Roi, RoiSource } from '../../../extension/src/engine/roi/Roi';
-import { roiFromMask } from '../../../extension/src/engine/roi/roiFromMask';
-import { Vec3, Volume } from '../../../extension/src/engine/volume/Volume';
-import { LoadedModel } from '../../../extension/src/runtime/loadModel';
-import { resolveOrgan } from '../../../extension/src/runtime/resolveOrgan';
+import { FillMode } from '../../../extension/src/engine/methods/PerturbationMethod';
+import { Volume } from '../../../extension/src/engine/volume/Volume';
+import { Explanation, ExplainRequest, runExplanation } from '../../../extension/src/runtime/runExplanation';
 import { readVolume } from '../io/readVolume';
 import { writeNifti } from '../io/writeNifti';
 import { parseLabelValues } from '../labels/parseLabelValues';
@@ -22,20 +15,8 @@ import { loadModelFile } from '../runtime/loadModelFile';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 
-export interface ExplainCommandOptions extends CommonOptions {
-  organ: string;
-  method: MethodId;
-  roi: RoiSource;
-  scope: Scope;
-  slice?: number;
-  windowMm?: number;
-  strideMm?: number;
-  samples?: number;
-  marginMm?: number;
+export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainRequest, 'fill'> {
   fill: string;
-  target: 'sum' | 'softDice';
-  batchSize: number;
-  seed: number;
   out: string;
 }
 
@@ -46,52 +27,46 @@ export interface ExplainCommandOptions extends CommonOptions {
  */
 export async function explain(options: ExplainCommandOptions): Promise<void> {
   const started = Date.now();
-  const method = getMethod(options.method);
   const loaded = await loadModelFile(options.model, options.backend);
-  const { classIndex, className } = resolveOrgan(loaded.manifest, options.organ);
   const volume = await readVolume(options.input);
   const labels = options.labels ? await readLabels(options.labels, volume) : undefined;
-  const methodOptions = methodOptionsFrom(options);
-  const roi = await buildRoi(options, loaded, volume, classIndex, marginVoxels(options, loaded, volume));
   const bar =
     options.json || !process.stderr.isTTY
       ? undefined
       : new SingleBar({ format: ' {bar} {value}/{total} passes | ETA {eta}s', hideCursor: true });
   bar?.start(1, 0);
-  let result: ExplainResult;
+  let explanation: Explanation;
   try {
-    result = await explainVolume(volume, loaded.segmenter, {
-      classIndex,
-      method: method.id,
-      methodOptions,
-      roi,
-      scope: options.scope,
-      slice: options.slice,
-      target: options.target,
-      fill: parseFill(options.fill),
-      batchSize: options.batchSize,
-      seed: options.seed,
-      onProgress: (p) => {
-        bar?.setTotal(p.total);
-        bar?.update(p.done);
+    explanation = await runExplanation(
+      loaded,
+      volume,
+      { ...options, fill: parseFill(options.fill) },
+      {
+        onProgress: (p) => {
+          bar?.setTotal(p.total);
+          bar?.update(p.done);
+        },
       },
-    });
+    );
   } finally {
     bar?.stop();
   }
+  const { result, roi, className } = explanation;
+  const method = getMethod(options.method);
   await fs.mkdir(options.out, { recursive: true });
   const saliencyPath = path.join(options.out, 'saliency.nii.gz');
   writeNifti(saliencyPath, result.saliency, {
     description: `xai-clip ${method.id} ${className}`,
     intent: 'saliency',
   });
+  const labelValue = parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className);
   const report = {
     input: options.input,
     model: loaded.manifest.name,
     organ: className,
     prompt: options.organ,
     method: method.id,
-    methodOptions: { ...method.defaults, ...methodOptions },
+    methodOptions: explanation.methodOptions,
     target: options.target,
     scope: options.scope,
     backend: loaded.backend,
@@ -102,13 +77,7 @@ export async function explain(options: ExplainCommandOptions): Promise<void> {
     explainMs: result.wallMs,
     wallMs: Date.now() - started,
     notes: result.notes,
-    metrics: labels
-      ? metricsAgainst(
-          result,
-          labels,
-          parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className),
-        )
-      : undefined,
+    metrics: labels && labelValue !== undefined ? metricsAgainst(result, labels, labelValue) : undefined,
     saliency: saliencyPath,
   };
   await fs.writeFile(path.join(options.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -127,67 +96,6 @@ function fmt(score: { dice: number; iou: number }): string {
   return `${score.dice.toFixed(3)}/${score.iou.toFixed(3)}`;
 }
 
-function methodOptionsFrom(options: ExplainCommandOptions): Record<string, number> {
-  const set = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
-  if (options.method === 'occlusion')
-    return { ...set('windowMm', options.windowMm), ...set('strideMm', options.strideMm) };
-  if (options.method === 'rise') return set('masks', options.samples);
-  return set('samples', options.samples);
-}
-
-/** ROI margin: --margin-mm, at least half the occlusion window; none across slices for 2-D models. */
-function marginVoxels(options: ExplainCommandOptions, loaded: LoadedModel, volume: Volume): Vec3 {
-  const window = options.method === 'occlusion' ? (options.windowMm ?? 20) : 0;
-  const marginMm = Math.max(options.marginMm ?? 10, window / 2);
-  const margin = mmToVoxels(marginMm, volume.spacing, volume.dimensions);
-  if (loaded.segmenter.dimensionality === 2) margin[2] = 0;
-  return margin;
-}
-
-async function buildRoi(
-  options: ExplainCommandOptions,
-  loaded: LoadedModel,
-  volume: Volume,
-  classIndex: number,
-  margin: Vec3,
-): Promise<Roi | undefined> {
-  if (options.roi === 'none') return undefined;
-  if (options.roi === 'mask') {
-    const labels = await segmentVolume(volume, loaded.segmenter);
-    const mask = labels.data.map((label) => (label === classIndex ? 1 : 0));
-    return roiFromMask(
-      mask,
-      volume.dimensions,
-      margin,
-      'mask',
-      `the model predicts no ${loaded.segmenter.classNames[classIndex]}`,
-    );
-  }
-  if (options.roi !== 'clip') throw new Error(`Unknown ROI mode "${options.roi}". Use clip, mask or none.`);
-  if (!loaded.clip) {
-    throw new Error(
-      `The model "${loaded.manifest.name}" has no CLIP part, so --roi clip is not available; use --roi mask or none.`,
-    );
-  }
-  const className = loaded.segmenter.classNames[classIndex];
-  const others = loaded.clip.classes.filter((name) => name !== className);
-  const slices =
-    options.scope === 'slice' && options.slice !== undefined
-      ? [options.slice]
-      : Array.from({ length: volume.dimensions[2] }, (_, k) => k);
-  const known = loaded.clip.classes.some((name) => name.toLowerCase() === options.organ.toLowerCase());
-  return clipRoi(
-    volume,
-    loaded.clip,
-    { target: known ? className : options.organ, others },
-    {
-      slices,
-      margin,
-      logitScale: loaded.manifest.clip!.logitScale,
-    },
-  );
-}
-
 function parseFill(text: string): FillMode {
   if (text === 'min' || text === 'mean' || text === 'blur') return text;
   const value = Number(text);
@@ -196,8 +104,7 @@ function parseFill(text: string): FillMode {
 }
 
 /** Dice/IoU of the saliency vs the organ's labels, over the voxels of the explained slices only. */
-function metricsAgainst(result: ExplainResult, labels: Volume, labelValue: number | undefined) {
-  if (labelValue === undefined) return undefined;
+function metricsAgainst(result: ExplainResult, labels: Volume, labelValue: number) {
   const plane = result.saliency.dimensions[0] * result.saliency.dimensions[1];
   const ranges = result.images.map((image) =>
     image.slice === null

@@ -1,0 +1,126 @@
+import { explainVolume, ExplainResult } from '../engine/explain/explainVolume';
+import { Scope } from '../engine/explain/Scope';
+import { segmentVolume } from '../engine/explain/segmentVolume';
+import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
+import { getMethod } from '../engine/methods';
+import { mmToVoxels } from '../engine/methods/mmToVoxels';
+import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
+import { clipRoi } from '../engine/roi/clipRoi';
+import { Roi, RoiSource } from '../engine/roi/Roi';
+import { roiFromMask } from '../engine/roi/roiFromMask';
+import { Vec3, Volume } from '../engine/volume/Volume';
+import { LoadedModel } from './loadModel';
+import { resolveOrgan } from './resolveOrgan';
+
+/** One explanation as a user asks for it, the same from the CLI and the viewer. */
+export interface ExplainRequest {
+  /** A class name or one of its prompts. */
+  organ: string;
+  method: MethodId;
+  roi: RoiSource;
+  scope: Scope;
+  slice?: number;
+  windowMm?: number;
+  strideMm?: number;
+  /** RISE masks or LIME samples. */
+  samples?: number;
+  marginMm?: number;
+  fill?: FillMode;
+  target?: 'sum' | 'softDice';
+  batchSize?: number;
+  seed?: number;
+}
+
+export interface Explanation {
+  result: ExplainResult;
+  roi?: Roi;
+  classIndex: number;
+  className: string;
+  methodOptions: object;
+}
+
+/** Default occlusion window (mm) when the request names none. */
+export const DEFAULT_WINDOW_MM = 20;
+
+/**
+ * ROI (CLIP, predicted mask or none) → perturbation explanation of `volume` with a loaded
+ * model. `onStage` names each step for progress displays.
+ */
+export async function runExplanation(
+  loaded: LoadedModel,
+  volume: Volume,
+  request: ExplainRequest,
+  hooks: { signal?: AbortSignal; onProgress?: ProgressCallback; onStage?: (stage: string) => void } = {},
+): Promise<Explanation> {
+  const method = getMethod(request.method);
+  const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
+  const methodOptions = methodOptionsFrom(request);
+  hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
+  const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
+  hooks.onStage?.(`${method.label} of ${className}`);
+  const result = await explainVolume(volume, loaded.segmenter, {
+    classIndex,
+    method: method.id,
+    methodOptions,
+    roi,
+    scope: request.scope,
+    slice: request.slice,
+    target: request.target,
+    fill: request.fill,
+    batchSize: request.batchSize,
+    seed: request.seed,
+    signal: hooks.signal,
+    onProgress: hooks.onProgress,
+  });
+  return { result, roi, classIndex, className, methodOptions: { ...method.defaults, ...methodOptions } };
+}
+
+function methodOptionsFrom(request: ExplainRequest): Record<string, number> {
+  const set = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
+  if (request.method === 'occlusion') {
+    return { ...set('windowMm', request.windowMm), ...set('strideMm', request.strideMm) };
+  }
+  return set(request.method === 'rise' ? 'masks' : 'samples', request.samples);
+}
+
+/** ROI margin: marginMm (default 10), at least half the occlusion window; none across slices for 2-D models. */
+function marginVoxels(request: ExplainRequest, loaded: LoadedModel, volume: Volume): Vec3 {
+  const window = request.method === 'occlusion' ? (request.windowMm ?? DEFAULT_WINDOW_MM) : 0;
+  const margin = mmToVoxels(Math.max(request.marginMm ?? 10, window / 2), volume.spacing, volume.dimensions);
+  if (loaded.segmenter.dimensionality === 2) margin[2] = 0;
+  return margin;
+}
+
+async function buildRoi(
+  request: ExplainRequest,
+  loaded: LoadedModel,
+  volume: Volume,
+  classIndex: number,
+  margin: Vec3,
+): Promise<Roi | undefined> {
+  const className = loaded.segmenter.classNames[classIndex];
+  if (request.roi === 'none') return undefined;
+  if (request.roi === 'mask') {
+    const labels = await segmentVolume(volume, loaded.segmenter);
+    const mask = labels.data.map((label) => (label === classIndex ? 1 : 0));
+    return roiFromMask(mask, volume.dimensions, margin, 'mask', `the model predicts no ${className}`);
+  }
+  if (request.roi !== 'clip') throw new Error(`Unknown ROI mode "${request.roi}". Use clip, mask or none.`);
+  if (!loaded.clip) {
+    throw new Error(
+      `The model "${loaded.manifest.name}" has no CLIP part, so the CLIP ROI is not available; use the mask ROI or none.`,
+    );
+  }
+  const others = loaded.clip.classes.filter((name) => name !== className);
+  const slices =
+    request.scope === 'slice' && request.slice !== undefined
+      ? [request.slice]
+      : Array.from({ length: volume.dimensions[2] }, (_, k) => k);
+  const known = loaded.clip.classes.some((name) => name.toLowerCase() === request.organ.toLowerCase());
+  return clipRoi(
+    volume,
+    loaded.clip,
+    { target: known ? className : request.organ, others },
+    { slices, margin, logitScale: loaded.manifest.clip!.logitScale },
+  );
+}
