@@ -1,0 +1,126 @@
+/**
+ * The parts of OHIF 3.13 and cornerstone3D 5.6 this extension uses, typed by hand: the
+ * @ohif/* npm packages cannot be installed as libraries and cornerstone must come from the host.
+ */
+export interface PubSub {
+  subscribe(event: string, callback: (payload: unknown) => void): { unsubscribe(): void };
+  EVENTS: Record<string, string>;
+}
+
+export interface DisplaySet {
+  displaySetInstanceUID: string;
+  Modality: string;
+  SeriesDescription?: string;
+  SeriesInstanceUID: string;
+  StudyInstanceUID: string;
+  imageIds?: string[];
+  isReconstructable?: boolean;
+  numImageFrames?: number;
+  instances?: unknown[];
+}
+
+export interface Services {
+  viewportGridService: PubSub & {
+    getActiveViewportId(): string;
+    getState(): { viewports: Map<string, { displaySetInstanceUIDs: string[] }> };
+  };
+  displaySetService: PubSub & { getDisplaySetByUID(uid: string): DisplaySet | undefined };
+  cornerstoneViewportService: { getCornerstoneViewport(viewportId: string): CornerstoneViewport | null };
+  segmentationService: PubSub & {
+    createLabelmapForDisplaySet(
+      displaySet: DisplaySet,
+      options: { label: string; segments: Record<number, SegmentInfo> },
+    ): Promise<string>;
+    addSegmentationRepresentation(viewportId: string, options: { segmentationId: string }): Promise<void>;
+    getSegmentation(id: string): { representationData: { Labelmap?: { imageIds: string[] } } } | undefined;
+    getSegmentations(): { segmentationId: string; label: string }[];
+    setSegmentColor(viewportId: string, segmentationId: string, segmentIndex: number, color: number[]): void;
+    remove(segmentationId: string): void;
+  };
+  uiNotificationService: {
+    show(options: {
+      title: string;
+      message: string;
+      type: 'info' | 'success' | 'error' | 'warning';
+      duration?: number;
+    }): void;
+  };
+  toolbarService: {
+    register(buttons: unknown[]): void;
+    updateSection(section: string, ids: string[]): void;
+  };
+}
+
+export interface SegmentInfo {
+  label: string;
+  algorithmType?: string;
+  algorithmName?: string;
+  active?: boolean;
+}
+
+export interface CornerstoneViewport {
+  type: string;
+  id: string;
+  getImageIds(): string[];
+  getCurrentImageId?(): string;
+  getCurrentImageIdIndex?(): number;
+  getVolumeId?(): string;
+  render(): void;
+}
+
+export interface ImageVolume {
+  volumeId: string;
+  imageIds: string[];
+  dimensions: [number, number, number];
+  spacing: [number, number, number];
+  origin: [number, number, number];
+  direction: ArrayLike<number>;
+  loadStatus?: { loaded: boolean; loading: boolean };
+  voxelManager: { getCompleteScalarDataArray(): ArrayLike<number> & { buffer: ArrayBufferLike } };
+  load(callback?: () => void): void;
+}
+
+export interface CornerstoneLibraries {
+  cornerstone: {
+    cache: {
+      getVolume(id: string): ImageVolume | undefined;
+      getImage(
+        id: string,
+      ): { referencedImageId?: string; voxelManager: { getScalarData(): Uint8Array } } | undefined;
+    };
+    volumeLoader: { createAndCacheVolume(id: string, options: { imageIds: string[] }): Promise<ImageVolume> };
+    eventTarget: EventTarget;
+    Enums: { Events: Record<string, string> };
+  };
+  cornerstoneTools: {
+    segmentation: {
+      triggerSegmentationEvents: { triggerSegmentationDataModified(segmentationId: string): void };
+      config: { style: { setStyle(specifier: object, style: object): void } };
+    };
+    Enums: { SegmentationRepresentations: { Labelmap: string } };
+  };
+}
+
+export interface ExtensionManager {
+  getModuleEntry(id: string): { exports: { getCornerstoneLibraries(): CornerstoneLibraries } } | undefined;
+}
+
+export interface CommandsManager {
+  runCommand(name: string, options?: object, context?: string): unknown;
+}
+
+export interface XaiClipConfig {
+  /** Model manifests; the first whose modalities include the series' modality is used. */
+  models: { url: string; modalities: string[] }[];
+  /** Execution providers tried in order. */
+  executionProviders?: string[];
+  defaults?: Partial<{
+    organ: string;
+    method: string;
+    roi: string;
+    scope: string;
+    windowMm: number;
+    strideMm: number;
+    samples: number;
+  }>;
+}

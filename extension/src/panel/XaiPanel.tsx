@@ -1,0 +1,253 @@
+import React, { useEffect, useState } from 'react';
+import { PanelSettings, PanelState, XaiClipController } from '../ohif/XaiClipController';
+
+const label: React.CSSProperties = { display: 'block', fontSize: 12, color: '#9fb2c8', marginTop: 8 };
+const field: React.CSSProperties = {
+  width: '100%',
+  background: '#0b1a2b',
+  color: '#e8eef5',
+  border: '1px solid #3a4b61',
+  borderRadius: 4,
+  padding: '4px 6px',
+  fontSize: 13,
+};
+const button = (primary: boolean): React.CSSProperties => ({
+  flex: 1,
+  padding: '6px 10px',
+  borderRadius: 4,
+  border: '1px solid #5acce6',
+  background: primary ? '#5acce6' : 'transparent',
+  color: primary ? '#041c2c' : '#5acce6',
+  fontWeight: 600,
+  cursor: 'pointer',
+});
+
+/** The "XAI-CLIP" panel: settings, Explain / Cancel, progress, backend, result card and legend. */
+export function XaiPanel({ controller }: { controller: XaiClipController }): React.JSX.Element {
+  const [state, setState] = useState<PanelState>(controller.state);
+  useEffect(() => controller.subscribe(setState), [controller]);
+  const { settings, status, progress, report, overlay } = state;
+  const set = (patch: Partial<PanelSettings>) => controller.updateSettings(patch);
+  const running = status === 'running';
+  const organs = state.classes.length ? state.classes.filter((c) => c !== 'background') : [settings.organ];
+  const percent = progress && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0;
+
+  return (
+    <div
+      data-cy="xai-clip-panel"
+      style={{ padding: 10, color: '#e8eef5', fontSize: 13, overflowY: 'auto', height: '100%' }}
+    >
+      <div style={{ fontWeight: 700, fontSize: 15, marginBottom: 4 }}>XAI-CLIP</div>
+      <div style={{ color: '#9fb2c8', fontSize: 12 }}>Where does the segmentation model look?</div>
+
+      <label style={label}>Organ</label>
+      <select
+        data-cy="xai-organ"
+        style={field}
+        value={organs.includes(settings.organ) ? settings.organ : ''}
+        onChange={(e) => set({ organ: e.target.value })}
+      >
+        {!organs.includes(settings.organ) && <option value="">(prompt: {settings.organ})</option>}
+        {organs.map((organ) => (
+          <option key={organ} value={organ}>
+            {organ.replace(/_/g, ' ')}
+          </option>
+        ))}
+      </select>
+      <input
+        data-cy="xai-prompt"
+        style={{ ...field, marginTop: 4 }}
+        placeholder="…or type a prompt, e.g. hepatic parenchyma"
+        onBlur={(e) => e.target.value && set({ organ: e.target.value })}
+      />
+
+      <label style={label}>Method</label>
+      <select
+        data-cy="xai-method"
+        style={field}
+        value={settings.method}
+        onChange={(e) => set({ method: e.target.value as PanelSettings['method'] })}
+      >
+        <option value="occlusion">Occlusion</option>
+        <option value="lime">LIME</option>
+        <option value="rise">RISE</option>
+      </select>
+
+      <label style={label}>Region of interest</label>
+      <select
+        data-cy="xai-roi"
+        style={field}
+        value={settings.roi}
+        onChange={(e) => set({ roi: e.target.value as PanelSettings['roi'] })}
+      >
+        <option value="clip">CLIP (organ prompt)</option>
+        <option value="mask">Predicted mask box</option>
+        <option value="none">None (whole image)</option>
+      </select>
+
+      <label style={label}>Scope</label>
+      <select
+        data-cy="xai-scope"
+        style={field}
+        value={settings.scope}
+        onChange={(e) => set({ scope: e.target.value as PanelSettings['scope'] })}
+      >
+        <option value="slice">Current slice</option>
+        <option value="slab">Organ slab</option>
+        <option value="volume">Whole volume</option>
+      </select>
+
+      {settings.method === 'occlusion' ? (
+        <div style={{ display: 'flex', gap: 6 }}>
+          <div style={{ flex: 1 }}>
+            <label style={label}>Window (mm)</label>
+            <input
+              data-cy="xai-window"
+              type="number"
+              min={1}
+              style={field}
+              value={settings.windowMm}
+              onChange={(e) => set({ windowMm: Number(e.target.value) })}
+            />
+          </div>
+          <div style={{ flex: 1 }}>
+            <label style={label}>Stride (mm)</label>
+            <input
+              data-cy="xai-stride"
+              type="number"
+              min={1}
+              style={field}
+              value={settings.strideMm}
+              onChange={(e) => set({ strideMm: Number(e.target.value) })}
+            />
+          </div>
+        </div>
+      ) : (
+        <>
+          <label style={label}>{settings.method === 'rise' ? 'Masks' : 'Samples'}</label>
+          <input
+            data-cy="xai-samples"
+            type="number"
+            min={10}
+            style={field}
+            value={settings.samples}
+            onChange={(e) => set({ samples: Number(e.target.value) })}
+          />
+        </>
+      )}
+
+      <div style={{ display: 'flex', gap: 6, marginTop: 12 }}>
+        <button
+          data-cy="xai-explain"
+          style={button(true)}
+          disabled={running}
+          onClick={() => void controller.explain()}
+        >
+          Explain
+        </button>
+        <button
+          data-cy="xai-cancel"
+          style={button(false)}
+          disabled={!running}
+          onClick={() => controller.cancel()}
+        >
+          Cancel
+        </button>
+      </div>
+
+      {running && (
+        <div data-cy="xai-progress" style={{ marginTop: 10 }}>
+          <div style={{ fontSize: 12 }}>{state.stage}</div>
+          <div style={{ height: 6, background: '#20324a', borderRadius: 3, marginTop: 4 }}>
+            <div style={{ width: `${percent}%`, height: '100%', background: '#5acce6', borderRadius: 3 }} />
+          </div>
+          {progress && (
+            <div style={{ fontSize: 11, color: '#9fb2c8', marginTop: 2 }}>
+              {progress.done}/{progress.total} passes
+              {progress.etaMs !== null ? ` · ETA ${Math.ceil(progress.etaMs / 1000)} s` : ''}
+            </div>
+          )}
+        </div>
+      )}
+
+      {state.message && (
+        <div
+          data-cy="xai-message"
+          style={{
+            marginTop: 10,
+            padding: 6,
+            borderRadius: 4,
+            background: status === 'error' ? '#4a1c24' : '#20324a',
+            fontSize: 12,
+          }}
+        >
+          {state.message}
+        </div>
+      )}
+
+      {state.backend && (
+        <div data-cy="xai-backend" style={{ marginTop: 10, fontSize: 12 }}>
+          Backend:{' '}
+          <b>{state.backend === 'webgpu' ? 'WebGPU' : state.backend === 'wasm' ? 'WASM' : state.backend}</b>
+          {state.fallbackReason && (
+            <div style={{ color: '#9fb2c8', fontSize: 11 }}>Fallback: {state.fallbackReason}</div>
+          )}
+        </div>
+      )}
+
+      {report && (
+        <div
+          data-cy="xai-result"
+          style={{ marginTop: 10, padding: 8, border: '1px solid #3a4b61', borderRadius: 4, fontSize: 12 }}
+        >
+          <div style={{ fontWeight: 600 }}>
+            {report.method} · {report.organ.replace(/_/g, ' ')}
+          </div>
+          <div>
+            {report.passes} forward passes · {(report.wallMs / 1000).toFixed(1)} s
+          </div>
+          <div>
+            ROI {report.roi.source}: {(100 * report.roi.fraction).toFixed(1)} % of the volume
+            {report.roi.fallbackReason ? ` (${report.roi.fallbackReason})` : ''}
+          </div>
+          <div>Slices: {report.slices.map((k) => (k === null ? 'volume' : k)).join(', ')}</div>
+          {report.notes.map((note) => (
+            <div key={note} style={{ color: '#9fb2c8' }}>
+              {note}
+            </div>
+          ))}
+        </div>
+      )}
+
+      {overlay && (
+        <div data-cy="xai-legend" style={{ marginTop: 10 }}>
+          <div style={{ fontSize: 12, marginBottom: 4 }}>Saliency (fraction of the maximum)</div>
+          {overlay.legend.map((level) => (
+            <div key={level.label} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 11 }}>
+              <span
+                style={{
+                  width: 14,
+                  height: 10,
+                  background: `rgb(${level.color.slice(0, 3).join(',')})`,
+                  display: 'inline-block',
+                }}
+              />
+              ≥ {level.lowerEdge.toFixed(2)}
+            </div>
+          ))}
+          <label style={label}>Opacity {Math.round(settings.opacity * 100)} %</label>
+          <input
+            data-cy="xai-opacity"
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={settings.opacity}
+            style={{ width: '100%' }}
+            onChange={(e) => set({ opacity: Number(e.target.value) })}
+          />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { ExplainRequest } from '../runtime/runExplanation';
+import { Box } from '../engine/volume/Box';
+import { Vec3 } from '../engine/volume/Volume';
+
+/** Main thread → worker. */
+export type WorkerRequest =
+  | {
+      type: 'explain';
+      id: number;
+      manifestUrl: string;
+      executionProviders: string[];
+      request: ExplainRequest;
+      volume: { data: ArrayBufferView; dimensions: Vec3; spacing: Vec3; origin: Vec3; direction: number[] };
+    }
+  | { type: 'cancel'; id: number };
+
+/** Worker → main thread. */
+export type WorkerResponse =
+  | { type: 'stage'; id: number; stage: string }
+  | { type: 'model'; id: number; backend: string; fallbackReason?: string; classes: string[] }
+  | { type: 'progress'; id: number; done: number; total: number; etaMs: number | null }
+  | { type: 'result'; id: number; saliency: Float32Array; report: ExplainReport }
+  | { type: 'error'; id: number; message: string; cancelled: boolean };
+
+export interface ExplainReport {
+  organ: string;
+  method: string;
+  backend: string;
+  fallbackReason?: string;
+  passes: number;
+  calls: number;
+  wallMs: number;
+  slices: (number | null)[];
+  roi: { source: string; box?: Box; fallbackReason?: string; voxels: number; fraction: number };
+  notes: string[];
+}
