@@ -5,8 +5,9 @@
  * 1. Gets the published OHIF app (`npm pack @ohif/app@3.13.2`, cached in .cache/ohif).
  * 2. Builds the extension and mode (webpack) unless --no-build.
  * 3. Writes app-config.js (our extension, mode, the dicomjson data source, window.config.xaiClip).
- * 4. Writes the dicomjson manifest of the CHAOS CT demo study.
- * 5. Serves everything on localhost (COOP/COEP) and prints the URL of the demo study.
+ * 4. Writes the dicomjson manifests of the demo studies: the CHAOS CT study, and one CHAOS MR
+ *    T2 subject converted from NIfTI to a DICOM series by the project's converter.
+ * 5. Serves everything on localhost (COOP/COEP) and prints the URLs of the demo studies.
  *
  * Options: --port N (default 3000), --no-build. Data: $XAI_CLIP_DATA or ../shared/data.
  */
@@ -95,15 +96,47 @@ function writeAppConfig(port) {
   );
 }
 
-function writeDemo(port, data) {
+/** CHAOS MR T2 subject shown in the demo: one that neither bundled model trained on. */
+const DEMO_MR_SUBJECT = 2;
+
+/** Converts the demo MR subject to DICOM once (the compiled CLI I/O does the work). */
+async function convertDemoMr(data) {
+  const folder = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}`);
+  if (fs.existsSync(path.join(folder, 'slice_0000.dcm'))) return folder;
+  const { readNifti } = require('../build/cli/src/io/readNifti.js');
+  const { writeDicomSeries } = require('../build/cli/src/io/writeDicomSeries.js');
+  const volume = await readNifti(path.join(data, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.nii.gz`));
+  writeDicomSeries(folder, volume, {
+    modality: 'MR',
+    patientName: `CHAOS^MR_T2_${DEMO_MR_SUBJECT}`,
+    patientId: `CHAOS-MR-T2-${DEMO_MR_SUBJECT}`,
+    studyDescription: 'CHAOS MR T2-SPIR (converted by XAI-CLIP)',
+    seriesDescription: 'T2-SPIR',
+    uidSeed: `chaos-mr-t2-${DEMO_MR_SUBJECT}`,
+  });
+  return folder;
+}
+
+/** Writes one dicomjson manifest per demo study; returns {name: StudyInstanceUID}. */
+async function writeDemo(port, data) {
   const demo = path.join(OVERLAY, 'demo');
   fs.mkdirSync(demo, { recursive: true });
-  const manifest = dicomJsonManifest(
-    path.join(data, 'chaos-ct', 'dicom'),
-    `http://localhost:${port}/demo/chaos-ct/`,
-  );
-  fs.writeFileSync(path.join(demo, 'chaos-ct.json'), JSON.stringify(manifest));
-  return manifest.studies[0].StudyInstanceUID;
+  const studies = {
+    'chaos-ct': path.join(data, 'chaos-ct', 'dicom'),
+    'chaos-mr': await convertDemoMr(data),
+  };
+  const uids = {};
+  for (const [name, folder] of Object.entries(studies)) {
+    const manifest = dicomJsonManifest(folder, `http://localhost:${port}/demo/${name}/`);
+    fs.writeFileSync(path.join(demo, `${name}.json`), JSON.stringify(manifest));
+    uids[name] = manifest.studies[0].StudyInstanceUID;
+  }
+  return uids;
+}
+
+function studyUrl(port, name, uid) {
+  const manifest = encodeURIComponent(`http://localhost:${port}/demo/${name}.json`);
+  return `http://localhost:${port}/xai-clip/dicomjson?url=${manifest}&StudyInstanceUIDs=${uid}`;
 }
 
 /** Prepares and starts the viewer; resolves with the server and the demo URL. */
@@ -112,25 +145,33 @@ async function start({ port = 3000, build = true } = {}) {
   if (build) execFileSync('npx', ['webpack', '--mode', 'production'], { cwd: ROOT, stdio: 'inherit' });
   const data = dataRoot();
   writeAppConfig(port);
-  const studyUid = writeDemo(port, data);
+  const uids = await writeDemo(port, data);
   const server = createServer({
     roots: [OVERLAY, OHIF_DIST],
     mounts: {
       '/demo/chaos-ct/': path.join(data, 'chaos-ct', 'dicom'),
+      '/demo/chaos-mr/': path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}`),
       '/xai/models/': path.join(ROOT, 'models'),
       '/xai/fixtures/': path.join(ROOT, 'test', 'fixtures', 'models'),
     },
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const url = `http://localhost:${port}/xai-clip/dicomjson?url=${encodeURIComponent(`http://localhost:${port}/demo/chaos-ct.json`)}&StudyInstanceUIDs=${studyUid}`;
-  return { server, url, studyUid };
+  return {
+    server,
+    url: studyUrl(port, 'chaos-ct', uids['chaos-ct']),
+    mrUrl: studyUrl(port, 'chaos-mr', uids['chaos-mr']),
+  };
 }
 
 module.exports = { start };
 
 if (require.main === module) {
   start({ port: Number(option('--port', '3000')), build: !process.argv.includes('--no-build') })
-    .then(({ url }) => console.log(`\nXAI-CLIP is running. Open the CHAOS CT demo study:\n\n  ${url}\n`))
+    .then(({ url, mrUrl }) =>
+      console.log(
+        `\nXAI-CLIP is running.\n\n  CHAOS CT demo study:    ${url}\n  CHAOS MR T2 demo study: ${mrUrl}\n`,
+      ),
+    )
     .catch((error) => {
       console.error(`xai-clip start: ${error.message}`);
       process.exit(1);

@@ -4,7 +4,7 @@ import { ExplainRequest } from '../runtime/runExplanation';
 import { CancelledError, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
 import { ExplainReport } from '../worker/messages';
 import { CornerstoneLibraries, ExtensionManager, Services, XaiClipConfig } from './ohifTypes';
-import { ensureVolumeLoaded, readActiveVolume } from './readActiveVolume';
+import { ensureVolumeLoaded, readActiveVolume, SeriesLoadingError } from './readActiveVolume';
 import { SaliencyOverlay, setOverlayOpacity, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
 
 export interface PanelSettings {
@@ -113,9 +113,8 @@ export class XaiClipController {
     const libraries = this.libraries();
     let series;
     try {
-      series = readActiveVolume(this.services, libraries);
+      series = await this.readSeries(libraries);
     } catch (error) {
-      if (/still loading/.test((error as Error).message)) void ensureVolumeLoaded(this.services, libraries);
       this.fail((error as Error).message);
       return undefined;
     }
@@ -201,6 +200,18 @@ export class XaiClipController {
     if (this.runningId === undefined || !this.worker) return;
     this.worker.cancel(this.runningId);
     this.setState({ message });
+  }
+
+  /** The active series' volume, waiting (with a message) while its slices still load. */
+  private async readSeries(libraries: CornerstoneLibraries) {
+    try {
+      return readActiveVolume(this.services, libraries);
+    } catch (error) {
+      if (!(error instanceof SeriesLoadingError)) throw error;
+      this.setState({ status: 'running', stage: 'Waiting for the series to finish loading', message: undefined });
+      await ensureVolumeLoaded(this.services, libraries);
+      return readActiveVolume(this.services, libraries);
+    }
   }
 
   private async loadClasses(): Promise<void> {

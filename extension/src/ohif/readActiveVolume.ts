@@ -3,6 +3,14 @@ import { CornerstoneLibraries, CornerstoneViewport, DisplaySet, ImageVolume, Ser
 
 const NON_IMAGE_MODALITIES = new Set(['SEG', 'SR', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'KO', 'PR', 'DOC']);
 
+/** The active series' voxels are not all loaded yet; `ensureVolumeLoaded` waits for them. */
+export class SeriesLoadingError extends Error {
+  constructor() {
+    super('The series is still loading. Wait until all its slices are shown, then click Explain again.');
+    this.name = 'SeriesLoadingError';
+  }
+}
+
 export interface ActiveSeries {
   viewportId: string;
   viewport: CornerstoneViewport;
@@ -16,7 +24,7 @@ export interface ActiveSeries {
 /**
  * The active viewport's series as an engine Volume (HU for CT), from stack or MPR viewports.
  * Refuses, with a message saying what to do, when there is nothing to explain: no active
- * series, a non-image series, a single slice, or a volume still loading.
+ * series, a non-image series or a single slice; throws SeriesLoadingError while voxels load.
  */
 export function readActiveVolume(services: Services, { cornerstone }: CornerstoneLibraries): ActiveSeries {
   const { viewportGridService, displaySetService, cornerstoneViewportService } = services;

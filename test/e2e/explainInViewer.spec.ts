@@ -1,0 +1,128 @@
+import { mkdirSync } from 'fs';
+import * as path from 'path';
+import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
+import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from './helpers/pageActions';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'build', 'screenshots');
+
+/** Share of top-level voxels that lie inside the liver ground truth. */
+function topBinInsideLiver(
+  voxels: [number, number][],
+  levels: number,
+  truth: Uint8Array,
+): { share: number; count: number } {
+  const top = voxels.filter(([, label]) => label === levels);
+  const inside = top.filter(([v]) => truth[v]).length;
+  return { share: top.length ? inside / top.length : 0, count: top.length };
+}
+
+describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
+  let session: ViewerSession;
+  const truth = chaosLiverTruth();
+  const slice = largestLiverSlice(truth);
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    session = await openViewer(3311);
+    await showSlice(session.page, slice);
+  });
+  afterAll(() => session?.close());
+
+  it('explains the liver from the panel: ROI-guided occlusion on the current slice lands in the liver', async () => {
+    const { page } = session;
+    const before = await segmentationLabels(page);
+    await page.selectOption('[data-cy="xai-organ"]', 'liver');
+    await page.selectOption('[data-cy="xai-method"]', 'occlusion');
+    await page.selectOption('[data-cy="xai-roi"]', 'clip');
+    await page.selectOption('[data-cy="xai-scope"]', 'slice');
+    await page.click('[data-cy="xai-explain"]');
+    await page.waitForSelector('[data-cy="xai-progress"]', { timeout: 60000 });
+    const state = await waitForIdle(page);
+    expect(state).toMatchObject({ status: 'done', backend: 'wasm' });
+    expect(state.report.slices).toEqual([slice]);
+    const after = await segmentationLabels(page);
+    expect(after).toEqual([...before, 'XAI-CLIP occlusion liver']);
+    const { voxels, levels } = await newestSaliencyLabels(page);
+    const { share, count } = topBinInsideLiver(voxels, levels, truth.data);
+    console.log(
+      `panel run: ${state.report.passes} passes, ${state.report.wallMs} ms, top bin ${count} voxels, ${(100 * share).toFixed(1)} % inside the liver`,
+    );
+    expect(count).toBeGreaterThan(0);
+    expect(share).toBeGreaterThanOrEqual(0.7);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-occlusion-liver.png') });
+    await page
+      .locator('[data-cy="xai-clip-panel"]')
+      .screenshot({ path: path.join(SCREENSHOTS, 'panel.png') });
+  });
+
+  it('runs the same from the toolbar button with the panel settings', async () => {
+    const { page } = session;
+    const before = await segmentationLabels(page);
+    await page.click('[data-cy="XaiExplain"]');
+    const state = await waitForIdle(page);
+    expect(state.status).toBe('done');
+    expect(await segmentationLabels(page)).toHaveLength(before.length + 1);
+    const { voxels, levels } = await newestSaliencyLabels(page);
+    expect(topBinInsideLiver(voxels, levels, truth.data).share).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('cancels a whole-slab run within two seconds and leaves no overlay', async () => {
+    const { page } = session;
+    const before = await segmentationLabels(page);
+    await page.selectOption('[data-cy="xai-scope"]', 'slab');
+    await page.click('[data-cy="xai-explain"]');
+    await page.waitForFunction(() => ((window as any).xaiClip.state.progress?.done ?? 0) > 0, null, {
+      timeout: 120000,
+    });
+    const clicked = Date.now();
+    await page.click('[data-cy="xai-cancel"]');
+    const state = await waitForIdle(page, 10000);
+    expect(Date.now() - clicked).toBeLessThan(2000);
+    expect(state.status).toBe('cancelled');
+    expect(await segmentationLabels(page)).toEqual(before);
+    await page.selectOption('[data-cy="xai-scope"]', 'slice');
+  });
+
+  it('refuses a second Explain while one runs', async () => {
+    const { page } = session;
+    const second = await page.evaluate(async () => {
+      const xai = (window as any).xaiClip;
+      const first = xai.explain({ windowMm: 60, strideMm: 60 });
+      const refused = await xai.explain();
+      await first;
+      return refused;
+    });
+    expect(second).toBeUndefined();
+  });
+
+  it.each([
+    ['an organ the model does not know', { organ: 'pancreas' }, /does not know the organ "pancreas"/],
+  ])('reports %s in the panel and changes nothing', async (_, overrides, message) => {
+    const { page } = session;
+    const before = await segmentationLabels(page);
+    await page.evaluate((o) => (window as any).xaiClip.explain(o), overrides);
+    const state = await waitForIdle(page);
+    expect(state.status).toBe('error');
+    expect(state.message).toMatch(message);
+    await expect(page.locator('[data-cy="xai-message"]').textContent()).resolves.toMatch(message);
+    expect(await segmentationLabels(page)).toEqual(before);
+  });
+
+  it('reports a model URL that fails to load', async () => {
+    const { page } = session;
+    const before = await segmentationLabels(page);
+    const state = await page.evaluate(async () => {
+      const xai = (window as any).xaiClip;
+      const models = xai.config.models;
+      xai.config.models = models.map((m: any) => ({ ...m, url: '/xai/models/missing/manifest.json' }));
+      await xai.explain();
+      xai.config.models = models;
+      return { status: xai.state.status, message: xai.state.message };
+    });
+    expect(state.status).toBe('error');
+    expect(state.message).toMatch(/could not be loaded \(HTTP 404\)/);
+    expect(await segmentationLabels(page)).toEqual(before);
+  });
+});

@@ -1,0 +1,74 @@
+import { Page } from 'playwright-core';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Shows slice k (volume order) in the active viewport, loading the series' volume first. */
+export async function showSlice(page: Page, k: number): Promise<void> {
+  await page.evaluate(async (slice) => {
+    const w = window as any;
+    const { viewportGridService, cornerstoneViewportService } = w.services;
+    const viewportId = viewportGridService.getActiveViewportId();
+    const viewport = cornerstoneViewportService.getCornerstoneViewport(viewportId);
+    const uid = viewportGridService.getState().viewports.get(viewportId).displaySetInstanceUIDs[0];
+    const volumeId = `cornerstoneStreamingImageVolume:${uid}`;
+    const { cache, volumeLoader } = w.cornerstone;
+    const volume =
+      cache.getVolume(volumeId) ??
+      (await volumeLoader.createAndCacheVolume(volumeId, { imageIds: viewport.getImageIds() }));
+    if (!volume.loadStatus?.loaded) {
+      await new Promise<void>((resolve) => {
+        const poll = () => (volume.loadStatus?.loaded ? resolve() : setTimeout(poll, 250));
+        if (!volume.loadStatus?.loading) volume.load();
+        poll();
+      });
+    }
+    await viewport.setImageIdIndex(viewport.getImageIds().indexOf(volume.imageIds[slice]));
+    viewport.render();
+  }, k);
+}
+
+/** Waits until the XAI-CLIP controller leaves the running state; returns its state. */
+export async function waitForIdle(page: Page, timeout = 240000): Promise<any> {
+  await page.waitForFunction(() => (window as any).xaiClip.state.status !== 'running', null, {
+    timeout,
+    polling: 250,
+  });
+  return page.evaluate(() => {
+    const { status, message, backend, fallbackReason, report } = (window as any).xaiClip.state;
+    return { status, message, backend, fallbackReason, report };
+  });
+}
+
+/** Labels of the current segmentations. */
+export function segmentationLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    (window as any).services.segmentationService.getSegmentations().map((s: any) => s.label),
+  );
+}
+
+/**
+ * The non-zero voxels of the newest XAI-CLIP labelmap as [volume voxel index, label] pairs
+ * (slices placed by their referenced image), and the number of visible levels.
+ */
+export async function newestSaliencyLabels(
+  page: Page,
+): Promise<{ voxels: [number, number][]; levels: number }> {
+  return page.evaluate(() => {
+    const w = window as any;
+    const overlay = w.xaiClip.state.overlay;
+    const segmentation = w.services.segmentationService.getSegmentation(overlay.segmentationId);
+    const { viewportGridService } = w.services;
+    const uid = viewportGridService.getState().viewports.get(viewportGridService.getActiveViewportId())
+      .displaySetInstanceUIDs[0];
+    const volume = w.cornerstone.cache.getVolume(`cornerstoneStreamingImageVolume:${uid}`);
+    const [nx, ny] = volume.dimensions;
+    const voxels: [number, number][] = [];
+    for (const imageId of segmentation.representationData.Labelmap.imageIds) {
+      const image = w.cornerstone.cache.getImage(imageId);
+      const k = volume.imageIds.indexOf(image.referencedImageId);
+      const data = image.voxelManager.getScalarData();
+      for (let v = 0; v < data.length; v++) if (data[v]) voxels.push([k * nx * ny + v, data[v]]);
+    }
+    return { voxels, levels: overlay.legend.length };
+  });
+}
