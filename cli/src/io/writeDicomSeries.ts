@@ -120,8 +120,8 @@ export function writeDicomSeries(
       PixelData: pixels.buffer,
       _vrMap: { PixelData: 'OW' },
     };
-    const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(dataset._meta));
-    const { _meta: _, ...body } = dataset;
+    const { _meta: meta, ...body } = dataset;
+    const dict = new dcmjs.data.DicomDict(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(meta));
     dict.dict = dcmjs.data.DicomMetaDictionary.denaturalizeDataset(body);
     const file = nodePath.join(folder, `slice_${String(k).padStart(4, '0')}.dcm`);
     fs.writeFileSync(file, Buffer.from(dict.write()));
