@@ -110,6 +110,15 @@ export class XaiClipController {
       return undefined;
     }
     const settings = { ...this.state.settings, ...overrides };
+    // Marked running before the first await, so that a double click cannot start two runs.
+    this.setState({
+      settings,
+      status: 'running',
+      stage: 'Reading the series',
+      progress: undefined,
+      message: undefined,
+      report: undefined,
+    });
     const libraries = this.libraries();
     let series;
     try {
@@ -135,14 +144,6 @@ export class XaiClipController {
       strideMm: settings.strideMm,
       samples: settings.samples,
     };
-    this.setState({
-      settings,
-      status: 'running',
-      stage: 'Reading the series',
-      progress: undefined,
-      message: undefined,
-      report: undefined,
-    });
     this.worker ??= new ExplainWorkerClient(this.createWorker());
     const voxels = series.volume.data;
     const run = this.worker.run(
@@ -208,7 +209,7 @@ export class XaiClipController {
       return readActiveVolume(this.services, libraries);
     } catch (error) {
       if (!(error instanceof SeriesLoadingError)) throw error;
-      this.setState({ status: 'running', stage: 'Waiting for the series to finish loading', message: undefined });
+      this.setState({ stage: 'Waiting for the series to finish loading' });
       await ensureVolumeLoaded(this.services, libraries);
       return readActiveVolume(this.services, libraries);
     }

@@ -50,12 +50,7 @@ export function readActiveVolume(services: Services, { cornerstone }: Cornerston
   const volumeId =
     viewport.getVolumeId?.() ?? `cornerstoneStreamingImageVolume:${displaySet.displaySetInstanceUID}`;
   const imageVolume = cornerstone.cache.getVolume(volumeId);
-  if (!imageVolume || !imageVolume.loadStatus?.loaded) {
-    if (imageVolume && !imageVolume.loadStatus?.loading) imageVolume.load();
-    throw new Error(
-      'The series is still loading. Wait until all its slices are shown, then click Explain again.',
-    );
-  }
+  if (!imageVolume || !imageVolume.loadStatus?.loaded) throw new SeriesLoadingError();
   const currentImageId = viewport.getCurrentImageId?.() ?? imageIds[viewport.getCurrentImageIdIndex?.() ?? 0];
   const currentSlice = Math.max(0, imageVolume.imageIds.indexOf(currentImageId));
   const scalars = imageVolume.voxelManager.getCompleteScalarDataArray();
