@@ -29,6 +29,7 @@ class FakeWorker {
         type: 'result',
         id: request.id,
         saliency,
+        organMask: new Uint8Array(NX * NY * NZ).fill(1, NX * NY + 4, NX * NY + 8),
         report: {
           organ: 'liver',
           method: 'occlusion',
@@ -40,6 +41,7 @@ class FakeWorker {
           slices: [1],
           roi: { source: 'clip', voxels: 6, fraction: 0.25 },
           notes: [],
+          roiBoxes: [{ slice: 1, box: { min: [0, 0, 0], max: [4, 3, 1] } }],
         },
       },
     ];
@@ -123,8 +125,9 @@ function setup(overrides: { modality?: string; imageIds?: string[]; loaded?: boo
       EVENTS: {},
       subscribe: () => ({ unsubscribe() {} }),
       createLabelmapForDisplaySet: jest.fn(async (_ds: any, { label, segments }: any) => {
-        segmentations.push({ segmentationId: 'new', label, segments } as any);
-        return 'new';
+        const segmentationId = `new-${segmentations.length}`;
+        segmentations.push({ segmentationId, label, segments } as any);
+        return segmentationId;
       }),
       addSegmentationRepresentation: jest.fn(async () => undefined),
       getSegmentation: () => ({ representationData: { Labelmap: { imageIds: [...labelmapImages.keys()] } } }),
@@ -209,6 +212,21 @@ describe('XaiClipController (host glue with plain-object services)', () => {
       backend: 'wasm',
       fallbackReason: 'webgpu: no adapter',
     });
+  });
+
+  it('adds and removes the ROI-box and predicted-organ overlays on request', async () => {
+    const { controller, segmentations, services } = setup();
+    await controller.explain({ showRoi: true });
+    expect(segmentations.map((s) => s.label)).toEqual([
+      'Manual liver',
+      'XAI-CLIP occlusion liver',
+      'XAI-CLIP ROI (clip)',
+    ]);
+    controller.updateSettings({ showRoi: false, showOrganMask: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(services.segmentationService.remove).toHaveBeenCalledTimes(1);
+    expect(segmentations.map((s) => s.label)).toContain('XAI-CLIP predicted liver');
+    expect(segmentations.map((s) => s.label)).not.toContain('XAI-CLIP ROI (clip)');
   });
 
   it('refuses a second Explain while one is running', async () => {

@@ -4,8 +4,10 @@ import { ExplainRequest } from '../runtime/runExplanation';
 import { CancelledError, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
 import { ExplainReport } from '../worker/messages';
 import { CornerstoneLibraries, ExtensionManager, Services, XaiClipConfig } from './ohifTypes';
-import { ensureVolumeLoaded, readActiveVolume, SeriesLoadingError } from './readActiveVolume';
-import { SaliencyOverlay, setOverlayOpacity, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
+import { ActiveSeries, ensureVolumeLoaded, readActiveVolume, SeriesLoadingError } from './readActiveVolume';
+import { roiOutline } from './roiOutline';
+import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
+import { setOverlayOpacity, writeLabelmap } from './writeLabelmap';
 
 export interface PanelSettings {
   organ: string;
@@ -17,6 +19,10 @@ export interface PanelSettings {
   samples: number;
   levels: number;
   opacity: number;
+  /** Also show the ROI box the perturbations were confined to. */
+  showRoi: boolean;
+  /** Also show the model's predicted organ mask. */
+  showOrganMask: boolean;
 }
 
 export interface PanelState {
@@ -30,6 +36,9 @@ export interface PanelState {
   classes: string[];
   report?: ExplainReport;
   overlay?: SaliencyOverlay;
+  /** Segmentation ids of the ROI and organ-mask overlays, when shown. */
+  roiOverlay?: string;
+  organOverlay?: string;
 }
 
 const DEFAULT_SETTINGS: PanelSettings = {
@@ -42,7 +51,13 @@ const DEFAULT_SETTINGS: PanelSettings = {
   samples: 300,
   levels: 6,
   opacity: 0.5,
+  showRoi: false,
+  showOrganMask: false,
 };
+
+/** Colours of the context overlays: ROI outline cyan, predicted organ green. */
+const ROI_COLOR = [90, 204, 230, 255];
+const ORGAN_COLOR = [60, 200, 90, 255];
 
 /**
  * The extension's state and actions, shared by the panel, the toolbar command and tests:
@@ -55,6 +70,8 @@ export class XaiClipController {
   private worker?: ExplainWorkerClient;
   private runningId?: number;
   private readonly unsubscribers: (() => void)[] = [];
+  /** What the context overlays are drawn from: the last result and its series. */
+  private last?: { series: ActiveSeries; organMask: Uint8Array; report: ExplainReport };
 
   constructor(
     private readonly services: Services,
@@ -100,6 +117,40 @@ export class XaiClipController {
         this.state.overlay.segmentationId,
         settings.opacity,
       );
+    }
+    if (settings.showRoi !== undefined || settings.showOrganMask !== undefined)
+      void this.syncContextOverlays();
+  }
+
+  /** Adds or removes the ROI-box and predicted-organ overlays of the last result to match the settings. */
+  private async syncContextOverlays(): Promise<void> {
+    const { last } = this;
+    if (!last) return;
+    const libraries = this.libraries();
+    const { segmentationService } = this.services;
+    const { showRoi, showOrganMask } = this.state.settings;
+    if (showRoi && !this.state.roiOverlay) {
+      const outline = roiOutline(last.report.roiBoxes, last.series.volume.dimensions);
+      const id = await writeLabelmap(this.services, libraries, last.series, outline, {
+        label: `XAI-CLIP ROI (${last.report.roi.source})`,
+        segments: [{ label: `XAI-CLIP ROI ${last.report.organ}`, color: ROI_COLOR }],
+        opacity: 0.9,
+      });
+      this.setState({ roiOverlay: id });
+    } else if (!showRoi && this.state.roiOverlay) {
+      segmentationService.remove(this.state.roiOverlay);
+      this.setState({ roiOverlay: undefined });
+    }
+    if (showOrganMask && !this.state.organOverlay) {
+      const id = await writeLabelmap(this.services, libraries, last.series, last.organMask, {
+        label: `XAI-CLIP predicted ${last.report.organ}`,
+        segments: [{ label: `Predicted ${last.report.organ}`, color: ORGAN_COLOR }],
+        opacity: 0.3,
+      });
+      this.setState({ organOverlay: id });
+    } else if (!showOrganMask && this.state.organOverlay) {
+      segmentationService.remove(this.state.organOverlay);
+      this.setState({ organOverlay: undefined });
     }
   }
 
@@ -162,7 +213,7 @@ export class XaiClipController {
     );
     this.runningId = run.id;
     try {
-      const { saliency, report } = await run.done;
+      const { saliency, organMask, report } = await run.done;
       if (this.runningId !== run.id) return undefined;
       this.setState({ stage: 'Drawing the overlay' });
       const overlay = await writeSaliencyLabelmap(this.services, libraries, series, saliency, {
@@ -171,6 +222,9 @@ export class XaiClipController {
         levels: settings.levels,
         opacity: settings.opacity,
       });
+      this.last = { series, organMask, report };
+      this.setState({ roiOverlay: undefined, organOverlay: undefined });
+      await this.syncContextOverlays();
       this.setState({
         status: 'done',
         stage: undefined,

@@ -136,6 +136,25 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         </>
       )}
 
+      <label style={{ ...label, display: 'flex', alignItems: 'center', gap: 6 }}>
+        <input
+          data-cy="xai-show-roi"
+          type="checkbox"
+          checked={settings.showRoi}
+          onChange={(e) => set({ showRoi: e.target.checked })}
+        />
+        Show the ROI box
+      </label>
+      <label style={{ ...label, display: 'flex', alignItems: 'center', gap: 6, marginTop: 4 }}>
+        <input
+          data-cy="xai-show-organ"
+          type="checkbox"
+          checked={settings.showOrganMask}
+          onChange={(e) => set({ showOrganMask: e.target.checked })}
+        />
+        Show the model's predicted organ
+      </label>
+
       <div style={{ display: 'flex', gap: 6, marginTop: 12 }}>
         <button
           data-cy="xai-explain"

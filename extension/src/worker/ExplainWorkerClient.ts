@@ -3,6 +3,13 @@ import { ExplainReport, WorkerRequest, WorkerResponse } from './messages';
 
 type ExplainMessage = Extract<WorkerRequest, { type: 'explain' }>;
 
+/** What a finished run hands back. */
+export interface ExplainOutput {
+  saliency: Float32Array;
+  organMask: Uint8Array;
+  report: ExplainReport;
+}
+
 export interface WorkerCallbacks {
   onStage(stage: string): void;
   onModel(info: { backend: string; fallbackReason?: string; classes: string[] }): void;
@@ -23,7 +30,7 @@ export class ExplainWorkerClient {
   private readonly pending = new Map<
     number,
     {
-      resolve(value: { saliency: Float32Array; report: ExplainReport }): void;
+      resolve(value: ExplainOutput): void;
       reject(error: Error): void;
       callbacks: WorkerCallbacks;
     }
@@ -42,9 +49,9 @@ export class ExplainWorkerClient {
   run(
     message: Omit<ExplainMessage, 'type' | 'id'>,
     callbacks: WorkerCallbacks,
-  ): { id: number; done: Promise<{ saliency: Float32Array; report: ExplainReport }> } {
+  ): { id: number; done: Promise<ExplainOutput> } {
     const id = this.nextId++;
-    const done = new Promise<{ saliency: Float32Array; report: ExplainReport }>((resolve, reject) => {
+    const done = new Promise<ExplainOutput>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, callbacks });
     });
     const transfer = [message.volume.data.buffer as ArrayBuffer];
@@ -75,7 +82,7 @@ export class ExplainWorkerClient {
         break;
       case 'result':
         this.pending.delete(message.id);
-        run.resolve({ saliency: message.saliency, report: message.report });
+        run.resolve({ saliency: message.saliency, organMask: message.organMask, report: message.report });
         break;
       case 'error':
         this.pending.delete(message.id);

@@ -85,6 +85,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         type: 'result',
         id,
         saliency: result.saliency.data,
+        organMask: result.organMask.data,
         report: {
           organ: className,
           method: message.request.method,
@@ -102,9 +103,10 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
             fraction: roiVoxels / result.saliency.data.length,
           },
           notes: result.notes,
+          roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
         },
       },
-      [result.saliency.data.buffer],
+      [result.saliency.data.buffer, result.organMask.data.buffer],
     );
   } catch (error) {
     post({

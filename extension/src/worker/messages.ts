@@ -19,7 +19,7 @@ export type WorkerResponse =
   | { type: 'stage'; id: number; stage: string }
   | { type: 'model'; id: number; backend: string; fallbackReason?: string; classes: string[] }
   | { type: 'progress'; id: number; done: number; total: number; etaMs: number | null }
-  | { type: 'result'; id: number; saliency: Float32Array; report: ExplainReport }
+  | { type: 'result'; id: number; saliency: Float32Array; organMask: Uint8Array; report: ExplainReport }
   | { type: 'error'; id: number; message: string; cancelled: boolean };
 
 export interface ExplainReport {
@@ -32,5 +32,7 @@ export interface ExplainReport {
   wallMs: number;
   slices: (number | null)[];
   roi: { source: string; box?: Box; fallbackReason?: string; voxels: number; fraction: number };
+  /** Per explained image: its slice (null for a 3-D model) and ROI box in that image's coordinates. */
+  roiBoxes: { slice: number | null; box: Box }[];
   notes: string[];
 }

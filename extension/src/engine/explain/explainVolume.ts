@@ -48,6 +48,8 @@ export interface ImageReport {
 export interface ExplainResult {
   /** Saliency on the volume grid: target units (drop, coefficient or weight), 0 where unexplained. */
   saliency: Volume<Float32Array>;
+  /** The model's unperturbed prediction of the organ on the explained images (volume grid, 0/1). */
+  organMask: Volume<Uint8Array>;
   images: ImageReport[];
   passes: number;
   calls: number;
@@ -98,12 +100,14 @@ export async function explainVolume<M extends MethodId>(
     options.signal,
   );
   const saliency = like(volume);
+  const organMask = like(volume, new Uint8Array(saliency.data.length));
   const images: ImageReport[] = [];
   for (const job of jobs) {
-    images.push(await explainJob(job, model, options, tracker, saliency, notes));
+    images.push(await explainJob(job, model, options, tracker, { saliency, organMask }, notes));
   }
   return {
     saliency,
+    organMask,
     images,
     passes: tracker.done,
     calls: tracker.calls,
@@ -117,7 +121,7 @@ async function explainJob(
   model: SegmentationModel,
   options: ExplainOptions,
   tracker: ProgressTracker,
-  saliency: Volume<Float32Array>,
+  outputs: { saliency: Volume<Float32Array>; organMask: Volume<Uint8Array> },
   notes: string[],
 ): Promise<ImageReport> {
   tracker.throwIfCancelled();
@@ -128,6 +132,11 @@ async function explainJob(
   const classes = predictor.classNames.length;
   const mask = predictedMask(baseline, classes, predictor.outputSize, options.classIndex);
   const organVoxels = mask.reduce((sum, m) => sum + m, 0);
+  const offset = job.slice === null ? 0 : job.slice * imageSize;
+  outputs.organMask.data.set(
+    predictedMask(predictor.toImageGrid(baseline), classes, imageSize, options.classIndex),
+    offset,
+  );
   const report = { slice: job.slice, roi: job.box, organVoxels, baselineScore: 0, passes: 1 };
   if (organVoxels === 0) {
     tracker.skip(job.plan.count);
@@ -150,7 +159,7 @@ async function explainJob(
   );
   report.passes += job.plan.count;
   const map = job.plan.finish(report.baselineScore);
-  saliency.data.set(map, job.slice === null ? 0 : job.slice * imageSize);
+  outputs.saliency.data.set(map, offset);
   return report;
 }
 

@@ -1,0 +1,66 @@
+import { ActiveSeries } from './readActiveVolume';
+import { CornerstoneLibraries, Services } from './ohifTypes';
+
+export interface LabelmapSegment {
+  label: string;
+  color: number[];
+}
+
+/**
+ * Adds a new labelmap segmentation derived from the displayed series and fills it with
+ * `labels` (volume grid; label n ↦ segments[n − 1], 0 transparent): segments are AUTOMATIC /
+ * "XAI-CLIP". Labelmap images are matched to volume slices by referencedImageId. Existing
+ * segmentations are never touched; on failure the new one is removed again.
+ */
+export async function writeLabelmap(
+  services: Services,
+  { cornerstone, cornerstoneTools }: CornerstoneLibraries,
+  series: ActiveSeries,
+  labels: Uint8Array,
+  options: { label: string; segments: LabelmapSegment[]; opacity: number },
+): Promise<string> {
+  const { segmentationService } = services;
+  const segments = Object.fromEntries(
+    options.segments.map((segment, n) => [
+      n + 1,
+      { label: segment.label, algorithmType: 'AUTOMATIC', algorithmName: 'XAI-CLIP', active: n === 0 },
+    ]),
+  );
+  const segmentationId = await segmentationService.createLabelmapForDisplaySet(series.displaySet, {
+    label: options.label,
+    segments,
+  });
+  try {
+    await segmentationService.addSegmentationRepresentation(series.viewportId, { segmentationId });
+    const imageIds =
+      segmentationService.getSegmentation(segmentationId)?.representationData.Labelmap?.imageIds ?? [];
+    const plane = series.volume.dimensions[0] * series.volume.dimensions[1];
+    for (const imageId of imageIds) {
+      const image = cornerstone.cache.getImage(imageId);
+      const k = image?.referencedImageId ? series.imageVolume.imageIds.indexOf(image.referencedImageId) : -1;
+      if (!image || k < 0) continue;
+      image.voxelManager.getScalarData().set(labels.subarray(k * plane, (k + 1) * plane));
+    }
+    cornerstoneTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
+    options.segments.forEach((segment, n) =>
+      segmentationService.setSegmentColor(series.viewportId, segmentationId, n + 1, segment.color),
+    );
+    setOverlayOpacity(cornerstoneTools, segmentationId, options.opacity);
+  } catch (error) {
+    segmentationService.remove(segmentationId);
+    throw error;
+  }
+  return segmentationId;
+}
+
+/** Fill opacity of an XAI-CLIP labelmap (0–1). */
+export function setOverlayOpacity(
+  cornerstoneTools: CornerstoneLibraries['cornerstoneTools'],
+  segmentationId: string,
+  opacity: number,
+): void {
+  cornerstoneTools.segmentation.config.style.setStyle(
+    { segmentationId, type: cornerstoneTools.Enums.SegmentationRepresentations.Labelmap },
+    { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: false },
+  );
+}
