@@ -37,6 +37,9 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     await page.selectOption('[data-cy="xai-method"]', 'occlusion');
     await page.selectOption('[data-cy="xai-roi"]', 'clip');
     await page.selectOption('[data-cy="xai-scope"]', 'slice');
+    // 30 mm windows every 15 mm keep a WASM run on a 512² slice well under a minute.
+    await page.fill('[data-cy="xai-window"]', '30');
+    await page.fill('[data-cy="xai-stride"]', '15');
     await page.click('[data-cy="xai-explain"]');
     await page.waitForSelector('[data-cy="xai-progress"]', { timeout: 60000 });
     const state = await waitForIdle(page);
