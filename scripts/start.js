@@ -97,7 +97,7 @@ function writeAppConfig(port) {
 }
 
 /** CHAOS MR T2 subject shown in the demo: one that neither bundled model trained on. */
-const DEMO_MR_SUBJECT = 2;
+const DEMO_MR_SUBJECT = 3;
 
 /** Converts the demo MR subject to DICOM once (the compiled CLI I/O does the work). */
 async function convertDemoMr(data) {

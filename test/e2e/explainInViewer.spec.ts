@@ -35,7 +35,7 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const before = await segmentationLabels(page);
     await page.selectOption('[data-cy="xai-organ"]', 'liver');
     await page.selectOption('[data-cy="xai-method"]', 'occlusion');
-    await page.selectOption('[data-cy="xai-roi"]', 'clip');
+    await page.selectOption('[data-cy="xai-roi"]', process.env.XAI_E2E_ROI ?? 'clip');
     await page.selectOption('[data-cy="xai-scope"]', 'slice');
     // 30 mm windows every 15 mm keep a WASM run on a 512² slice well under a minute.
     await page.fill('[data-cy="xai-window"]', '30');

@@ -6,6 +6,7 @@ import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { OrtModule } from '../runtime/ort/OrtModule';
 import { runExplanation } from '../runtime/runExplanation';
 import { WorkerRequest, WorkerResponse } from './messages';
+import { yieldingModel } from './yieldingModel';
 
 /**
  * The explanation engine off the main thread: loads a manifest's models with
@@ -74,11 +75,16 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       classes: [...loaded.segmenter.classNames],
     });
     const volume = { ...message.volume } as Volume;
-    const { result, roi, className } = await runExplanation(loaded, volume, message.request, {
-      signal: controller.signal,
-      onProgress: (p) => post({ type: 'progress', id, ...p }),
-      onStage: (stage) => post({ type: 'stage', id, stage }),
-    });
+    const { result, roi, className } = await runExplanation(
+      yieldingModel(loaded, controller.signal),
+      volume,
+      message.request,
+      {
+        signal: controller.signal,
+        onProgress: (p) => post({ type: 'progress', id, ...p }),
+        onStage: (stage) => post({ type: 'stage', id, stage }),
+      },
+    );
     const roiVoxels = roi ? boxVoxelCount(roi.box) : result.saliency.data.length;
     post(
       {

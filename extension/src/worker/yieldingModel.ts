@@ -1,0 +1,48 @@
+import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
+import { Predictor, SegmentationModel, SimilarityModel } from '../engine/model/SegmentationModel';
+import { LoadedModel } from '../runtime/loadModel';
+
+/** Lets queued messages (a Cancel) run: awaits a macrotask, which promise callbacks never are. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The loaded model with every model call preceded by a pause for the worker's message queue
+ * and a cancellation check. WASM inference runs synchronously inside the worker, so without
+ * this a Cancel message would only be read when the whole explanation had finished.
+ */
+export function yieldingModel(loaded: LoadedModel, signal: AbortSignal): LoadedModel {
+  const checkpoint = async () => {
+    await nextTask();
+    if (signal.aborted) throw new ExplanationCancelledError();
+  };
+  const segmenter = loaded.segmenter;
+  const yieldingSegmenter: SegmentationModel = {
+    classNames: segmenter.classNames,
+    dimensionality: segmenter.dimensionality,
+    bind: async (reference) => {
+      const predictor = await segmenter.bind(reference);
+      const yielding: Predictor = {
+        classNames: predictor.classNames,
+        outputSize: predictor.outputSize,
+        toImageGrid: (probabilities) => predictor.toImageGrid(probabilities),
+        predict: async (images, count) => {
+          await checkpoint();
+          return predictor.predict(images, count);
+        },
+      };
+      return yielding;
+    },
+  };
+  const clip = loaded.clip;
+  const yieldingClip: SimilarityModel | undefined = clip && {
+    similarity: async (slice, prompts) => {
+      await checkpoint();
+      return clip.similarity(slice, prompts);
+    },
+  };
+  return {
+    ...loaded,
+    segmenter: yieldingSegmenter as LoadedModel['segmenter'],
+    clip: yieldingClip && (Object.assign(Object.create(clip!), yieldingClip) as LoadedModel['clip']),
+  };
+}
