@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { bench } from './commands/bench';
 import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
 import { segment } from './commands/segment';
@@ -59,7 +60,13 @@ withCommon(
   program.command('evaluate').description("per-class Dice and IoU of the model's prediction vs --labels"),
 ).action(run(evaluate));
 
-withCommon(program.command('explain').description('explain the model’s output for one organ'))
+withCommon(
+  program
+    .command('explain')
+    .description(
+      'explain the model’s output for one organ; --input may be a cohort: a folder of NIfTI files or DICOM series folders, or a list file',
+    ),
+)
   .requiredOption(
     '--organ <name or prompt>',
     'organ class, or one of its prompts (e.g. "hepatic parenchyma")',
@@ -80,6 +87,20 @@ withCommon(program.command('explain').description('explain the model’s output 
   .option('--stride-mm <s>', 'occlusion stride in mm (default: half the window)', positive('--stride-mm'))
   .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
   .option(
+    '--coarse-to-fine',
+    'occlusion: windows ×factor first, then the fine windows only where that saliency is high',
+  )
+  .option(
+    '--coarse-factor <f>',
+    'coarse-to-fine: coarse window = f × window (default 2)',
+    positive('--coarse-factor'),
+  )
+  .option(
+    '--refine-fraction <f>',
+    'coarse-to-fine: refine where the coarse saliency ≥ f × its maximum (default 0.5)',
+    Number,
+  )
+  .option(
     '--margin-mm <m>',
     'ROI margin in mm (default 10; at least half the window)',
     positive('--margin-mm'),
@@ -88,8 +109,83 @@ withCommon(program.command('explain').description('explain the model’s output 
   .addOption(new Option('--target <kind>', 'organ score').choices(['sum', 'softDice']).default('sum'))
   .option('--batch-size <n>', 'perturbed images per model call', integer('--batch-size'), 8)
   .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'), 0)
-  .requiredOption('--out <dir>', 'output folder (saliency.nii.gz, report.json)')
+  .requiredOption(
+    '--out <dir>',
+    'output folder (saliency.nii.gz, overlay.png, report.json; for a cohort one folder per case and summary.csv)',
+  )
+  .option(
+    '--shard <i/n>',
+    'cohorts: explain only shard i of n (1-based; e.g. $SLURM_ARRAY_TASK_ID/n, $((JOB_COMPLETION_INDEX+1))/n)',
+  )
+  .option('--seg <out.dcm>', 'also write the saliency as DICOM SEG (DICOM series input only)')
+  .addOption(
+    new Option('--seg-type <type>', 'SEG encoding: binary (…66.4) or label map (…66.7)')
+      .choices(['binary', 'labelmap'])
+      .default('binary'),
+  )
+  .option(
+    '--seg-levels <n>',
+    'saliency levels, as in the viewer (n − 1 segments)',
+    integer('--seg-levels'),
+    6,
+  )
+  .option(
+    '--stow <url>',
+    'store the SEG with STOW-RS at this DICOMweb root (default file <out>/saliency.seg.dcm)',
+  )
   .action(run(explain));
+
+program
+  .command('bench')
+  .description(
+    'the paper’s table on CHAOS CT and MR: occlusion, RISE, LIME × full image / ROI, with runtime, Dice/IoU, deletion/insertion AUC and engine overhead',
+  )
+  .option('--quick', 'a few slices (CI): one CT slice, one MR subject’s liver, fewer samples')
+  .option('--json <file>', 'JSON result (default: <out>/bench-<mode>.json)')
+  .option('--markdown <file>', 'markdown tables (default: the JSON path with .md)')
+  .option('--out <dir>', 'folder for the default output files', 'out/bench')
+  .option(
+    '--data <dir>',
+    'data folder with chaos-ct/ and chaos-mr-t2/ (default: $XAI_CLIP_DATA or ../shared/data)',
+  )
+  .option('--ct-model <manifest.json>', 'CT model (default: models/chaos-ct-segformer/manifest.json)')
+  .option('--mr-model <manifest.json>', 'MR model (default: models/chaos-mr-t2-segformer/manifest.json)')
+  .option(
+    '--cases <file.json>',
+    'benchmark your own images instead: {"cases": [{dataset, model, input, labels, organs}]}',
+  )
+  .option('--datasets <list>', 'chaos-ct, chaos-mr or both', 'chaos-ct,chaos-mr')
+  .option('--methods <list>', 'methods to run (default occlusion,rise,lime)')
+  .option('--mr-subjects <list>', 'CHAOS MR subjects (default: the MR model’s held-out subjects)')
+  .option('--mr-organs <list>', 'MR organs (default: liver,right_kidney,left_kidney,spleen; quick: liver)')
+  .option('--batch-size <n>', 'perturbed images per model call (default 8)', integer('--batch-size'))
+  .option('--window-mm <w>', 'occlusion window in mm (default 20)', positive('--window-mm'))
+  .option('--stride-mm <s>', 'occlusion stride in mm (default: quick 20, full 10)', positive('--stride-mm'))
+  .option('--rise-masks <n>', 'RISE masks (default: quick 64, full 500)', integer('--rise-masks'))
+  .option('--lime-samples <n>', 'LIME samples (default: quick 64, full 300)', integer('--lime-samples'))
+  .option(
+    '--slices-per-organ <n>',
+    'MR (and --cases) slices per organ and subject (default 1)',
+    integer('--slices-per-organ'),
+  )
+  .option('--ct-slices <n>', 'CHAOS CT liver slices (default: quick 1, full 4)', integer('--ct-slices'))
+  .option(
+    '--deletion-steps <n>',
+    'deletion/insertion steps (default: quick 8, full 16)',
+    integer('--deletion-steps'),
+  )
+  .addOption(new Option('--roi <mode>', 'ROI of the ROI-guided variant').choices(['clip', 'mask']))
+  .option('--no-coarse-to-fine', 'skip coarse-to-fine occlusion')
+  .option('--coarse-factor <f>', 'coarse window = factor × window (default 2)', positive('--coarse-factor'))
+  .option('--refine-fraction <f>', 'refine where coarse saliency ≥ f × max (default 0.5)', Number)
+  .option(
+    '--sweep-batch-sizes <list>',
+    'batch sizes of the performance sweep (default: quick 1,4,8; full 1,2,4,8,16)',
+  )
+  .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'))
+  .option('--strict', 'exit 1 when a check of the issue’s claims fails')
+  .option('--quiet', 'no per-explanation lines on stderr')
+  .action(run(bench));
 
 const models = program.command('models').description('model manifests');
 models

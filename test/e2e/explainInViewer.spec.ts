@@ -1,4 +1,4 @@
-import { mkdirSync } from 'fs';
+import { mkdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
 import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from './helpers/pageActions';
@@ -6,6 +6,12 @@ import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'build', 'screenshots');
+/** The CLIP ROI when the bundled CT model ships a CLIP part, else the predicted-mask box. */
+const ROI_MODE = JSON.parse(
+  readFileSync(path.join(__dirname, '..', '..', 'models', 'chaos-ct-segformer', 'manifest.json'), 'utf8'),
+).clip
+  ? 'clip'
+  : 'mask';
 
 /** Share of top-level voxels that lie inside the liver ground truth. */
 function topBinInsideLiver(
@@ -35,7 +41,7 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const before = await segmentationLabels(page);
     await page.selectOption('[data-cy="xai-organ"]', 'liver');
     await page.selectOption('[data-cy="xai-method"]', 'occlusion');
-    await page.selectOption('[data-cy="xai-roi"]', process.env.XAI_E2E_ROI ?? 'clip');
+    await page.selectOption('[data-cy="xai-roi"]', ROI_MODE);
     await page.selectOption('[data-cy="xai-scope"]', 'slice');
     // 30 mm windows every 15 mm keep a WASM run on a 512² slice well under a minute.
     await page.fill('[data-cy="xai-window"]', '30');

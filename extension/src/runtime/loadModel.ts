@@ -33,7 +33,14 @@ export async function loadModel(
   const open = async (file: string, role: string) =>
     createSession(ort, await readRequired(readFile, file, role), executionProviders, `the ${role} ${file}`);
   const segmenterSession = await open(manifest.segmenter.file, 'segmenter');
-  const segmenter = new OrtSegmentationModel(ort, segmenterSession.session, manifest.segmenter);
+  // The softmax runs in ONNX Runtime on the CPU (Node) or WASM (browser) beside the segmenter.
+  const activationProviders = [segmenterSession.backend === 'cpu' ? 'cpu' : 'wasm'];
+  const segmenter = new OrtSegmentationModel(
+    ort,
+    segmenterSession.session,
+    manifest.segmenter,
+    activationProviders,
+  );
   let clip: OrtSimilarityModel | undefined;
   if (manifest.clip) {
     const entry = manifest.clip;

@@ -3,12 +3,14 @@ import { Scope } from '../engine/explain/Scope';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
+import { coarseToFineOcclusion } from '../engine/methods/coarseToFineOcclusion';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
 import { Roi, RoiSource } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
 import { Vec3, Volume } from '../engine/volume/Volume';
+import { sliceOf } from '../engine/volume/volumeUtils';
 import { LoadedModel } from './loadModel';
 import { resolveOrgan } from './resolveOrgan';
 
@@ -29,6 +31,11 @@ export interface ExplainRequest {
   target?: 'sum' | 'softDice';
   batchSize?: number;
   seed?: number;
+  /**
+   * Occlusion only: coarse-to-fine (windows `factor` × larger first, then the fine windows only
+   * where the coarse saliency reaches `refineFraction` × its maximum; see coarseToFineOcclusion).
+   */
+  coarseToFine?: boolean | { factor?: number; refineFraction?: number };
 }
 
 export interface Explanation {
@@ -57,20 +64,41 @@ export async function runExplanation(
   const methodOptions = methodOptionsFrom(request);
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
-  hooks.onStage?.(`${method.label} of ${className}`);
-  const result = await explainVolume(volume, loaded.segmenter, {
+  const common = {
     classIndex,
-    method: method.id,
-    methodOptions,
     roi,
     scope: request.scope,
     slice: request.slice,
     target: request.target,
     fill: request.fill,
     batchSize: request.batchSize,
-    seed: request.seed,
     signal: hooks.signal,
     onProgress: hooks.onProgress,
+  };
+  if (request.coarseToFine && method.id === 'occlusion') {
+    hooks.onStage?.(`Coarse-to-fine occlusion of ${className}`);
+    const refine = typeof request.coarseToFine === 'object' ? request.coarseToFine : {};
+    const result = await coarseToFineOcclusion(volume, loaded.segmenter, {
+      ...common,
+      windowMm: request.windowMm ?? DEFAULT_WINDOW_MM,
+      strideMm: request.strideMm,
+      coarseFactor: refine.factor,
+      refineFraction: refine.refineFraction,
+    });
+    return {
+      result,
+      roi,
+      classIndex,
+      className,
+      methodOptions: { ...method.defaults, ...methodOptions, coarseToFine: result.coarseToFine },
+    };
+  }
+  hooks.onStage?.(`${method.label} of ${className}`);
+  const result = await explainVolume(volume, loaded.segmenter, {
+    ...common,
+    method: method.id,
+    methodOptions,
+    seed: request.seed,
   });
   return { result, roi, classIndex, className, methodOptions: { ...method.defaults, ...methodOptions } };
 }
@@ -101,8 +129,20 @@ async function buildRoi(
   const className = loaded.segmenter.classNames[classIndex];
   if (request.roi === 'none') return undefined;
   if (request.roi === 'mask') {
-    const labels = await segmentVolume(volume, loaded.segmenter);
-    const mask = labels.data.map((label) => (label === classIndex ? 1 : 0));
+    const mask = new Uint8Array(volume.data.length);
+    // One slice explained by a 2-D model needs only that slice segmented.
+    const k = request.slice;
+    const only =
+      request.scope === 'slice' &&
+      loaded.segmenter.dimensionality === 2 &&
+      Number.isInteger(k) &&
+      k! >= 0 &&
+      k! < volume.dimensions[2]
+        ? k
+        : undefined;
+    const labels = await segmentVolume(only === undefined ? volume : sliceOf(volume, only), loaded.segmenter);
+    const offset = only === undefined ? 0 : only * labels.data.length;
+    labels.data.forEach((label, v) => (mask[offset + v] = label === classIndex ? 1 : 0));
     return roiFromMask(mask, volume.dimensions, margin, 'mask', `the model predicts no ${className}`);
   }
   if (request.roi !== 'clip') throw new Error(`Unknown ROI mode "${request.roi}". Use clip, mask or none.`);

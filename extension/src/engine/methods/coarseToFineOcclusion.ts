@@ -24,7 +24,7 @@ export interface CoarseToFineOptions extends Omit<
   coarseFactor?: number;
   /**
    * A fine window runs only where the coarse saliency somewhere inside it reaches this
-   * fraction of the image's largest coarse saliency (default 0.25).
+   * fraction of the image's largest coarse saliency (default 0.5).
    */
   refineFraction?: number;
 }
@@ -68,7 +68,7 @@ export async function coarseToFineOcclusion(
 ): Promise<CoarseToFineResult> {
   const started = Date.now();
   const factor = options.coarseFactor ?? 2;
-  const refineFraction = options.refineFraction ?? 0.25;
+  const refineFraction = options.refineFraction ?? 0.5;
   if (!(factor >= 1)) throw new Error(`coarseFactor must be ≥ 1, got ${factor}.`);
   if (!(refineFraction >= 0 && refineFraction <= 1)) {
     throw new Error(`refineFraction must be in [0, 1], got ${refineFraction}.`);
@@ -129,12 +129,11 @@ export async function coarseToFineOcclusion(
     fineWindows += round.fineWindows;
   }
   return {
+    ...coarse,
     saliency,
-    images: coarse.images,
     passes: tracker.done,
     calls: tracker.calls,
     wallMs: Date.now() - started,
-    notes: coarse.notes,
     coarseToFine: {
       coarseWindowMm,
       coarseStrideMm,

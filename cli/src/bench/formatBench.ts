@@ -1,0 +1,141 @@
+import { BenchResult, BenchRow } from './runBench';
+
+const num = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const pct = (value: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} %` : '–';
+const signed = (value: number, digits = 3) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}` : '–';
+const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
+
+const METHOD_LABELS: Record<string, string> = {
+  occlusion: 'occlusion',
+  rise: 'RISE',
+  lime: 'LIME',
+  'occlusion-c2f': 'occlusion, coarse-to-fine',
+};
+
+function methodDetail(row: BenchRow): string {
+  const options = row.methodOptions as Record<string, unknown>;
+  if (row.method === 'occlusion' || row.method === 'occlusion-c2f') {
+    return `${options.windowMm} / ${options.strideMm ?? Number(options.windowMm) / 2} mm`;
+  }
+  if (row.method === 'rise') return `${options.masks} masks`;
+  return `${options.samples} samples`;
+}
+
+/** The benchmark as markdown: the paper's table, ROI vs full next to the paper, coarse-to-fine, performance. */
+export function benchMarkdown(result: BenchResult): string {
+  const { settings } = result;
+  const lines: string[] = [];
+  lines.push(`# XAI-CLIP benchmark (${result.mode})`, '');
+  lines.push(
+    `Run ${result.startedAt}, ${seconds(result.totalMs)} s in all, on ${result.machine.cpus} × ${result.machine.cpuModel} ` +
+      `(load ${result.machine.loadAverage.join(', ')}), Node ${result.machine.node}, ONNX Runtime ${result.performance.backend}. ` +
+      `Models: ${result.models.map((m) => `${m.dataset} → ${m.name} ${m.version}`).join('; ')}.`,
+    '',
+    `Settings: batch size ${settings.batchSize}; occlusion window ${settings.windowMm} mm, stride ${settings.strideMm} mm ` +
+      `(the same windows for full and ROI); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
+      `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi}; ` +
+      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps.`,
+    '',
+    `Threshold protocol: ${result.thresholdProtocol}`,
+    '',
+  );
+  lines.push(
+    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
+    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  );
+  for (const row of result.rows) {
+    lines.push(
+      `| ${row.dataset} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes} | ` +
+        `${seconds(row.wallMs)} | ${num(row.msPerPass, 1)} | ${num(row.dice)} | ${num(row.iou)} | ${num(row.topGt.dice)} | ` +
+        `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
+        `${num(row.roiFraction, 2)} | ${num(row.peakRssMb, 0)} |`,
+    );
+  }
+  lines.push('', '## ROI-guided vs full image', '');
+  lines.push(
+    '| dataset | organ | method | runtime | passes | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC Δ | insertion AUC Δ |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  );
+  for (const c of result.comparisons) {
+    lines.push(
+      `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${pct(c.runtimeChange)} | ${pct(c.passesChange)} | ` +
+        `${pct(c.diceChange)} | ${pct(c.iouChange)} | ${pct(c.topGtDiceChange)} | ${pct(c.topGtIouChange)} | ` +
+        `${signed(c.deletionAucDelta)} | ${signed(c.insertionAucDelta)} |`,
+    );
+  }
+  lines.push(
+    `| **paper** | | | **${pct(result.paper.runtimeChange)}** | | **${pct(result.paper.diceChange)}** | **${pct(result.paper.iouChange)}** | | | | |`,
+    '',
+  );
+  if (result.coarseToFine.length) {
+    lines.push('## Coarse-to-fine occlusion vs ROI occlusion', '');
+    lines.push(
+      '| dataset | organ | slices | passes (plain → c2f) | explain s (plain → c2f) | fine windows run | top-\\|GT\\| IoU of the maps | Pearson r |',
+      '|---|---|--:|--:|--:|--:|--:|--:|',
+    );
+    for (const c of result.coarseToFine) {
+      lines.push(
+        `| ${c.dataset} | ${c.organ} | ${c.slices} | ${c.plainPasses} → ${c.coarseToFinePasses} | ` +
+          `${seconds(c.plainExplainMs)} → ${seconds(c.coarseToFineExplainMs)} | ${c.refinedWindows} of ${c.fineWindows} | ` +
+          `${num(c.agreementTopGtIou)} | ${num(c.agreementPearson)} |`,
+      );
+    }
+    lines.push(
+      '',
+      `Coarse windows and stride ×${settings.coarseFactor}; a fine window runs where the coarse saliency inside it reaches ` +
+        `${settings.refineFraction} × its maximum.`,
+      '',
+    );
+  }
+  const perf = result.performance;
+  lines.push('## Performance', '');
+  lines.push(
+    `Engine overhead = explanation wall time ÷ (passes × best time per pass of a bare onnxruntime-node session on the ` +
+      `same ONNX file and input, at the same batch size). Sweep: full-image occlusion of one ${perf.dataset} slice ` +
+      `(window = stride = ${settings.sweepWindowMm} mm), network input [${perf.itemShape.join(', ')}] per image. ` +
+      `"In-run ORT" is the time the same explanation spent inside ONNX Runtime: engine ÷ in-run ORT is the ` +
+      `overhead measured under the run's own machine load (the bare best is taken in quiet moments). ` +
+      `Peak resident memory of the run: ${num(perf.maxRssMb, 0)} MiB.`,
+    '',
+    '| batch size | bare ms/pass | engine ms/pass | overhead | in-run ORT ms/pass | engine ÷ in-run ORT | passes | peak RSS MiB |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|',
+  );
+  for (const p of perf.sweep) {
+    lines.push(
+      `| ${p.batchSize}${p.batchSize === perf.defaultBatchSize ? ' (default)' : ''} | ${num(p.bareMsPerPass, 1)} | ` +
+        `${num(p.engineMsPerPass, 1)} | ${num(p.overhead, 3)} | ${num(p.ortMsPerPass, 1)} | ${num(p.ortOverhead, 3)} | ` +
+        `${p.passes} | ${num(p.peakRssMb, 0)} |`,
+    );
+  }
+  lines.push('', '## Checks', '');
+  for (const check of result.checks)
+    lines.push(`- ${check.pass ? '✅' : '❌'} ${check.name}: ${check.detail}`);
+  if (result.notes.length) {
+    lines.push('', '## Notes', '');
+    for (const note of result.notes) lines.push(`- ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A few lines for the terminal. */
+export function benchSummary(result: BenchResult, files: { json: string; markdown: string }): string {
+  const lines = [
+    `Benchmark (${result.mode}) in ${seconds(result.totalMs)} s: ${result.rows.length} rows, ${result.units.length} explanations.`,
+  ];
+  for (const c of result.comparisons) {
+    lines.push(
+      `  ${c.dataset} ${c.organ} ${METHOD_LABELS[c.method]}: ROI vs full runtime ${pct(c.runtimeChange)}, Dice ${pct(c.diceChange)}, ` +
+        `IoU ${pct(c.iouChange)}, deletion AUC ${signed(c.deletionAucDelta)}`,
+    );
+  }
+  lines.push(
+    `  paper: runtime ${pct(result.paper.runtimeChange)}, Dice ${pct(result.paper.diceChange)}, IoU ${pct(result.paper.iouChange)}`,
+    `  engine overhead at batch ${result.performance.defaultBatchSize}: ${num(result.performance.overhead, 3)}`,
+  );
+  for (const check of result.checks)
+    lines.push(`  ${check.pass ? 'pass' : 'FAIL'}: ${check.name} (${check.detail})`);
+  lines.push(`Wrote ${files.json} and ${files.markdown}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,130 @@
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { InferenceSession } from 'onnxruntime-common';
+import { loadModel, LoadedModel } from '../../../extension/src/runtime/loadModel';
+import { OrtModule } from '../../../extension/src/runtime/ort/OrtModule';
+
+/** What the segmenter's own ONNX Runtime session did, counted inside `session.run`. */
+export interface SessionStats {
+  runs: number;
+  /** Images run (Σ batch dimension). */
+  items: number;
+  runMs: number;
+  /** Per-item input shape of the last run, e.g. [2, 256, 256]. */
+  itemShape: number[];
+  /** A copy of one real network input (the first item of the first run), for the bare timing. */
+  sample?: Float32Array;
+}
+
+export interface InstrumentedModel {
+  loaded: LoadedModel;
+  manifestPath: string;
+  stats: SessionStats;
+  /**
+   * Best time per pass (ms) of a bare onnxruntime-node session on the same ONNX file, options
+   * and input, per batch size: the floor any engine on this runtime could reach.
+   */
+  bareMsPerPass(batchSize: number, repeats: number): Promise<number>;
+}
+
+/**
+ * Loads a manifest for the benchmark on onnxruntime-node (CPU, as the CLI does), with the
+ * segmenter session wrapped so that time spent inside ONNX Runtime is measured separately
+ * from the engine's own work.
+ */
+export async function loadInstrumentedModel(manifestPath: string): Promise<InstrumentedModel> {
+  let text: string;
+  try {
+    text = await fs.readFile(manifestPath, 'utf8');
+  } catch {
+    throw new Error(`Model manifest not found: ${manifestPath}.`);
+  }
+  const json = JSON.parse(text) as { segmenter?: { file?: string } };
+  const folder = path.dirname(path.resolve(manifestPath));
+  const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
+  const stats: SessionStats = { runs: 0, items: 0, runMs: 0, itemShape: [] };
+  let lastRead = '';
+  let segmenterBytes: Uint8Array | undefined;
+  const instrumented: OrtModule = {
+    Tensor: ort.Tensor,
+    InferenceSession: {
+      create: async (model, options) => {
+        const session = await ort.InferenceSession.create(model, options);
+        if (lastRead !== json.segmenter?.file) return session;
+        segmenterBytes = model;
+        return timed(session, stats);
+      },
+    },
+  };
+  const loaded = await loadModel(json, manifestPath, {
+    ort: instrumented,
+    readFile: async (file) => {
+      lastRead = file;
+      return new Uint8Array(await fs.readFile(path.resolve(folder, file)));
+    },
+    executionProviders: ['cpu'],
+  });
+  let bare: InferenceSession | undefined;
+  return {
+    loaded,
+    manifestPath,
+    stats,
+    async bareMsPerPass(batchSize, repeats) {
+      if (!stats.sample || !segmenterBytes) {
+        throw new Error('Run the model once before timing the bare session (no network input seen yet).');
+      }
+      bare ??= await ort.InferenceSession.create(segmenterBytes, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+      });
+      const item = stats.sample;
+      const input = new Float32Array(batchSize * item.length);
+      for (let n = 0; n < batchSize; n++) input.set(item, n * item.length);
+      const feeds = {
+        [loaded.manifest.segmenter.inputName]: new ort.Tensor('float32', input, [
+          batchSize,
+          ...stats.itemShape,
+        ]),
+      };
+      let best = Infinity;
+      for (let r = 0; r <= repeats; r++) {
+        const started = performance.now();
+        const out = await bare.run(feeds);
+        const ms = performance.now() - started;
+        Object.values(out).forEach((tensor) => tensor.dispose?.());
+        if (r > 0) best = Math.min(best, ms); // run 0 warms up
+      }
+      return best / batchSize;
+    },
+  };
+}
+
+/** The session with `run` timed and its inputs recorded. */
+function timed(session: InferenceSession, stats: SessionStats): InferenceSession {
+  return new Proxy(session, {
+    get(target, property) {
+      if (property === 'run') {
+        return async (feeds: InferenceSession.FeedsType, ...rest: unknown[]) => {
+          const input = Object.values(feeds)[0];
+          const dims = input.dims.map(Number);
+          const started = performance.now();
+          const result = await (target.run as (...args: unknown[]) => Promise<InferenceSession.ReturnType>)(
+            feeds,
+            ...rest,
+          );
+          stats.runMs += performance.now() - started;
+          stats.runs += 1;
+          stats.items += dims[0];
+          stats.itemShape = dims.slice(1);
+          if (!stats.sample) {
+            const size = stats.itemShape.reduce((a, b) => a * b, 1);
+            stats.sample = Float32Array.from((input.data as Float32Array).subarray(0, size));
+          }
+          return result;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}

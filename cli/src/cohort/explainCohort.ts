@@ -1,0 +1,167 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { MultiBar, Presets, SingleBar } from 'cli-progress';
+import { loadModelFile } from '../runtime/loadModelFile';
+import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/explain';
+import { CohortCase, listCohort, parseShard, shardCases } from './listCohort';
+import { summaryCsv, SummaryEntry } from './summaryCsv';
+
+type RunCase = (options: ExplainCommandOptions, context: CaseContext) => Promise<CaseReport>;
+
+/**
+ * `xai-clip explain` over a cohort (a folder of NIfTI files or DICOM series, or a list file):
+ * loads the model once, explains each case of this shard into <out>/<case id>/ (saliency.nii.gz,
+ * overlay.png, report.json), skips cases whose report.json shows the same settings (resumable),
+ * keeps going when a case fails, and writes a summary CSV. Progress: a bar per case and one
+ * overall on a terminal, a line per case otherwise (cluster logs).
+ */
+export async function explainCohort(options: ExplainCommandOptions, runCase: RunCase): Promise<void> {
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const all = listCohort(options.input, options.labels);
+  const cases = shardCases(all, shard);
+  const resumeKey = JSON.stringify({
+    model: path.resolve(options.model),
+    organ: options.organ,
+    method: options.method,
+    roi: options.roi,
+    scope: options.scope,
+    slice: options.slice,
+    windowMm: options.windowMm,
+    strideMm: options.strideMm,
+    samples: options.samples,
+    marginMm: options.marginMm,
+    fill: options.fill,
+    target: options.target,
+    seed: options.seed,
+    coarseToFine: options.coarseToFine ? [options.coarseFactor, options.refineFraction] : undefined,
+  });
+  fs.mkdirSync(options.out, { recursive: true });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const tty = !options.json && process.stderr.isTTY;
+  log(
+    `Cohort ${options.input}: ${all.length} case(s)` +
+      (shard ? `, shard ${shard.index}/${shard.count} takes ${cases.length}` : '') +
+      `; outputs in ${options.out}`,
+  );
+  const entries: SummaryEntry[] = [];
+  const todo = cases.filter((c) => {
+    const previous = finishedReport(options.out, c, resumeKey);
+    if (previous) entries.push({ case: c, status: 'skipped', report: previous });
+    return !previous;
+  });
+  if (entries.length) log(`${entries.length} case(s) already done with these settings: skipped.`);
+
+  const multibar = tty
+    ? new MultiBar(
+        {
+          format: ' {name} |{bar}| {value}/{total} {unit} | ETA {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: false,
+          etaBuffer: 50,
+        },
+        Presets.shades_classic,
+      )
+    : undefined;
+  const overall = multibar?.create(cases.length, entries.length, {
+    name: 'cohort'.padEnd(16),
+    unit: 'cases',
+  });
+  let caseBar: SingleBar | undefined;
+  const loaded = todo.length ? await loadModelFile(options.model, options.backend) : undefined;
+  let done = entries.length;
+  for (const c of todo) {
+    const started = Date.now();
+    caseBar = multibar?.create(1, 0, { name: c.id.slice(0, 16).padEnd(16), unit: 'passes' });
+    try {
+      const report = await runCase(caseOptions(options, c), {
+        loaded,
+        resumeKey,
+        quiet: true,
+        onProgress: (p) => {
+          caseBar?.setTotal(p.total);
+          caseBar?.update(p.done);
+        },
+      });
+      entries.push({ case: c, status: 'done', report });
+      done++;
+      if (!tty)
+        log(`[${done}/${cases.length}] ${c.id}: ${report.passes} passes in ${secondsSince(started)} s`);
+    } catch (error) {
+      entries.push({ case: c, status: 'failed', error: (error as Error).message });
+      done++;
+      if (!tty) log(`[${done}/${cases.length}] ${c.id}: failed: ${(error as Error).message}`);
+    } finally {
+      caseBar?.stop();
+      if (caseBar) multibar?.remove(caseBar);
+      overall?.update(done);
+    }
+  }
+  multibar?.stop();
+
+  entries.sort((a, b) => (a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0));
+  const summaryName = shard ? `summary-shard-${shard.index}-of-${shard.count}.csv` : 'summary.csv';
+  const summaryPath = path.join(options.out, summaryName);
+  fs.writeFileSync(`${summaryPath}.partial`, summaryCsv(entries));
+  fs.renameSync(`${summaryPath}.partial`, summaryPath);
+  const failed = entries.filter((e) => e.status === 'failed');
+  const counts = `${entries.filter((e) => e.status === 'done').length} done, ${entries.length - failed.length - entries.filter((e) => e.status === 'done').length} skipped, ${failed.length} failed`;
+  if (options.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          cohort: options.input,
+          shard: shard ? `${shard.index}/${shard.count}` : undefined,
+          cases: entries.map((e) => ({
+            id: e.case.id,
+            input: e.case.input,
+            status: e.status,
+            report: e.status === 'failed' ? undefined : path.join(options.out, e.case.id, 'report.json'),
+            error: e.error,
+          })),
+          summary: summaryPath,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    process.stdout.write(`Cohort: ${cases.length} case(s): ${counts}. Wrote ${summaryPath}\n`);
+  }
+  if (failed.length) {
+    throw new Error(
+      `${failed.length} of ${cases.length} case(s) failed (${failed.map((e) => e.case.id).join(', ')}); ` +
+        `see ${summaryPath}. Re-running the same command retries them and skips the finished ones.`,
+    );
+  }
+}
+
+/** The single-image options of one case: its input, labels and output folder. */
+function caseOptions(options: ExplainCommandOptions, c: CohortCase): ExplainCommandOptions {
+  const out = path.join(options.out, c.id);
+  return {
+    ...options,
+    input: c.input,
+    labels: c.labels,
+    out,
+    shard: undefined,
+    json: false,
+    seg: options.seg || options.stow ? path.join(out, 'saliency.seg.dcm') : undefined,
+  };
+}
+
+/** The case's report.json when it exists, is complete and was made with the same settings. */
+function finishedReport(out: string, c: CohortCase, resumeKey: string): CaseReport | undefined {
+  const file = path.join(out, c.id, 'report.json');
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const report = JSON.parse(fs.readFileSync(file, 'utf8')) as CaseReport;
+    if (report.resumeKey !== resumeKey || !fs.existsSync(report.saliency)) return undefined;
+    return report;
+  } catch {
+    return undefined;
+  }
+}
+
+function secondsSince(started: number): string {
+  return ((Date.now() - started) / 1000).toFixed(1);
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Smoke test of the segmenter training code (CI): a few iterations of each model on a few real
+# slices, export to ONNX, onnx.checker, torch-vs-onnxruntime-node check, manifest + golden files,
+# all into temporary folders (the shipped models are not touched). About 30 s on one core.
+#
+# Needs: Debian python3-torch python3-onnx python3-numpy python3-nibabel python3-pydicom
+# python3-gdcm python3-pil (apt), `npm ci` done (for onnxruntime-node), and the data folder
+# ($XAI_CLIP_DATA or ../shared/data).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+python=/usr/bin/python3
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+for dataset in chaos-mr chaos-ct; do
+  "$python" models/train/train_segmenter.py --dataset "$dataset" --smoke --out "$tmp/$dataset" \
+    --checkpoint-dir "$tmp/checkpoints" 2> "$tmp/$dataset.stderr" || { cat "$tmp/$dataset.stderr" >&2; exit 1; }
+  for file in segmenter.onnx manifest.json training_report.json golden/golden.json; do
+    test -s "$tmp/$dataset/$file" || { echo "smoke $dataset: $file missing" >&2; exit 1; }
+  done
+  if [ -f build/cli/src/main.js ]; then
+    node bin/xai-clip.js models validate "$tmp/$dataset/manifest.json" > /dev/null
+  fi
+  echo "smoke $dataset: ok"
+done
+echo "2 passed, 0 failed"

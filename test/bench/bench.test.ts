@@ -1,0 +1,177 @@
+import { execFile } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { pickSlices, readClipHeldOut, readHeldOut } from '../../cli/src/bench/benchCases';
+import { writeNifti } from '../../cli/src/io/writeNifti';
+import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
+import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '..', '..');
+const bin = path.join(root, 'bin', 'xai-clip.js');
+
+async function cli(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run('node', [bin, ...args], { cwd: root });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('xai-clip bench', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-bench-'));
+  // A tiny synthetic dataset: 3 planted 64×64 slices, the organ (S) labelled on slices 1 and 2.
+  beforeAll(() => {
+    const data = new Float32Array(64 * 64 * 3);
+    const labels = new Uint8Array(64 * 64 * 3);
+    for (let k = 0; k < 3; k++) data.set(plantedSlice().data, k * 64 * 64);
+    labels.set(plantedMask(), 64 * 64);
+    labels.set(plantedMask(), 2 * 64 * 64);
+    const geometry = { spacing: [1, 1, 2] as [number, number, number] };
+    writeNifti(path.join(dir, 'image.nii.gz'), createVolume(data, [64, 64, 3], geometry));
+    writeNifti(path.join(dir, 'labels.nii.gz'), createVolume(labels, [64, 64, 3], geometry));
+    writeFileSync(
+      path.join(dir, 'cases.json'),
+      JSON.stringify({
+        cases: [
+          {
+            dataset: 'planted',
+            model: fixture('planted2d.manifest.json'),
+            input: 'image.nii.gz',
+            labels: 'labels.nii.gz',
+            organs: [{ organ: 'organ', labelValue: 1 }],
+          },
+        ],
+      }),
+    );
+  });
+
+  it('writes the JSON table (every method × full/ROI, coarse-to-fine, sweep, checks) and markdown', async () => {
+    const json = path.join(dir, 'out', 'bench.json');
+    const result = await cli(
+      'bench',
+      '--quick',
+      '--cases',
+      path.join(dir, 'cases.json'),
+      '--json',
+      json,
+      '--window-mm',
+      '8',
+      '--stride-mm',
+      '4',
+      '--rise-masks',
+      '24',
+      '--lime-samples',
+      '24',
+      '--deletion-steps',
+      '4',
+      '--sweep-batch-sizes',
+      '1,8',
+      '--quiet',
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Benchmark \(quick\)/);
+    const bench = JSON.parse(readFileSync(json, 'utf8'));
+    expect(existsSync(json.replace(/\.json$/, '.md'))).toBe(true);
+    const rows = bench.rows as Record<string, unknown>[];
+    for (const method of ['occlusion', 'rise', 'lime']) {
+      for (const variant of ['full', 'roi']) {
+        const row = rows.find((r) => r.method === method && r.variant === variant);
+        expect(row).toMatchObject({
+          dataset: 'planted',
+          organ: 'organ',
+          method,
+          variant,
+          backend: 'cpu',
+          slices: 1,
+        });
+        for (const key of ['passes', 'wallMs', 'dice', 'iou', 'deletionAuc', 'insertionAuc', 'overhead']) {
+          expect(typeof row![key]).toBe('number');
+          expect(Number.isFinite(row![key])).toBe(true);
+        }
+      }
+    }
+    const occlusion = (variant: string) =>
+      rows.find((r) => r.method === 'occlusion' && r.variant === variant)!;
+    // Same grid: the ROI run is a subset of the full run's windows.
+    expect(occlusion('roi').passes).toBeLessThan(occlusion('full').passes as number);
+    expect(occlusion('roi').roiSource).toBe('clip');
+    expect(rows.find((r) => r.method === 'occlusion-c2f')).toMatchObject({ variant: 'roi' });
+    expect(bench.comparisons).toHaveLength(3);
+    expect(bench.paper).toMatchObject({ runtimeChange: -0.6, diceChange: 0.446, iouChange: 0.967 });
+    expect(bench.coarseToFine[0].agreementTopGtIou).toBeGreaterThanOrEqual(0.7);
+    expect(bench.coarseToFine[0].coarseToFinePasses).toBeLessThan(bench.coarseToFine[0].plainPasses);
+    expect(bench.performance.sweep.map((p: { batchSize: number }) => p.batchSize)).toEqual([1, 8]);
+    for (const point of bench.performance.sweep) {
+      expect(point.bareMsPerPass).toBeGreaterThan(0);
+      expect(point.overhead).toBeGreaterThan(0);
+    }
+    expect(bench.performance.maxRssMb).toBeGreaterThan(0);
+    expect(bench.checks.length).toBeGreaterThanOrEqual(5);
+    expect(bench.thresholdProtocol).toMatch(/Otsu/);
+  });
+
+  it('fails with a clear message when a bundled model is missing', async () => {
+    const result = await cli(
+      'bench',
+      '--quick',
+      '--ct-model',
+      path.join(dir, 'none.json'),
+      '--datasets',
+      'chaos-ct',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Model manifest not found: .*none\.json.*--ct-model/);
+  });
+
+  it('picks slices where the organ is clearly present and reads held-out notes', () => {
+    const labels = createVolume(new Uint8Array(4 * 4 * 5), [4, 4, 5]);
+    // Areas per slice: 0, 1, 8, 6, 2.
+    [0, 1, 8, 6, 2].forEach((area, k) => labels.data.fill(1, k * 16, k * 16 + area));
+    expect(pickSlices(labels, 1, 1)).toEqual([3]);
+    expect(pickSlices(labels, 1, 5)).toEqual([2, 3]);
+    expect(pickSlices(labels, 1, 1, [0, 1, 4])).toEqual([4]);
+    expect(pickSlices(labels, 2, 1)).toEqual([]);
+
+    const folder = path.join(dir, 'model');
+    mkdirSync(folder);
+    writeFileSync(
+      path.join(folder, 'training_report.json'),
+      JSON.stringify({
+        split: { heldOut: ['CHAOS MR T2 subject 3 (all slices)', 'CHAOS MR T2 subject 13 (all slices)'] },
+      }),
+    );
+    expect(readHeldOut(folder).mrSubjects).toEqual([3, 13]);
+    writeFileSync(path.join(folder, 'heldOutSubjects.json'), '[21, 33]');
+    expect(readHeldOut(folder).mrSubjects).toEqual([21, 33]);
+    const ct = path.join(dir, 'ct-model');
+    mkdirSync(ct);
+    writeFileSync(
+      path.join(ct, 'training_report.json'),
+      JSON.stringify({ split: { heldOut: ['CHAOS CT files 30-45 (16 slices, manual liver GT)'] } }),
+    );
+    const { ctFiles } = readHeldOut(ct);
+    expect(ctFiles).toHaveLength(16);
+    expect([ctFiles![0], ctFiles![15]]).toEqual([30, 45]);
+
+    // CLIP's own held-out lists, in the training log beside its image encoder.
+    mkdirSync(path.join(ct, 'clip'));
+    writeFileSync(
+      path.join(ct, 'manifest.json'),
+      JSON.stringify({ clip: { imageEncoder: { file: 'clip/clip_image.onnx' } } }),
+    );
+    writeFileSync(
+      path.join(ct, 'clip', 'training_log.json'),
+      JSON.stringify({ heldOutMR: [2, 8], ctHeldOutFiles: [39, 40, 41] }),
+    );
+    expect(readClipHeldOut(path.join(ct, 'manifest.json'))).toMatchObject({
+      mrSubjects: [2, 8],
+      ctFiles: [39, 40, 41],
+    });
+  });
+});

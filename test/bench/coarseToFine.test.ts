@@ -1,0 +1,86 @@
+import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { explainVolume } from '../../extension/src/engine/explain/explainVolume';
+import { overlap } from '../../extension/src/engine/metrics/overlap';
+import { coarseToFineOcclusion } from '../../extension/src/engine/methods/coarseToFineOcclusion';
+import { binarize } from '../../extension/src/engine/util/binarize';
+import { runExplanation } from '../../extension/src/runtime/runExplanation';
+import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+
+describe('coarse-to-fine occlusion', () => {
+  const image = plantedSlice();
+  const truth = plantedMask();
+  const topGt = (saliency: Float32Array) =>
+    binarize(
+      saliency.map((value) => Math.max(0, value)),
+      { kind: 'topCount', count: truth.reduce((sum, m) => sum + m, 0) },
+    );
+
+  it('agrees with plain occlusion (top-|GT| IoU ≥ 0.7) with fewer passes', async () => {
+    const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
+    const common = { classIndex: 1, scope: 'slice' as const, slice: 0, fill: 0, batchSize: 16 };
+    const plain = await explainVolume(image, segmenter, {
+      ...common,
+      method: 'occlusion',
+      methodOptions: { windowMm: 4, strideMm: 2 },
+    });
+    const progress: number[] = [];
+    const refined = await coarseToFineOcclusion(image, segmenter, {
+      ...common,
+      windowMm: 4,
+      strideMm: 2,
+      onProgress: (p) => progress.push(p.done),
+    });
+    const agreement = overlap(topGt(plain.saliency.data), topGt(refined.saliency.data));
+    expect(agreement.iou).toBeGreaterThanOrEqual(0.7);
+    expect(refined.passes).toBeLessThan(plain.passes);
+    const report = refined.coarseToFine;
+    expect(report.fineWindows).toBe(plain.passes - 1);
+    expect(report.refinedWindows).toBeLessThan(report.fineWindows);
+    expect(refined.passes).toBe(report.coarsePasses + report.finePasses);
+    expect(report.finePasses).toBe(1 + report.refinedWindows);
+    expect(progress[progress.length - 1]).toBe(refined.passes);
+    // Both maps find S: their top-|GT| voxels lie in it.
+    expect(overlap(topGt(refined.saliency.data), truth).iou).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('is zero outside the ROI and honours refineFraction 0 (every fine window)', async () => {
+    const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
+    const roi = { source: 'mask' as const, box: { min: [20, 10, 0], max: [44, 36, 1] } as never };
+    const all = await coarseToFineOcclusion(image, segmenter, {
+      classIndex: 1,
+      scope: 'slice',
+      slice: 0,
+      fill: 0,
+      roi,
+      windowMm: 4,
+      refineFraction: 0,
+    });
+    expect(all.coarseToFine.refinedWindows).toBe(all.coarseToFine.fineWindows);
+    for (let v = 0; v < 64 * 64; v++) {
+      const [i, j] = [v % 64, Math.floor(v / 64)];
+      if (i < 20 || i >= 44 || j < 10 || j >= 36) expect(all.saliency.data[v]).toBe(0);
+    }
+  });
+
+  it('runs from an explain request (CLI and viewer) with the CLIP ROI', async () => {
+    const loaded = await loadModelFile(fixture('planted2d.manifest.json'));
+    const request = {
+      organ: 'liver',
+      method: 'occlusion' as const,
+      roi: 'clip' as const,
+      scope: 'slice' as const,
+      slice: 0,
+      windowMm: 4,
+      strideMm: 2,
+      fill: 0,
+    };
+    const plain = await runExplanation(loaded, image, request);
+    const refined = await runExplanation(loaded, image, { ...request, coarseToFine: { factor: 2 } });
+    expect(refined.roi).toEqual(plain.roi);
+    expect(refined.methodOptions).toMatchObject({ coarseToFine: { coarseWindowMm: 8, coarseStrideMm: 4 } });
+    expect(refined.result.passes).toBeLessThan(plain.result.passes);
+    expect(
+      overlap(topGt(plain.result.saliency.data), topGt(refined.result.saliency.data)).iou,
+    ).toBeGreaterThanOrEqual(0.7);
+  });
+});
