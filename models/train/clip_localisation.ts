@@ -11,10 +11,11 @@
  * Used by eval_clip_localisation.js (the full table) and test/models/clip.test.ts (acceptance).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { PNG } from 'pngjs';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
-import { readPngMaskFolder } from '../../cli/src/io/readPngMaskFolder';
 import { mmToVoxels } from '../../extension/src/engine/methods/mmToVoxels';
 import { roiFromSimilarity } from '../../extension/src/engine/roi/roiFromSimilarity';
 import { targetProbabilityMap } from '../../extension/src/engine/roi/targetProbabilityMap';
@@ -27,14 +28,14 @@ import { createSession } from '../../extension/src/runtime/ort/createSession';
 import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
 import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityModel';
 
-/** The held-out split of models/train/clip_data.py. */
-export const HELD_OUT_MR = [2, 8, 22, 34];
-export const CT_HELD_OUT_FILES = Array.from({ length: 39 }, (_, n) => 39 + n);
-/** CHAOS MR label value → organ (the CLIP's class names). */
+/** The held-out split of models/train/clip_data.py (the segmenters' split). */
+export const HELD_OUT_MR = [3, 13, 21, 33];
+export const CT_HELD_OUT_FILES = Array.from({ length: 16 }, (_, n) => 30 + n);
+/** CHAOS MR label value → organ (the CLIP's and the segmenters' class names). */
 export const MR_ORGANS: Record<number, string> = {
   1: 'liver',
-  2: 'right kidney',
-  3: 'left kidney',
+  2: 'right_kidney',
+  3: 'left_kidney',
   4: 'spleen',
 };
 
@@ -86,10 +87,14 @@ export async function loadClip(
   return { clip: await OrtSimilarityModel.create(ort, entry, image.session, text, precomputed), entry };
 }
 
-/** Held-out CHAOS MR subjects (all slices with an organ) and CHAOS CT files (liver). */
+/**
+ * Held-out CHAOS MR subjects (every slice with an organ, all its organs; or with `mrPick: 'largest'`,
+ * per subject and organ, the slice where that organ is largest, with that organ only) and CHAOS CT
+ * files (liver).
+ */
 export async function loadHeldOut(
   root: string,
-  options: { mrSubjects?: number[]; mrSlices?: (k: number) => boolean; ctFiles?: number[] } = {},
+  options: { mrSubjects?: number[]; mrPick?: 'all' | 'largest'; ctFiles?: number[] } = {},
 ): Promise<HeldOutSlice[]> {
   const out: HeldOutSlice[] = [];
   for (const n of options.mrSubjects ?? HELD_OUT_MR) {
@@ -97,41 +102,78 @@ export async function loadHeldOut(
     const labels = await readNifti(path.join(root, 'chaos-mr-t2', `label_${n}.nii.gz`));
     const [nx, ny, nz] = image.dimensions;
     const plane = nx * ny;
-    for (let k = 0; k < nz; k++) {
-      if (options.mrSlices && !options.mrSlices(k)) continue;
+    // One pass over the labels (plain loops: per-voxel calls are slow in jest's sandbox).
+    const values = Uint8Array.from(labels.data as ArrayLike<number>);
+    const counts = Array.from({ length: nz }, () => [0, 0, 0, 0, 0]);
+    for (let k = 0, v = 0; k < nz; k++) {
+      const count = counts[k];
+      for (let p = 0; p < plane; p++, v++) count[values[v] < 5 ? values[v] : 0]++;
+    }
+    const total = (k: number) => counts[k][1] + counts[k][2] + counts[k][3] + counts[k][4];
+    const organsOf = (k: number, only?: number) => {
       const organs: Record<string, Uint8Array> = {};
       for (const [value, organ] of Object.entries(MR_ORGANS)) {
+        const label = Number(value);
+        if (counts[k][label] === 0 || (only !== undefined && label !== only)) continue;
         const mask = new Uint8Array(plane);
-        let count = 0;
-        for (let v = 0; v < plane; v++) {
-          if (Math.round(labels.data[k * plane + v]) === Number(value)) {
-            mask[v] = 1;
-            count++;
-          }
-        }
-        if (count > 0) organs[organ] = mask;
+        for (let p = 0, v = k * plane; p < plane; p++, v++) mask[p] = values[v] === label ? 1 : 0;
+        organs[organ] = mask;
       }
-      if (Object.keys(organs).length > 0) {
-        out.push({ source: `chaos-mr-${n}:${k}`, modality: 'MR', slice: sliceOf(image, k), organs });
+      return organs;
+    };
+    const withOrgans = Array.from({ length: nz }, (_, k) => k).filter((k) => total(k) > 0);
+    if (options.mrPick === 'largest') {
+      // Per organ, the slice where it is largest (its middle), scored for that organ only.
+      for (const label of [1, 2, 3, 4]) {
+        const k = withOrgans.reduce((best, k) => (counts[k][label] > counts[best][label] ? k : best));
+        out.push({
+          source: `chaos-mr-${n}:${k}`,
+          modality: 'MR',
+          slice: sliceOf(image, k),
+          organs: organsOf(k, label),
+        });
+      }
+    } else {
+      for (const k of withOrgans) {
+        out.push({
+          source: `chaos-mr-${n}:${k}`,
+          modality: 'MR',
+          slice: sliceOf(image, k),
+          organs: organsOf(k),
+        });
       }
     }
   }
-  const ctFiles = options.ctFiles ?? CT_HELD_OUT_FILES;
-  if (ctFiles.length > 0) {
-    const ct = await readDicomSeries(path.join(root, 'chaos-ct', 'dicom'));
-    const gt = readPngMaskFolder(path.join(root, 'chaos-ct', 'liver-gt'), ct, ct.meta.sliceFileIndex);
-    const plane = ct.dimensions[0] * ct.dimensions[1];
-    for (const file of ctFiles) {
-      const k = ct.meta.sliceFileIndex.indexOf(file);
-      const mask = Uint8Array.from(gt.data.subarray(k * plane, (k + 1) * plane));
-      if (!mask.some((v) => v)) continue;
-      out.push({
-        source: `chaos-ct-file${file}`,
-        modality: 'CT',
-        slice: sliceOf(ct, k),
-        organs: { liver: mask },
-      });
+  // CHAOS CT: each requested DICOM file is read on its own (a one-file series through the product's
+  // reader: same pixels, HU and grid as in the full series); its PNG mask is paired by file index.
+  const dicomDir = path.join(root, 'chaos-ct', 'dicom');
+  const names = fs
+    .readdirSync(dicomDir)
+    .filter((name) => name.endsWith('.dcm'))
+    .sort();
+  for (const file of options.ctFiles ?? CT_HELD_OUT_FILES) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-ct-'));
+    let slice: Volume;
+    try {
+      fs.copyFileSync(path.join(dicomDir, names[file]), path.join(tmp, names[file]));
+      slice = await readDicomSeries(tmp);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
+    const name = `liver_GT_${String(file).padStart(3, '0')}.png`;
+    // skipRescale: pngjs's 1-bit → 8-bit rescaling is very slow under jest; non-zero is all that matters.
+    const png = PNG.sync.read(fs.readFileSync(path.join(root, 'chaos-ct', 'liver-gt', name)), {
+      skipRescale: true,
+    });
+    if (png.width !== slice.dimensions[0] || png.height !== slice.dimensions[1]) {
+      throw new Error(`${name} is ${png.width}×${png.height}, its DICOM slice ${slice.dimensions.join('×')}`);
+    }
+    const mask = new Uint8Array(png.width * png.height);
+    for (let v = 0; v < mask.length; v++) {
+      mask[v] = png.data[4 * v] || png.data[4 * v + 1] || png.data[4 * v + 2] ? 1 : 0;
+    }
+    if (!mask.some((v) => v)) continue;
+    out.push({ source: `chaos-ct-file${file}`, modality: 'CT', slice, organs: { liver: mask } });
   }
   return out;
 }
@@ -145,7 +187,8 @@ export function bodyMask(slice: Volume, modality: 'CT' | 'MR'): Uint8Array {
     const sorted = Float32Array.from(values).sort();
     threshold = 0.1 * sorted[Math.round(0.99 * (sorted.length - 1))];
   }
-  const above = Uint8Array.from(values, (v) => (v > threshold ? 1 : 0));
+  const above = new Uint8Array(values.length);
+  for (let v = 0; v < values.length; v++) above[v] = values[v] > threshold ? 1 : 0;
   const body = largestConnectedComponent(above, [nx, ny, 1]);
   // Fill holes: background 4-connected to the border stays background.
   const outside = new Uint8Array(nx * ny);
@@ -175,7 +218,9 @@ export function bodyMask(slice: Volume, modality: 'CT' | 'MR'): Uint8Array {
     if (j > 0) push(v - nx);
     if (j < ny - 1) push(v + nx);
   }
-  return Uint8Array.from(outside, (o) => (o ? 0 : 1));
+  const filled = new Uint8Array(outside.length);
+  for (let v = 0; v < outside.length; v++) filled[v] = outside[v] ? 0 : 1;
+  return filled;
 }
 
 /** ROI margin in voxels on one slice: `marginMm` in-plane (the CLI's rule), none across slices. */
@@ -193,7 +238,8 @@ export async function localise(
   marginsMm: number[],
 ): Promise<SliceResult[][]> {
   const body = bodyMask(item.slice, item.modality);
-  const bodyVoxels = body.reduce((sum, v) => sum + v, 0);
+  let bodyVoxels = 0;
+  for (let v = 0; v < body.length; v++) bodyVoxels += body[v];
   const [nx, ny] = item.slice.dimensions;
   const results: SliceResult[][] = marginsMm.map(() => []);
   for (const [organ, gt] of Object.entries(item.organs)) {

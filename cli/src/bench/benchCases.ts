@@ -31,6 +31,12 @@ export interface BenchCase {
   slicesPerOrgan?: number;
 }
 
+/** A path as notes show it: relative to the working folder when inside it. */
+export function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 export interface LoadedCase {
   volume: Volume & { meta?: DicomSeriesMeta };
   labels: Volume;
@@ -264,7 +270,7 @@ export async function chaosCases(
       const both = heldOut.ctFiles.filter((file) => clipHeldOut.ctFiles!.includes(file));
       notes.push(
         both.length
-          ? `CHAOS CT: files ${both[0]}–${both[both.length - 1]} are held out from both the segmenter and CLIP (${clipHeldOut.source}).`
+          ? `CHAOS CT: files ${both[0]}–${both[both.length - 1]} are held out from both the segmenter and CLIP (${shown(clipHeldOut.source!)}).`
           : `CHAOS CT: no file is held out from both the segmenter and CLIP; CLIP saw the segmenter's held-out files.`,
       );
       if (both.length) heldOut.ctFiles = both;
@@ -276,7 +282,7 @@ export async function chaosCases(
         files.has(file) ? [k] : [],
       );
       notes.push(
-        `CHAOS CT: slices from the CT model's held-out files ${heldOut.ctFiles[0]}–${heldOut.ctFiles[heldOut.ctFiles.length - 1]} (${heldOut.source}).`,
+        `CHAOS CT: slices from the CT model's held-out files ${heldOut.ctFiles[0]}–${heldOut.ctFiles[heldOut.ctFiles.length - 1]} (${shown(heldOut.source!)}).`,
       );
     } else {
       notes.push('CHAOS CT: the CT model names no held-out slices; slices are picked from the whole study.');
@@ -294,7 +300,7 @@ export async function chaosCases(
         const both = subjects.filter((s) => clipHeldOut.mrSubjects?.includes(s));
         if (clipHeldOut.mrSubjects && both.length) subjects = both;
         notes.push(
-          `CHAOS MR: subjects ${subjects.join(', ')}, held out from the segmenter (${heldOut.source})` +
+          `CHAOS MR: subjects ${subjects.join(', ')}, held out from the segmenter (${shown(heldOut.source!)})` +
             (!clipHeldOut.mrSubjects
               ? '.'
               : both.length

@@ -55,18 +55,18 @@ export function benchMarkdown(result: BenchResult): string {
   }
   lines.push('', '## ROI-guided vs full image', '');
   lines.push(
-    '| dataset | organ | method | runtime | passes | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC Δ | insertion AUC Δ |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dataset | organ | method | runtime | CPU time | passes | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC Δ | insertion AUC Δ |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const c of result.comparisons) {
     lines.push(
-      `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${pct(c.runtimeChange)} | ${pct(c.passesChange)} | ` +
+      `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${pct(c.runtimeChange)} | ${pct(c.cpuTimeChange)} | ${pct(c.passesChange)} | ` +
         `${pct(c.diceChange)} | ${pct(c.iouChange)} | ${pct(c.topGtDiceChange)} | ${pct(c.topGtIouChange)} | ` +
         `${signed(c.deletionAucDelta)} | ${signed(c.insertionAucDelta)} |`,
     );
   }
   lines.push(
-    `| **paper** | | | **${pct(result.paper.runtimeChange)}** | | **${pct(result.paper.diceChange)}** | **${pct(result.paper.iouChange)}** | | | | |`,
+    `| **paper** | | | **${pct(result.paper.runtimeChange)}** | | | **${pct(result.paper.diceChange)}** | **${pct(result.paper.iouChange)}** | | | | |`,
     '',
   );
   if (result.coarseToFine.length) {

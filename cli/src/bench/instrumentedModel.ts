@@ -43,14 +43,16 @@ export async function loadInstrumentedModel(manifestPath: string): Promise<Instr
   const folder = path.dirname(path.resolve(manifestPath));
   const ort = (await import('onnxruntime-node')) as unknown as OrtModule;
   const stats: SessionStats = { runs: 0, items: 0, runMs: 0, itemShape: [] };
-  let lastRead = '';
+  // The segmenter's session is the one created from the bytes read for manifest.segmenter.file
+  // (not the CLIP encoders, nor the runtime's own small activation session).
+  let segmenterFile: Uint8Array | undefined;
   let segmenterBytes: Uint8Array | undefined;
   const instrumented: OrtModule = {
     Tensor: ort.Tensor,
     InferenceSession: {
       create: async (model, options) => {
         const session = await ort.InferenceSession.create(model, options);
-        if (lastRead !== json.segmenter?.file) return session;
+        if (model !== segmenterFile || segmenterBytes) return session;
         segmenterBytes = model;
         return timed(session, stats);
       },
@@ -59,8 +61,9 @@ export async function loadInstrumentedModel(manifestPath: string): Promise<Instr
   const loaded = await loadModel(json, manifestPath, {
     ort: instrumented,
     readFile: async (file) => {
-      lastRead = file;
-      return new Uint8Array(await fs.readFile(path.resolve(folder, file)));
+      const bytes = new Uint8Array(await fs.readFile(path.resolve(folder, file)));
+      if (file === json.segmenter?.file) segmenterFile = bytes;
+      return bytes;
     },
     executionProviders: ['cpu'],
   });

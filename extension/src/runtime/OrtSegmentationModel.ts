@@ -71,51 +71,37 @@ export class OrtSegmentationModel implements SegmentationModel {
       return i + padded[0] * (j + padded[1] * k);
     };
     const placement = paddedSize === gridSize ? undefined : place;
+    // Network input and resampling buffers, kept between calls (fewer large allocations, less GC);
+    // a call that overlaps another gets its own. Padding is never written, so it stays 0.
+    let inputBuffer = new Float32Array(0);
+    let resampledBuffer: Float32Array | undefined;
+    let busy = false;
 
     return {
       classNames: this.classNames,
       outputSize: gridSize,
       predict: async (images, count) => {
         const imageSize = voxelCount(source);
-        const input = new Float32Array(count * channels * paddedSize);
-        for (let n = 0; n < count; n++) {
-          const image = images.subarray(n * imageSize, (n + 1) * imageSize);
-          const resampled =
-            gridSize === imageSize && sameGrid(source, grid) ? image : resampleLinear(image, source, grid);
-          const item = input.subarray(n * channels * paddedSize, (n + 1) * channels * paddedSize);
-          writeChannels(resampled, entry.channels, statistics, item, paddedSize, placement);
-        }
-        const { output, itemShape: outShape } = await runInBatches(
-          this.ort,
-          this.session,
-          { input: entry.inputName, output: entry.outputName },
-          input,
-          itemShape,
-          count,
-          this.fixedBatch,
-        );
-        if (outShape[0] !== classes || outShape.slice(1).reduce((a, b) => a * b, 1) !== paddedSize) {
-          throw new Error(
-            `The model output has shape [${outShape.join(', ')}] per item, but the manifest expects ` +
-              `${classes} classes (${entry.classes.join(', ')}) on a ${[...itemShape.slice(1)].join('×')} grid.`,
-          );
-        }
-        const softmax =
-          entry.activation === 'softmax' ? await this.softmaxSession(1 + outShape.length) : undefined;
-        if (softmax) {
-          try {
-            const result = await softmax.run({
-              logits: new this.ort.Tensor('float32', output, [count, ...outShape]),
-            });
-            const probabilities = result.probabilities.data as Float32Array;
-            return placement
-              ? crop(probabilities, count, classes, paddedSize, gridSize, placement)
-              : probabilities;
-          } catch {
-            this.softmax = Promise.resolve(undefined); // this runtime cannot run it: JavaScript from now on
+        const size = count * channels * paddedSize;
+        const reuse = !busy;
+        if (reuse && inputBuffer.length < size) inputBuffer = new Float32Array(size);
+        const input = reuse ? inputBuffer.subarray(0, size) : new Float32Array(size);
+        const scratch = reuse ? (resampledBuffer ??= new Float32Array(gridSize)) : undefined;
+        busy = true;
+        try {
+          for (let n = 0; n < count; n++) {
+            const image = images.subarray(n * imageSize, (n + 1) * imageSize);
+            const resampled =
+              gridSize === imageSize && sameGrid(source, grid)
+                ? image
+                : resampleLinear(image, source, grid, scratch);
+            const item = input.subarray(n * channels * paddedSize, (n + 1) * channels * paddedSize);
+            writeChannels(resampled, entry.channels, statistics, item, paddedSize, placement);
           }
+          return await this.runAndActivate(input, count, itemShape, gridSize, paddedSize, placement);
+        } finally {
+          if (reuse) busy = false;
         }
-        return activateAndCrop(output, count, classes, paddedSize, gridSize, entry.activation, placement);
       },
       toImageGrid: (probabilities) => {
         if (sameGrid(grid, source)) return probabilities;
@@ -131,6 +117,50 @@ export class OrtSegmentationModel implements SegmentationModel {
         return out;
       },
     };
+  }
+
+  /** Runs the network on prepared inputs and returns activated, cropped probabilities. */
+  private async runAndActivate(
+    input: Float32Array,
+    count: number,
+    itemShape: number[],
+    gridSize: number,
+    paddedSize: number,
+    placement?: (voxel: number) => number,
+  ): Promise<Float32Array> {
+    const { entry } = this;
+    const classes = entry.classes.length;
+    const { output, itemShape: outShape } = await runInBatches(
+      this.ort,
+      this.session,
+      { input: entry.inputName, output: entry.outputName },
+      input,
+      itemShape,
+      count,
+      this.fixedBatch,
+    );
+    if (outShape[0] !== classes || outShape.slice(1).reduce((a, b) => a * b, 1) !== paddedSize) {
+      throw new Error(
+        `The model output has shape [${outShape.join(', ')}] per item, but the manifest expects ` +
+          `${classes} classes (${entry.classes.join(', ')}) on a ${[...itemShape.slice(1)].join('×')} grid.`,
+      );
+    }
+    const softmax =
+      entry.activation === 'softmax' ? await this.softmaxSession(1 + outShape.length) : undefined;
+    if (softmax) {
+      try {
+        const result = await softmax.run({
+          logits: new this.ort.Tensor('float32', output, [count, ...outShape]),
+        });
+        const probabilities = result.probabilities.data as Float32Array;
+        return placement
+          ? crop(probabilities, count, classes, paddedSize, gridSize, placement)
+          : probabilities;
+      } catch {
+        this.softmax = Promise.resolve(undefined); // this runtime cannot run it: JavaScript from now on
+      }
+    }
+    return activateAndCrop(output, count, classes, paddedSize, gridSize, entry.activation, placement);
   }
 
   /** The softmax session for outputs of `rank` dimensions, created once; undefined if unavailable. */

@@ -74,6 +74,18 @@ function interpolateAxis(
     upper[d] = Math.min(sourceSize - 1, lower[d] + 1);
     fraction[d] = position - lower[d];
   }
+  if (stride === 1) {
+    // Along i the lines are contiguous: one sample per output, no inner loop.
+    for (let o = 0; o < outer; o++) {
+      const sourceBase = o * sourceSize;
+      const targetBase = o * size;
+      for (let d = 0; d < size; d++) {
+        const a = source[sourceBase + lower[d]];
+        target[targetBase + d] = a + fraction[d] * (source[sourceBase + upper[d]] - a);
+      }
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const sourceBase = o * stride * sourceSize;
     const targetBase = o * stride * size;

@@ -38,6 +38,8 @@ export async function runInBatches(
     }
     const values = tensor.data as Float32Array;
     outputItemShape = tensor.dims.slice(1).map(Number);
+    // One run for all items: hand its output over as it is (no copy; the data is a plain array).
+    if (first === 0 && chunk === count) return { output: values, itemShape: outputItemShape };
     const outputItemSize = values.length / chunk;
     output ??= new Float32Array(count * outputItemSize);
     output.set(values.subarray(0, size * outputItemSize), first * outputItemSize);

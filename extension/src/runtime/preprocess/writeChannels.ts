@@ -12,11 +12,18 @@ export function writeChannels(
   statistics: IntensityStatistics,
   out: Float32Array,
   stride: number,
-  placement: (voxel: number) => number = (voxel) => voxel,
+  placement?: (voxel: number) => number,
 ): void {
   channels.forEach((channel, c) => {
     const [scale, offset, low, high] = affineOf(channel, statistics);
     const base = c * stride;
+    if (!placement) {
+      for (let v = 0; v < image.length; v++) {
+        const value = (image[v] - offset) * scale;
+        out[base + v] = value < low ? low : value > high ? high : value;
+      }
+      return;
+    }
     for (let v = 0; v < image.length; v++) {
       const value = (image[v] - offset) * scale;
       out[base + placement(v)] = value < low ? low : value > high ? high : value;
