@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Smoke test of the segmenter training code (CI): a few iterations of each model on a few real
+# Smoke test of the training code (CI): a few iterations of each segmenter and of the CLIP model on a few real
 # slices, export to ONNX, onnx.checker, torch-vs-onnxruntime-node check, manifest + golden files,
-# all into temporary folders (the shipped models are not touched). About 30 s on one core.
+# all into temporary folders (the shipped models are not touched). About 1 min on one core.
 #
 # Needs: Debian python3-torch python3-onnx python3-numpy python3-nibabel python3-pydicom
-# python3-gdcm python3-pil (apt), `npm ci` done (for onnxruntime-node), and the data folder
+# python3-gdcm python3-pil python3-scipy (apt), `npm ci` done (for onnxruntime-node), and the data folder
 # ($XAI_CLIP_DATA or ../shared/data).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,4 +22,12 @@ for dataset in chaos-mr chaos-ct; do
   fi
   echo "smoke $dataset: ok"
 done
-echo "2 passed, 0 failed"
+# The CLIP localiser: 4 iterations, ONNX export and the torch-vs-onnxruntime parity check (the
+# script fails on a mismatch), into a temporary folder under $tmp (tempfile honours TMPDIR).
+TMPDIR="$tmp" "$python" models/train/train_clip.py --smoke > "$tmp/clip.log" 2>&1 || { cat "$tmp/clip.log" >&2; exit 1; }
+clip_out="$(ls -d "$tmp"/chaos-clip-smoke-*)"
+for file in clip_image.onnx clip_text.onnx vocab.json prompt_embeddings.json clip.manifest-part.json golden/golden.json; do
+  test -s "$clip_out/$file" || { echo "smoke chaos-clip: $file missing" >&2; exit 1; }
+done
+echo "smoke chaos-clip: ok"
+echo "3 passed, 0 failed"

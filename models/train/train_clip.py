@@ -473,8 +473,6 @@ def main():
         subprocess.run([os.path.join(REPO, 'node_modules', '.bin', 'prettier'), '--write', '--log-level', 'warn',
                         os.path.join(args.out, 'training_log.json')], check=False, cwd=REPO)
     print(f'wrote {args.out} in {meta["wallSeconds"]} s', flush=True)
-    if args.smoke:
-        shutil.rmtree(args.out, ignore_errors=True)
 
 
 if __name__ == '__main__':

@@ -1,27 +1,11 @@
-import { execFile } from 'child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 import { writeNifti } from '../../cli/src/io/writeNifti';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
-
-const run = promisify(execFile);
-const root = path.join(__dirname, '..', '..');
-const bin = path.join(root, 'bin', 'xai-clip.js');
-
-/** Runs the built CLI; resolves with exit code, stdout and stderr. */
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [bin, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { runCli as cli } from '../helpers/runCli';
 
 describe('xai-clip CLI', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-cli-'));

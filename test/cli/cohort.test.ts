@@ -1,9 +1,7 @@
-import { execFile } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
-import { promisify } from 'util';
 import { listCohort, parseShard, shardCases } from '../../cli/src/cohort/listCohort';
 import { OVERLAY_FLOOR, overlayColor, renderOverlayPng } from '../../cli/src/cohort/overlayPng';
 import { SUMMARY_COLUMNS } from '../../cli/src/cohort/summaryCsv';
@@ -12,20 +10,7 @@ import { writeNifti } from '../../cli/src/io/writeNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { dataRoot } from '../helpers/dataRoot';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
-
-const run = promisify(execFile);
-const root = path.join(__dirname, '..', '..');
-const bin = path.join(root, 'bin', 'xai-clip.js');
-
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [bin, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { runCli as cli } from '../helpers/runCli';
 
 /** A planted 64×64×2 case; `shift` moves the image's origin so the two cases differ in geometry. */
 function writeCase(folder: string, name: string, shift: number) {

@@ -172,4 +172,22 @@ describe('clipRoi with the planted CLIP', () => {
     expect(roi.sliceBoxes![2]).toBeNull();
     expectAroundS(roi.sliceBoxes![1]!, 1);
   });
+
+  it('thresholds one explained slice of a series as it thresholds that slice alone', async () => {
+    const slice = plantedSlice();
+    const data = new Float32Array(64 * 64 * 5).fill(0.5);
+    data.set(slice.data, 3 * 64 * 64);
+    const inSeries = await clipRoi(
+      createVolume(data, [64, 64, 5]),
+      clip,
+      { target: 'organ', others: ['background'] },
+      { ...options, slices: [3] },
+    );
+    const alone = await clipRoi(slice, clip, { target: 'organ', others: ['background'] }, options);
+    expect(inSeries.box.min.slice(0, 2)).toEqual(alone.box.min.slice(0, 2));
+    expect(inSeries.box.max.slice(0, 2)).toEqual(alone.box.max.slice(0, 2));
+    expect([inSeries.box.min[2], inSeries.box.max[2]]).toEqual([3, 4]);
+    expect(inSeries.map!.subarray(3 * 64 * 64, 4 * 64 * 64)).toEqual(alone.map);
+    expect(inSeries.map!.subarray(0, 3 * 64 * 64).every((value) => value === 0)).toBe(true);
+  });
 });
