@@ -1,6 +1,7 @@
-import { organCode } from '../../cli/src/seg/organCode';
-import { rgbToDicomLab } from '../../cli/src/seg/rgbToDicomLab';
-import { saliencySegments } from '../../cli/src/seg/saliencySegments';
+import { organCode } from '../../extension/src/seg/organCode';
+import { organMaskSegments } from '../../extension/src/seg/organMaskSegments';
+import { rgbToDicomLab } from '../../extension/src/seg/rgbToDicomLab';
+import { saliencySegments } from '../../extension/src/seg/saliencySegments';
 import { saliencyColors } from '../../extension/src/ohif/saliencyColors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -89,5 +90,31 @@ describe('SEG segment metadata', () => {
       version: '0',
     });
     expect(long[0].SegmentLabel).toHaveLength(64);
+  });
+
+  it("describes the model's predicted organ mask as one coded segment", () => {
+    const [segment, ...rest] = organMaskSegments({
+      organ: 'right kidney',
+      color: [60, 200, 90, 255],
+      version: '1.2.3',
+      parameters: '{"roi":"mask"}',
+    });
+    expect(rest).toEqual([]);
+    expect(segment).toMatchObject({
+      SegmentNumber: 1,
+      SegmentLabel: 'XAI-CLIP predicted right kidney',
+      SegmentAlgorithmType: 'AUTOMATIC',
+      SegmentationAlgorithmIdentificationSequence: [
+        { AlgorithmVersion: '1.2.3', AlgorithmParameters: '{"roi":"mask"}' },
+      ],
+      SegmentedPropertyTypeCodeSequence: {
+        CodeValue: '64033007',
+        SegmentedPropertyTypeModifierCodeSequence: { CodeValue: '24028007' },
+      },
+      RecommendedDisplayCIELabValue: rgbToDicomLab([60, 200, 90]),
+    });
+    expect(segment.SegmentDescription).toMatch(
+      /^right kidney as the explained segmentation model predicts it/,
+    );
   });
 });

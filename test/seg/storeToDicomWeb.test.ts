@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { storeToDicomWeb } from '../../cli/src/seg/storeToDicomWeb';
+import { storeToDicomWeb } from '../../extension/src/seg/storeToDicomWeb';
 import { dataRoot } from '../helpers/dataRoot';
 
 /** scripts/pacs.js (plain CommonJS). */

@@ -1,12 +1,10 @@
 import { binSaliency } from '../../../extension/src/engine/saliency/binSaliency';
-import { completeSaliencySeg } from './completeSaliencySeg';
-import { descendingAlongNormal } from './descendingAlongNormal';
-import { saliencySegments, SegSegment } from './saliencySegments';
-
-/** SOP classes of the two SEG encodings. */
-export const BINARY_SEG = '1.2.840.10008.5.1.4.1.1.66.4';
-export const LABELMAP_SEG = '1.2.840.10008.5.1.4.1.1.66.7';
-const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+import { completeSaliencySeg } from '../../../extension/src/seg/completeSaliencySeg';
+import { descendingAlongNormal } from '../../../extension/src/seg/descendingAlongNormal';
+import { saliencySegments } from '../../../extension/src/seg/saliencySegments';
+import { SegSegment } from '../../../extension/src/seg/xaiClipSegment';
+import { EXPLICIT_VR_LITTLE_ENDIAN, segSopClass } from '../../../extension/src/seg/segEncodings';
+import { writeDicomPart10 } from '../../../extension/src/seg/writeDicomPart10';
 
 export interface SaliencySegOptions {
   method: string;
@@ -52,12 +50,6 @@ type GenerateSegmentation = (
   metadata: { get(type: string, imageId: string): unknown; getFrameInformationFromURL?(id: string): unknown },
   options: Record<string, unknown>,
 ) => { dataset: Record<string, unknown> };
-interface DcmjsWriter {
-  data: { datasetToDict(dataset: object): { write(): ArrayBuffer } };
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dcmjs = require('dcmjs') as DcmjsWriter;
-
 // @cornerstonejs/adapters ships as ES modules only; see readNifti.ts for why the import hides
 // behind a Function (TypeScript would turn `import()` into `require()` under CommonJS).
 const importEsm = new Function('specifier', `return import(specifier); // ${Math.random()}`) as (
@@ -204,7 +196,7 @@ export async function buildSaliencySeg(
     (module) => (module as { generateSegmentation: GenerateSegmentation }).generateSegmentation,
   );
   const generateSegmentation = await adapter;
-  const sopClassUid = type === 'labelmap' ? LABELMAP_SEG : BINARY_SEG;
+  const sopClassUid = segSopClass(type);
   const seriesDescription =
     options.seriesDescription ?? `XAI-CLIP ${options.method} saliency ${options.organ}`.slice(0, 64);
   const { dataset } = generateSegmentation(images, labelmap3D, metadata, {
@@ -221,7 +213,7 @@ export async function buildSaliencySeg(
   });
 
   completeSaliencySeg(dataset, { sources: headers, segments });
-  const bytes = dcmjs.data.datasetToDict(dataset).write();
+  const bytes = await writeDicomPart10(dataset);
   return {
     bytes,
     dataset,

@@ -4,7 +4,7 @@ import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { DicomSeriesMeta } from '../io/readDicomSeries';
 import { buildSaliencySeg } from './buildSaliencySeg';
 import { readSourceHeaders } from './readSourceHeaders';
-import { storeToDicomWeb } from './storeToDicomWeb';
+import { storeToDicomWeb } from '../../../extension/src/seg/storeToDicomWeb';
 
 /** The explain command's DICOM SEG options. */
 export interface SegExportOptions {

@@ -1,5 +1,5 @@
 import { descendingAlongNormal } from './descendingAlongNormal';
-import { SegSegment } from './saliencySegments';
+import { SegSegment } from './xaiClipSegment';
 
 /** A source image's naturalized header (any order); these keys are the ones used. */
 export interface SegSourceImage {
@@ -37,13 +37,18 @@ const SEGMENTATION_DERIVATION = {
  *   label maps, whose DimensionIndexSequence loses the segment dimension; no per-frame
  *   orientation when the shared one is set;
  * - ReferencedSeriesSequence: the source series with the instances the frames use;
- * - SpecificCharacterSet ISO_IR 192 (dcmjs writes UTF-8), ContentLabel SALIENCY, SegmentsOverlap NO.
+ * - SpecificCharacterSet ISO_IR 192 (dcmjs writes UTF-8), ContentLabel `contentLabel` (default
+ *   SALIENCY; the viewer writes ORGAN for the predicted organ mask), SegmentsOverlap NO.
  *
  * Throws if a frame references an image that is not among `sources`.
  */
 export function completeSaliencySeg(
   dataset: Record<string, unknown>,
-  { sources, segments }: { sources: SegSourceImage[]; segments: SegSegment[] },
+  {
+    sources,
+    segments,
+    contentLabel = 'SALIENCY',
+  }: { sources: SegSourceImage[]; segments: SegSegment[]; contentLabel?: string },
 ): void {
   const binary = dataset.SegmentationType !== 'LABELMAP';
   const bySop = new Map(sources.map((source) => [String(source.SOPInstanceUID), source]));
@@ -52,7 +57,7 @@ export function completeSaliencySeg(
   );
   dataset.SegmentSequence = segments.map((segment) => ({ ...segment }));
   dataset.SpecificCharacterSet = 'ISO_IR 192';
-  dataset.ContentLabel = 'SALIENCY';
+  dataset.ContentLabel = contentLabel;
   dataset.ContentCreatorName = '';
   if (binary) dataset.SegmentsOverlap = 'NO';
   else {

@@ -130,6 +130,8 @@ async function httpError(what: string, url: string, response: Response): Promise
     409: 'The server refused the instance (it may already hold a different one with the same UID).',
     413: 'The instance is too large for the server.',
     415: 'The server does not accept multipart/related DICOM at this URL.',
+    502: 'The proxy in front of the PACS could not reach it; check that the PACS is running.',
+    503: 'The PACS is not available right now; check that it is running.',
   };
   return new Error(
     `The DICOMweb server ${what}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} ` +
