@@ -13,8 +13,9 @@ const requireController = () => {
 };
 
 /**
- * The XAI-CLIP OHIF extension: the panel, the `xaiExplain` command (toolbar "Explain") and
- * its settings, read from `window.config.xaiClip`.
+ * The XAI-CLIP OHIF extension: the panel, the `xaiExplain` command (toolbar "Explain"), the
+ * `xaiSaveSeg` command (panel "Save as DICOM SEG") and its settings, read from
+ * `window.config.xaiClip`.
  */
 const extension = {
   id,
@@ -22,16 +23,19 @@ const extension = {
   preRegistration({
     servicesManager,
     extensionManager,
+    commandsManager,
     appConfig,
   }: {
     servicesManager: { services: Services };
     extensionManager: ExtensionManager;
+    commandsManager: CommandsManager;
     appConfig: { xaiClip?: Partial<XaiClipConfig> };
   }) {
     config = { ...config, ...appConfig.xaiClip };
     controller = new XaiClipController(
       servicesManager.services,
       extensionManager,
+      commandsManager,
       config,
       createExplainWorker,
     );
@@ -50,18 +54,20 @@ const extension = {
     return getPanelModule(requireController);
   },
 
-  getCommandsModule({ commandsManager }: { commandsManager: CommandsManager }) {
-    void commandsManager;
+  getCommandsModule() {
     return {
       actions: {
         /** Runs XAI-CLIP on the active viewport with the panel's settings (options override them). */
         xaiExplain: (options: Record<string, unknown> = {}) => requireController().explain(options),
         /** Cancels the running explanation. */
         xaiCancel: () => requireController().cancel(),
+        /** Saves the last result as DICOM SEG (download, and STOW-RS to a DICOMweb source); options override the panel's segContent / segType. */
+        xaiSaveSeg: (options: Record<string, unknown> = {}) => requireController().saveSeg(options),
       },
       definitions: {
         xaiExplain: { commandFn: (options: Record<string, unknown>) => requireController().explain(options) },
         xaiCancel: { commandFn: () => requireController().cancel() },
+        xaiSaveSeg: { commandFn: (options: Record<string, unknown>) => requireController().saveSeg(options) },
       },
       defaultContext: 'VIEWER',
     };

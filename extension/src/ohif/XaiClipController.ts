@@ -1,11 +1,24 @@
 import { Progress } from '../engine/evaluate/ProgressTracker';
 import { MethodId } from '../engine/methods/PerturbationMethod';
 import { ExplainRequest } from '../runtime/runExplanation';
+import { organMaskSegments } from '../seg/organMaskSegments';
+import { saliencySegments } from '../seg/saliencySegments';
+import { xaiClipVersion } from '../version';
 import { CancelledError, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
 import { ExplainReport } from '../worker/messages';
-import { CornerstoneLibraries, ExtensionManager, Services, XaiClipConfig } from './ohifTypes';
+import { describeSegExport } from './describeSegExport';
+import { exportSeg, SegExport } from './exportSeg';
+import { ViewerSegRequest } from './generateViewerSeg';
+import {
+  CommandsManager,
+  CornerstoneLibraries,
+  ExtensionManager,
+  Services,
+  XaiClipConfig,
+} from './ohifTypes';
 import { ActiveSeries, ensureVolumeLoaded, readActiveVolume, SeriesLoadingError } from './readActiveVolume';
 import { roiOutline } from './roiOutline';
+import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
 import { setOverlayOpacity, writeLabelmap } from './writeLabelmap';
 
@@ -23,6 +36,10 @@ export interface PanelSettings {
   showRoi: boolean;
   /** Also show the model's predicted organ mask. */
   showOrganMask: boolean;
+  /** What "Save as DICOM SEG" saves: the saliency levels or the model's predicted organ mask. */
+  segContent: 'saliency' | 'organ';
+  /** Binary SEG (…66.4, read everywhere) or label-map SEG (…66.7, smaller). */
+  segType: 'binary' | 'labelmap';
 }
 
 export interface PanelState {
@@ -31,6 +48,10 @@ export interface PanelState {
   stage?: string;
   progress?: Progress;
   message?: string;
+  /** How the panel shows `message` when the status alone does not say (a save's outcome). */
+  messageTone?: 'error' | 'success';
+  /** A DICOM SEG is being built, downloaded and stored. */
+  saving?: boolean;
   backend?: string;
   fallbackReason?: string;
   classes: string[];
@@ -53,6 +74,8 @@ const DEFAULT_SETTINGS: PanelSettings = {
   opacity: 0.5,
   showRoi: false,
   showOrganMask: false,
+  segContent: 'saliency',
+  segType: 'binary',
 };
 
 /** Colours of the context overlays: ROI outline cyan, predicted organ green. */
@@ -70,12 +93,18 @@ export class XaiClipController {
   private worker?: ExplainWorkerClient;
   private runningId?: number;
   private readonly unsubscribers: (() => void)[] = [];
-  /** What the context overlays are drawn from: the last result and its series. */
-  private last?: { series: ActiveSeries; organMask: Uint8Array; report: ExplainReport };
+  /** What the context overlays and saved SEGs are drawn from: the last result, its series and settings. */
+  private last?: {
+    series: ActiveSeries;
+    organMask: Uint8Array;
+    report: ExplainReport;
+    settings: PanelSettings;
+  };
 
   constructor(
     private readonly services: Services,
     private readonly extensionManager: ExtensionManager,
+    private readonly commandsManager: CommandsManager,
     private readonly config: XaiClipConfig,
     private readonly createWorker: () => Worker,
   ) {
@@ -168,6 +197,7 @@ export class XaiClipController {
       stage: 'Reading the series',
       progress: undefined,
       message: undefined,
+      messageTone: undefined,
       report: undefined,
     });
     const libraries = this.libraries();
@@ -222,7 +252,7 @@ export class XaiClipController {
         levels: settings.levels,
         opacity: settings.opacity,
       });
-      this.last = { series, organMask, report };
+      this.last = { series, organMask, report, settings };
       this.setState({ roiOverlay: undefined, organOverlay: undefined });
       await this.syncContextOverlays();
       this.setState({
@@ -248,6 +278,115 @@ export class XaiClipController {
     } finally {
       if (this.runningId === run.id) this.runningId = undefined;
     }
+  }
+
+  /**
+   * Saves the last result as a DICOM SEG (`exportSeg`): the saliency levels or, with segContent
+   * "organ", the model's predicted organ mask (whose overlay is added if not shown). The panel's
+   * message says what was saved and where; nothing is changed in the viewer, so a failed store
+   * can be retried. Refuses, with a message, when there is no result, it is empty, its overlay
+   * was removed, or another save or an explanation is running.
+   */
+  async saveSeg(overrides: Partial<PanelSettings> = {}): Promise<SegExport | undefined> {
+    if (this.state.saving || this.state.status === 'running') {
+      this.notify('warning', 'Wait for the running explanation or save to finish, then save again.');
+      return undefined;
+    }
+    const settings = { ...this.state.settings, ...overrides };
+    this.setState({ settings, saving: true, message: 'Saving as DICOM SEG…', messageTone: undefined });
+    try {
+      const result = await exportSeg(
+        {
+          services: this.services,
+          libraries: this.libraries(),
+          commandsManager: this.commandsManager,
+          extensionManager: this.extensionManager,
+        },
+        await this.segRequest(settings),
+      );
+      const message = describeSegExport(result);
+      const failed = result.storeError !== undefined;
+      this.setState({ saving: false, message, messageTone: failed ? 'error' : 'success' });
+      this.notify(failed ? 'error' : 'success', message);
+      return result;
+    } catch (error) {
+      const message = (error as Error).message;
+      this.setState({ saving: false, message, messageTone: 'error' });
+      this.notify('error', message);
+      return undefined;
+    }
+  }
+
+  /** What to save, checked: the last result's overlay (saliency or predicted organ) and its segments. */
+  private async segRequest(settings: PanelSettings): Promise<ViewerSegRequest> {
+    const { last } = this;
+    const overlay = this.state.overlay;
+    if (!last || !overlay) throw new Error('There is no XAI-CLIP result to save yet: click Explain first.');
+    const { report } = last;
+    const { method, organ } = report;
+    const parameters = JSON.stringify({
+      model: this.config.models.find((m) => m.modalities.includes(last.series.displaySet.Modality))?.url,
+      roi: report.roi.source,
+      scope: last.settings.scope,
+      slices: report.slices,
+      ...(method === 'occlusion'
+        ? { windowMm: last.settings.windowMm, strideMm: last.settings.strideMm }
+        : { samples: last.settings.samples }),
+    });
+    const common = { series: last.series, type: settings.segType, version: xaiClipVersion };
+    if (settings.segContent === 'organ') {
+      if (!last.organMask.some((v) => v > 0)) {
+        throw new Error(
+          `The model predicts no ${organ} on the explained slices, so the organ mask is empty: nothing to save, ` +
+            'no file was written. Explain a slice where the organ is visible.',
+        );
+      }
+      if (!this.state.organOverlay) {
+        this.setState({ settings: { ...this.state.settings, showOrganMask: true } });
+        await this.syncContextOverlays();
+      }
+      return {
+        ...common,
+        segmentationId: this.requireSegmentation(this.state.organOverlay),
+        segments: organMaskSegments({ organ, color: ORGAN_COLOR, version: xaiClipVersion, parameters }),
+        seriesDescription: `XAI-CLIP predicted ${organ}`,
+        contentLabel: 'ORGAN',
+        contentDescription: `Predicted ${organ} mask explained by XAI-CLIP ${method}`,
+      };
+    }
+    if (!(overlay.max > 0)) {
+      throw new Error(
+        'The saliency is zero everywhere: nothing to save as DICOM SEG, and no file was written. Explain a ' +
+          'slice where the model finds the organ (tick "Show the model\'s predicted organ" to see where it does).',
+      );
+    }
+    return {
+      ...common,
+      segmentationId: this.requireSegmentation(overlay.segmentationId),
+      segments: saliencySegments({
+        method,
+        organ,
+        lowerEdges: overlay.legend.map((level) => level.lowerEdge),
+        version: xaiClipVersion,
+        parameters,
+      }),
+      seriesDescription: `XAI-CLIP ${method} saliency ${organ}`,
+      contentLabel: 'SALIENCY',
+      contentDescription: `${method} saliency of ${organ} in ${overlay.legend.length} levels`,
+    };
+  }
+
+  /** Where a saved SEG goes besides the download: the active DICOMweb source, or why there is none. */
+  segStoreTarget(): SegStoreTarget {
+    return segStoreTarget(this.extensionManager, location.href);
+  }
+
+  /** The id of an overlay that is still in the viewer. */
+  private requireSegmentation(segmentationId: string | undefined): string {
+    if (!segmentationId || !this.services.segmentationService.getSegmentation(segmentationId)) {
+      throw new Error('The XAI-CLIP overlay was removed from the viewer; click Explain again, then save.');
+    }
+    return segmentationId;
   }
 
   /** Stops the running explanation; the viewer stays as it was. */

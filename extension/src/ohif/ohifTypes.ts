@@ -49,6 +49,8 @@ export interface Services {
     register(buttons: unknown[]): void;
     updateSection(section: string, ids: string[]): void;
   };
+  /** Present when the app has user authentication; its header goes with our STOW-RS requests. */
+  userAuthenticationService?: { getAuthorizationHeader?(): Record<string, string> | undefined };
 }
 
 export interface SegmentInfo {
@@ -88,6 +90,8 @@ export interface CornerstoneLibraries {
         id: string,
       ): { referencedImageId?: string; voxelManager: { getScalarData(): Uint8Array } } | undefined;
     };
+    /** OHIF's providers answer 'instance' with the image's naturalized DICOM header. */
+    metaData: { get(type: string, imageId: string): Record<string, unknown> | undefined };
     volumeLoader: { createAndCacheVolume(id: string, options: { imageIds: string[] }): Promise<ImageVolume> };
     eventTarget: EventTarget;
     Enums: { Events: Record<string, string> };
@@ -101,8 +105,21 @@ export interface CornerstoneLibraries {
   };
 }
 
+/** A data source as app-config.js lists it. */
+export interface DataSourceDefinition {
+  sourceName: string;
+  namespace: string;
+  configuration?: {
+    friendlyName?: string;
+    qidoRoot?: string;
+    wadoRoot?: string;
+    stowRoot?: string;
+  };
+}
+
 export interface ExtensionManager {
   getModuleEntry(id: string): { exports: { getCornerstoneLibraries(): CornerstoneLibraries } } | undefined;
+  getActiveDataSourceDefinition?(): DataSourceDefinition | undefined;
 }
 
 export interface CommandsManager {

@@ -6,6 +6,8 @@ import { writeLabelmap } from './writeLabelmap';
 
 export interface SaliencyOverlay {
   segmentationId: string;
+  /** The saliency's maximum (levels are fractions of it); 0 when nothing is salient. */
+  max: number;
   legend: { label: number; name: string; lowerEdge: number; color: number[] }[];
 }
 
@@ -20,7 +22,7 @@ export async function writeSaliencyLabelmap(
   saliency: Float32Array,
   options: { method: string; organ: string; levels: number; opacity: number },
 ): Promise<SaliencyOverlay> {
-  const { labels, lowerEdges } = binSaliency(saliency, options.levels);
+  const { labels, lowerEdges, max } = binSaliency(saliency, options.levels);
   const colors = saliencyColors(lowerEdges.length);
   const legend = lowerEdges.map((lowerEdge, n) => ({
     label: n + 1,
@@ -33,5 +35,5 @@ export async function writeSaliencyLabelmap(
     segments: legend.map((level) => ({ label: level.name, color: level.color })),
     opacity: options.opacity,
   });
-  return { segmentationId, legend };
+  return { segmentationId, max, legend };
 }

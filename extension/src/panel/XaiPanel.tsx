@@ -22,7 +22,18 @@ const button = (primary: boolean): React.CSSProperties => ({
   cursor: 'pointer',
 });
 
-/** The "XAI-CLIP" panel: settings, Explain / Cancel, progress, backend, result card and legend. */
+const MESSAGE_BACKGROUND = { error: '#4a1c24', success: '#1c4a2c', info: '#20324a' };
+/** ROI modes as the panel names them (the select and the result card). */
+const ROI_SOURCES: Record<string, string> = {
+  clip: 'CLIP (organ prompt)',
+  mask: 'Predicted mask box',
+  none: 'None (whole image)',
+};
+
+/**
+ * The "XAI-CLIP" panel: settings, Explain / Cancel, progress, backend, result card, legend, and
+ * Save as DICOM SEG (enabled once a result exists; says where the SEG will go).
+ */
 export function XaiPanel({ controller }: { controller: XaiClipController }): React.JSX.Element {
   const [state, setState] = useState<PanelState>(controller.state);
   useEffect(() => controller.subscribe(setState), [controller]);
@@ -31,6 +42,8 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
   const running = status === 'running';
   const organs = state.classes.length ? state.classes.filter((c) => c !== 'background') : [settings.organ];
   const percent = progress && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0;
+  const tone = status === 'error' ? 'error' : (state.messageTone ?? 'info');
+  const storeTarget = controller.segStoreTarget();
 
   return (
     <div
@@ -80,9 +93,11 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         value={settings.roi}
         onChange={(e) => set({ roi: e.target.value as PanelSettings['roi'] })}
       >
-        <option value="clip">CLIP (organ prompt)</option>
-        <option value="mask">Predicted mask box</option>
-        <option value="none">None (whole image)</option>
+        {Object.entries(ROI_SOURCES).map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
       </select>
 
       <label style={label}>Scope</label>
@@ -196,7 +211,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
             marginTop: 10,
             padding: 6,
             borderRadius: 4,
-            background: status === 'error' ? '#4a1c24' : '#20324a',
+            background: MESSAGE_BACKGROUND[tone],
             fontSize: 12,
           }}
         >
@@ -226,7 +241,9 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
             {report.passes} forward passes · {(report.wallMs / 1000).toFixed(1)} s
           </div>
           <div>
-            ROI {report.roi.source}: {(100 * report.roi.fraction).toFixed(1)} % of the volume
+            ROI ({ROI_SOURCES[report.roi.source] ?? report.roi.source}):{' '}
+            {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}
+            {report.slices.includes(null) ? 'volume' : report.slices.length > 1 ? 'slices' : 'slice'}
             {report.roi.fallbackReason ? ` (${report.roi.fallbackReason})` : ''}
           </div>
           <div>Slices: {report.slices.map((k) => (k === null ? 'volume' : k)).join(', ')}</div>
@@ -267,6 +284,51 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
           />
         </div>
       )}
+
+      <div data-cy="xai-seg" style={{ marginTop: 12, paddingTop: 8, borderTop: '1px solid #3a4b61' }}>
+        <div style={{ display: 'flex', gap: 6 }}>
+          <div style={{ flex: 1 }}>
+            <label style={label}>Save</label>
+            <select
+              data-cy="xai-seg-content"
+              style={field}
+              value={settings.segContent}
+              onChange={(e) => set({ segContent: e.target.value as PanelSettings['segContent'] })}
+            >
+              <option value="saliency">Saliency levels</option>
+              <option value="organ">Predicted organ mask</option>
+            </select>
+          </div>
+          <div style={{ flex: 1 }}>
+            <label style={label}>Encoding</label>
+            <select
+              data-cy="xai-seg-type"
+              style={field}
+              value={settings.segType}
+              onChange={(e) => set({ segType: e.target.value as PanelSettings['segType'] })}
+            >
+              <option value="binary">Binary SEG</option>
+              <option value="labelmap">Label-map SEG</option>
+            </select>
+          </div>
+        </div>
+        <div style={{ display: 'flex', marginTop: 8 }}>
+          <button
+            data-cy="xai-save-seg"
+            style={button(false)}
+            disabled={!overlay || running || state.saving}
+            title={overlay ? undefined : 'Explain first: there is no result to save yet.'}
+            onClick={() => void controller.saveSeg()}
+          >
+            {state.saving ? 'Saving…' : 'Save as DICOM SEG'}
+          </button>
+        </div>
+        <div data-cy="xai-seg-target" style={{ color: '#9fb2c8', fontSize: 11, marginTop: 4 }}>
+          {'root' in storeTarget
+            ? `Downloads the .dcm file and stores it in ${storeTarget.name} (DICOMweb STOW-RS).`
+            : `Downloads the .dcm file. ${storeTarget.reason}`}
+        </div>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,4 @@
+import packageJson from '../../package.json';
+
+/** XAI-CLIP's version (package.json), written into saved SEGs as SoftwareVersions and AlgorithmVersion. */
+export const xaiClipVersion: string = packageJson.version;

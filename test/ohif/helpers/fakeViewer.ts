@@ -1,0 +1,274 @@
+import { XaiClipController } from '../../../extension/src/ohif/XaiClipController';
+import { WorkerRequest, WorkerResponse } from '../../../extension/src/worker/messages';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export const NX = 4;
+export const NY = 3;
+export const NZ = 2;
+
+/** A worker stand-in that answers an explain request like explain.worker.ts does. */
+export class FakeWorker {
+  onmessage: ((event: MessageEvent<WorkerResponse>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  requests: WorkerRequest[] = [];
+  respond: (request: Extract<WorkerRequest, { type: 'explain' }>) => WorkerResponse[] = (request) => {
+    const saliency = new Float32Array(NX * NY * NZ);
+    saliency[NX * NY + 5] = 1; // slice 1, voxel 5: top level
+    saliency[NX * NY + 6] = 0.5;
+    return [
+      {
+        type: 'model',
+        id: request.id,
+        backend: 'wasm',
+        fallbackReason: 'webgpu: no adapter',
+        classes: ['background', 'liver'],
+      },
+      { type: 'progress', id: request.id, done: 3, total: 3, etaMs: 0 },
+      {
+        type: 'result',
+        id: request.id,
+        saliency,
+        organMask: new Uint8Array(NX * NY * NZ).fill(1, NX * NY + 4, NX * NY + 8),
+        report: {
+          organ: 'liver',
+          method: 'occlusion',
+          backend: 'wasm',
+          fallbackReason: 'webgpu: no adapter',
+          passes: 3,
+          calls: 1,
+          wallMs: 5,
+          slices: [1],
+          roi: { source: 'clip', voxels: 6, fraction: 0.25 },
+          notes: [],
+          roiBoxes: [{ slice: 1, box: { min: [0, 0, 0], max: [4, 3, 1] } }],
+        },
+      },
+    ];
+  };
+  postMessage(message: WorkerRequest) {
+    this.requests.push(message);
+    if (message.type === 'explain') {
+      setTimeout(() =>
+        this.respond(message).forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)),
+      );
+    } else {
+      const id = message.id;
+      setTimeout(() =>
+        this.onmessage?.({
+          data: { type: 'error', id, message: 'The explanation was cancelled.', cancelled: true },
+        } as MessageEvent<WorkerResponse>),
+      );
+    }
+  }
+  terminate() {}
+}
+
+/** The naturalized header of fake source image img:k (what OHIF's metaData answers for 'instance'). */
+export function sourceHeader(k: number) {
+  return {
+    SOPInstanceUID: `1.2.3.${k}`,
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+    SeriesInstanceUID: '1.2.3.100',
+    StudyInstanceUID: '1.2.3.200',
+    ImagePositionPatient: [0, 0, 2 * k],
+    ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+  };
+}
+
+/**
+ * OHIF's `generateSegmentation` as far as XAI-CLIP relies on it: a naturalized SEG dataset with
+ * one frame per (labelmap slice, segment present), each referencing its source image, and the
+ * host's own SegmentSequence (which `completeSaliencySeg` replaces).
+ */
+function fakeGenerateSegmentation(
+  labelmapImages: Map<string, { referencedImageId: string; voxelManager: { data: Uint8Array } }>,
+  options: Record<string, string>,
+) {
+  const frames = [...labelmapImages.values()].flatMap((image) =>
+    [...new Set(image.voxelManager.data)]
+      .filter((segment) => segment > 0)
+      .map((segment) => ({
+        sop: sourceHeader(Number(image.referencedImageId.slice(4))).SOPInstanceUID,
+        segment,
+      })),
+  );
+  return {
+    dataset: {
+      SOPClassUID: options.sopClassUID,
+      SOPInstanceUID: '2.25.1001',
+      SeriesInstanceUID: '2.25.1002',
+      StudyInstanceUID: 't',
+      Modality: 'SEG',
+      SegmentationType: options.sopClassUID.endsWith('.66.7') ? 'LABELMAP' : 'BINARY',
+      SeriesDescription: options.SeriesDescription,
+      NumberOfFrames: frames.length,
+      SegmentSequence: [{ SegmentNumber: 1, SegmentLabel: 'OHIF Brush' }],
+      SharedFunctionalGroupsSequence: {
+        PlaneOrientationSequence: { ImageOrientationPatient: [1, 0, 0, 0, 1, 0] },
+      },
+      PerFrameFunctionalGroupsSequence: frames.map(({ sop, segment }) => ({
+        DerivationImageSequence: { SourceImageSequence: { ReferencedSOPInstanceUID: sop } },
+        SegmentIdentificationSequence: { ReferencedSegmentNumber: segment },
+      })),
+      _meta: { TransferSyntaxUID: { Value: [options.transferSyntaxUID], vr: 'UI' } },
+    },
+  };
+}
+
+export function setup(
+  overrides: {
+    modality?: string;
+    imageIds?: string[];
+    loaded?: boolean;
+    /** The active data source's definition (default: the dicomjson demo source). */
+    dataSource?: object;
+  } = {},
+) {
+  const imageIds = overrides.imageIds ?? ['img:0', 'img:1'];
+  // Labelmap images are listed in reverse order, to check slices are matched by referencedImageId.
+  const labelmapImages = new Map([
+    [
+      'seg:a',
+      {
+        referencedImageId: 'img:1',
+        voxelManager: {
+          data: new Uint8Array(NX * NY),
+          getScalarData() {
+            return this.data;
+          },
+        },
+      },
+    ],
+    [
+      'seg:b',
+      {
+        referencedImageId: 'img:0',
+        voxelManager: {
+          data: new Uint8Array(NX * NY),
+          getScalarData() {
+            return this.data;
+          },
+        },
+      },
+    ],
+  ]);
+  const segmentations: { segmentationId: string; label: string }[] = [
+    { segmentationId: 'existing', label: 'Manual liver' },
+  ];
+  const colors: any[] = [];
+  const services: any = {
+    viewportGridService: {
+      EVENTS: {},
+      subscribe: () => ({ unsubscribe() {} }),
+      getActiveViewportId: () => 'vp',
+      getState: () => ({ viewports: new Map([['vp', { displaySetInstanceUIDs: ['ds'] }]]) }),
+    },
+    displaySetService: {
+      getDisplaySetByUID: () => ({
+        displaySetInstanceUID: 'ds',
+        Modality: overrides.modality ?? 'CT',
+        SeriesInstanceUID: 's',
+        StudyInstanceUID: 't',
+      }),
+    },
+    cornerstoneViewportService: {
+      getCornerstoneViewport: () => ({
+        type: 'stack',
+        id: 'vp',
+        getImageIds: () => imageIds,
+        getCurrentImageId: () => 'img:1',
+        render() {},
+      }),
+    },
+    segmentationService: {
+      EVENTS: {},
+      subscribe: () => ({ unsubscribe() {} }),
+      createLabelmapForDisplaySet: jest.fn(async (_ds: any, { label, segments }: any) => {
+        const segmentationId = `new-${segmentations.length}`;
+        segmentations.push({ segmentationId, label, segments } as any);
+        return segmentationId;
+      }),
+      addSegmentationRepresentation: jest.fn(async () => undefined),
+      getSegmentation: () => ({ representationData: { Labelmap: { imageIds: [...labelmapImages.keys()] } } }),
+      getSegmentations: () => segmentations,
+      setSegmentColor: (_vp: string, _id: string, index: number, color: number[]) =>
+        colors.push([index, color]),
+      remove: jest.fn((id: string) =>
+        segmentations.splice(
+          segmentations.findIndex((s) => s.segmentationId === id),
+          1,
+        ),
+      ),
+    },
+    uiNotificationService: { show: jest.fn() },
+  };
+  /** Source images in the viewer's cache (a test deletes one to mimic an unloaded slice). */
+  const sourceImages = new Set(['img:0', 'img:1']);
+  const volume = {
+    volumeId: 'v',
+    imageIds: ['img:0', 'img:1'],
+    dimensions: [NX, NY, NZ],
+    spacing: [1, 1, 2],
+    origin: [0, 0, 0],
+    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    loadStatus: { loaded: overrides.loaded ?? true, loading: false },
+    voxelManager: { getCompleteScalarDataArray: () => new Int16Array(NX * NY * NZ) },
+    load: jest.fn(),
+  };
+  const libraries = {
+    cornerstone: {
+      cache: {
+        getVolume: () => volume,
+        getImage: (id: string) => labelmapImages.get(id) ?? (sourceImages.has(id) ? {} : undefined),
+      },
+      metaData: {
+        get: (type: string, id: string) =>
+          type === 'instance' && sourceImages.has(id) ? sourceHeader(Number(id.slice(4))) : undefined,
+      },
+      volumeLoader: { createAndCacheVolume: async () => volume },
+      eventTarget: new EventTarget(),
+      Enums: { Events: { IMAGE_VOLUME_LOADING_COMPLETED: 'loaded' } },
+    },
+    cornerstoneTools: {
+      segmentation: {
+        triggerSegmentationEvents: { triggerSegmentationDataModified: jest.fn() },
+        config: { style: { setStyle: jest.fn() } },
+      },
+      Enums: { SegmentationRepresentations: { Labelmap: 'Labelmap' } },
+    },
+  };
+  const extensionManager = {
+    getModuleEntry: () => ({ exports: { getCornerstoneLibraries: () => libraries } }),
+    getActiveDataSourceDefinition: () =>
+      overrides.dataSource ?? {
+        namespace: '@ohif/extension-default.dataSourcesModule.dicomjson',
+        sourceName: 'dicomjson',
+        configuration: { friendlyName: 'XAI-CLIP demo studies', name: 'json' },
+      },
+  };
+  const commandsManager = {
+    runCommand: jest.fn((name: string, { options }: any) =>
+      name === 'generateSegmentation' ? fakeGenerateSegmentation(labelmapImages, options) : undefined,
+    ),
+  };
+  const worker = new FakeWorker();
+  const controller = new XaiClipController(
+    services,
+    extensionManager as any,
+    commandsManager,
+    { models: [{ url: 'http://localhost/models/ct/manifest.json', modalities: ['CT'] }] },
+    () => worker as unknown as Worker,
+  );
+  return {
+    controller,
+    services,
+    worker,
+    segmentations,
+    labelmapImages,
+    colors,
+    volume,
+    commandsManager,
+    sourceImages,
+  };
+}

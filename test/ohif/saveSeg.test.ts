@@ -1,0 +1,233 @@
+import { NX, NY, NZ, setup } from './helpers/fakeViewer';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+// dcmjs has no type declarations; these are the members used to read the saved SEG back.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dcmjs = require('dcmjs') as {
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer): { meta: object; dict: object } };
+    DicomMetaDictionary: { naturalizeDataset(dataset: object): Record<string, any> };
+  };
+};
+
+const ORTHANC = {
+  namespace: '@ohif/extension-default.dataSourcesModule.dicomweb',
+  sourceName: 'orthanc',
+  configuration: { friendlyName: 'Local Orthanc', qidoRoot: '/dicom-web', wadoRoot: '/dicom-web' },
+};
+
+/** The files "downloaded" through Blob URLs: name and bytes. */
+let downloads: { name: string; bytes: Promise<ArrayBuffer> }[];
+/** QIDO-RS / STOW-RS requests, and the PACS that answers them (by default: holds the series, stores). */
+let requests: { url: string; method: string }[];
+let pacs: (method: string) => Response | Promise<Response>;
+const healthyPacs = (method: string) =>
+  method === 'POST'
+    ? new Response(JSON.stringify({}), { status: 200 })
+    : new Response(JSON.stringify([{ '0020000E': { Value: ['s'] } }]), { status: 200 });
+
+beforeAll(() => {
+  (globalThis as any).location = { href: 'http://localhost:3000/xai-clip/orthanc?StudyInstanceUIDs=t' };
+});
+
+beforeEach(() => {
+  downloads = [];
+  requests = [];
+  pacs = healthyPacs;
+  // downloadFile revokes its Blob URL a minute later; that timer would keep jest alive.
+  const realSetTimeout = setTimeout;
+  jest
+    .spyOn(globalThis, 'setTimeout')
+    .mockImplementation(((callback: () => void, ms?: number) =>
+      (ms ?? 0) >= 60000 ? 0 : realSetTimeout(callback, ms)) as unknown as typeof setTimeout);
+  const blobs = new Map<string, Blob>();
+  jest.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+    const url = `blob:${blobs.size}`;
+    blobs.set(url, blob as Blob);
+    return url;
+  });
+  (globalThis as any).document = {
+    body: { appendChild() {} },
+    createElement: () => {
+      const link: any = { style: {}, remove() {} };
+      link.click = () => downloads.push({ name: link.download, bytes: blobs.get(link.href)!.arrayBuffer() });
+      return link;
+    },
+  };
+  (globalThis as any).fetch = jest.fn(async (url: string, init: RequestInit = {}) => {
+    requests.push({ url, method: init.method ?? 'GET' });
+    return pacs(init.method ?? 'GET');
+  });
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+async function readBack(download: { bytes: Promise<ArrayBuffer> }) {
+  const message = dcmjs.data.DicomMessage.readFile(await download.bytes);
+  return {
+    dataset: dcmjs.data.DicomMetaDictionary.naturalizeDataset(message.dict),
+    meta: dcmjs.data.DicomMetaDictionary.naturalizeDataset(message.meta),
+  };
+}
+
+describe('Save as DICOM SEG (host glue with plain-object services)', () => {
+  it('builds a binary SEG with the host command, completes it with our segments and downloads it; dicomjson cannot store', async () => {
+    const { controller, commandsManager } = setup();
+    await controller.explain({ organ: 'liver', levels: 4 });
+    const result = await controller.saveSeg();
+    expect(commandsManager.runCommand).toHaveBeenCalledWith('generateSegmentation', {
+      segmentationId: controller.state.overlay!.segmentationId,
+      options: expect.objectContaining({
+        sopClassUID: '1.2.840.10008.5.1.4.1.1.66.4',
+        transferSyntaxUID: '1.2.840.10008.1.2.1',
+        SeriesDescription: 'XAI-CLIP occlusion saliency liver',
+      }),
+    });
+    expect(result).toMatchObject({ stored: false, fileName: 'XAI-CLIP_occlusion_saliency_liver.seg.dcm' });
+    expect(downloads.map((d) => d.name)).toEqual(['XAI-CLIP_occlusion_saliency_liver.seg.dcm']);
+    expect(requests).toEqual([]);
+    expect(controller.state).toMatchObject({ saving: false, messageTone: 'success' });
+    expect(controller.state.message).toMatch(/downloaded it as XAI-CLIP_occlusion_saliency_liver\.seg\.dcm/);
+    expect(controller.state.message).toMatch(
+      /"XAI-CLIP demo studies" \(dicomjson\) is not a DICOMweb server/,
+    );
+
+    const { dataset, meta } = await readBack(downloads[0]);
+    expect(meta.TransferSyntaxUID).toBe('1.2.840.10008.1.2.1');
+    expect(dataset.ContentLabel).toBe('SALIENCY');
+    const segments = dataset.SegmentSequence as any[];
+    expect(segments.map((s) => s.SegmentLabel)).toEqual([
+      'XAI-CLIP occlusion liver >= 0.25',
+      'XAI-CLIP occlusion liver >= 0.50',
+      'XAI-CLIP occlusion liver >= 0.75',
+    ]);
+    expect(segments[2]).toMatchObject({
+      SegmentAlgorithmType: 'AUTOMATIC',
+      SegmentAlgorithmName: 'XAI-CLIP',
+      SegmentedPropertyTypeCodeSequence: [expect.objectContaining({ CodeValue: '10200004' })],
+    });
+    const parameters = JSON.parse(
+      segments[0].SegmentationAlgorithmIdentificationSequence[0].AlgorithmParameters,
+    );
+    expect(parameters).toMatchObject({
+      roi: 'clip',
+      scope: 'slice',
+      slices: [1],
+      windowMm: 20,
+      strideMm: 10,
+    });
+    // Voxels 5 (level 3) and 6 (level 2) of slice 1 (img:1) make two frames, both on that image.
+    const frames = dataset.PerFrameFunctionalGroupsSequence as any[];
+    expect(frames.map((f) => f.DerivationImageSequence[0].SourceImageSequence[0])).toEqual([
+      expect.objectContaining({
+        ReferencedSOPInstanceUID: '1.2.3.1',
+        ReferencedSOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
+      }),
+      expect.objectContaining({ ReferencedSOPInstanceUID: '1.2.3.1' }),
+    ]);
+    expect(dataset.ReferencedSeriesSequence[0]).toMatchObject({ SeriesInstanceUID: '1.2.3.100' });
+  });
+
+  it('stores with STOW-RS in the active DICOMweb source after checking that it holds the source series', async () => {
+    const { controller } = setup({ dataSource: ORTHANC });
+    await controller.explain();
+    const result = await controller.saveSeg();
+    expect(result).toMatchObject({ stored: true, target: { root: 'http://localhost:3000/dicom-web' } });
+    expect(requests).toEqual([
+      { url: 'http://localhost:3000/dicom-web/studies/t/series?SeriesInstanceUID=s', method: 'GET' },
+      { url: 'http://localhost:3000/dicom-web/studies', method: 'POST' },
+    ]);
+    expect(downloads).toHaveLength(1);
+    expect(controller.state.messageTone).toBe('success');
+    expect(controller.state.message).toMatch(
+      /Stored in Local Orthanc \(http:\/\/localhost:3000\/dicom-web\)\.$/,
+    );
+  });
+
+  it.each([
+    [
+      'the PACS is down',
+      () => Promise.reject(new TypeError('fetch failed')),
+      /Cannot reach the DICOMweb server at http:\/\/localhost:3000\/dicom-web \(fetch failed\)/,
+    ],
+    [
+      'the PACS rejects the SEG',
+      (method: string) =>
+        method === 'POST'
+          ? new Response('Bad file format', { status: 400, statusText: 'Bad Request' })
+          : healthyPacs(method),
+      /rejected the SEG: HTTP 400 Bad Request .*Server said: Bad file format/,
+    ],
+  ])(
+    'reports a failed store when %s, keeps the overlay and the download, and can retry',
+    async (_, failing, why) => {
+      const { controller, segmentations } = setup({ dataSource: ORTHANC });
+      await controller.explain();
+      pacs = failing;
+      const before = segmentations.map((s) => s.label);
+      const result = await controller.saveSeg();
+      expect(result).toMatchObject({ stored: false, storeError: expect.stringMatching(why) });
+      expect(controller.state).toMatchObject({ status: 'done', saving: false, messageTone: 'error' });
+      expect(controller.state.message).toMatch(/Storing it in Local Orthanc failed: /);
+      expect(controller.state.message).toMatch(/The overlay is kept: click Save as DICOM SEG to try again/);
+      expect(downloads).toHaveLength(1);
+      expect(segmentations.map((s) => s.label)).toEqual(before);
+      expect(controller.state.overlay).toBeDefined();
+      pacs = healthyPacs;
+      expect(await controller.saveSeg()).toMatchObject({ stored: true });
+      expect(controller.state.messageTone).toBe('success');
+    },
+  );
+
+  it('saves the predicted organ mask as a label-map SEG, adding its overlay', async () => {
+    const { controller, commandsManager, segmentations } = setup();
+    await controller.explain();
+    await controller.saveSeg({ segContent: 'organ', segType: 'labelmap' });
+    expect(segmentations.map((s) => s.label)).toContain('XAI-CLIP predicted liver');
+    expect(commandsManager.runCommand).toHaveBeenCalledWith('generateSegmentation', {
+      segmentationId: controller.state.organOverlay,
+      options: expect.objectContaining({
+        sopClassUID: '1.2.840.10008.5.1.4.1.1.66.7',
+        SeriesDescription: 'XAI-CLIP predicted liver',
+      }),
+    });
+    const { dataset } = await readBack(downloads[0]);
+    expect(dataset.ContentLabel).toBe('ORGAN');
+    expect((dataset.SegmentSequence as any[]).map((s) => s.SegmentLabel)).toEqual([
+      'XAI-CLIP predicted liver',
+    ]);
+  });
+
+  it.each([
+    ['there is no result yet', async () => undefined, /no XAI-CLIP result to save yet: click Explain first/],
+    [
+      'the saliency is zero everywhere',
+      async (controller: any, worker: any) => {
+        const respond = worker.respond;
+        worker.respond = (request: any) =>
+          respond(request).map((m: any) =>
+            m.type === 'result' ? { ...m, saliency: new Float32Array(NX * NY * NZ) } : m,
+          );
+        await controller.explain();
+      },
+      /saliency is zero everywhere: nothing to save as DICOM SEG, and no file was written/,
+    ],
+    [
+      'a source image is not loaded',
+      async (controller: any, _worker: any, sourceImages: Set<string>) => {
+        await controller.explain();
+        sourceImages.delete('img:0');
+      },
+      /1 of the 2 source images of this series are not loaded.*Scroll through the series/,
+    ],
+  ])('refuses when %s: a clear message, no file, no store', async (_, prepare, message) => {
+    const { controller, worker, sourceImages } = setup({ dataSource: ORTHANC });
+    await prepare(controller, worker, sourceImages);
+    expect(await controller.saveSeg()).toBeUndefined();
+    expect(controller.state).toMatchObject({ saving: false, messageTone: 'error' });
+    expect(controller.state.message).toMatch(message);
+    expect(downloads).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+});
