@@ -7,17 +7,21 @@ Usable on its own to re-export a checkpoint written by train_segmenter.py:
     /usr/bin/python3 models/train/export_onnx.py --checkpoint /tmp/xai-clip-segmenters/chaos-mr.pt \
         --out models/chaos-mr-t2-segformer
 
+The exported graph ends in the softmax over classes (output `probabilities`, manifest activation
+`none`): onnxruntime then runs it inside the segmenter's own session, fused and multithreaded,
+instead of the runtime applying it afterwards in a second session.
+
 Checks: onnx.checker; torch vs onnxruntime-node (run through `node`, using the repository's
-node_modules) at batch 1 and 3, max |Δlogit| must be ≤ 1e-4.
+node_modules) at batch 1 and 3, max |Δprobability| must be ≤ 1e-5.
 
 Golden files (small, so CI checks the committed model without Python), in <out>/golden/:
 * `input_128.bin`: one raw 128×128 slice (float32 LE, row-major [H, W], modality units);
 * `probabilities_128.bin`: what the runtime returns for it after `predict` + `toImageGrid`
   (float32 LE [C, 128, 128]): resample 128² → network grid, channel transforms with
   statistics of the raw 128² slice, softmax, resample back to 128²;
-* `network_input.bin` is not stored; instead `golden.json` holds sampled logits of the network
-  input computed from the same slice, so the ONNX file itself is checked through an ORT
-  session; plus shapes and SHA-256 checksums.
+* `network_input.bin` is not stored; instead `golden.json` holds sampled probabilities of the
+  network input computed from the same slice (`networkOutput`), so the ONNX file itself is
+  checked through an ORT session; plus shapes and SHA-256 checksums.
 """
 from __future__ import annotations
 
@@ -48,15 +52,15 @@ const fs = require('fs');
   const data = new Float32Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 4);
   const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
   const result = await session.run({ image: new ort.Tensor('float32', Float32Array.from(data), dims) });
-  const logits = result.logits;
-  fs.writeFileSync(output, Buffer.from(logits.data.buffer, logits.data.byteOffset, logits.data.byteLength));
-  process.stdout.write(JSON.stringify(logits.dims));
+  const probabilities = result.probabilities;
+  fs.writeFileSync(output, Buffer.from(probabilities.data.buffer, probabilities.data.byteOffset, probabilities.data.byteLength));
+  process.stdout.write(JSON.stringify(probabilities.dims));
 })().catch((e) => { console.error(e); process.exit(1); });
 """
 
 
-def ort_logits(onnx_path: str, x: np.ndarray) -> np.ndarray:
-    """Runs the ONNX file in onnxruntime-node (the CLI's runtime) and returns its logits."""
+def ort_probabilities(onnx_path: str, x: np.ndarray) -> np.ndarray:
+    """Runs the ONNX file in onnxruntime-node (the CLI's runtime) and returns its probabilities."""
     with tempfile.TemporaryDirectory() as tmp:
         inp, out = os.path.join(tmp, "in.bin"), os.path.join(tmp, "out.bin")
         x.astype("<f4").tofile(inp)
@@ -68,15 +72,26 @@ def ort_logits(onnx_path: str, x: np.ndarray) -> np.ndarray:
         return np.fromfile(out, "<f4").reshape(dims)
 
 
+class WithSoftmax(torch.nn.Module):
+    """The segmenter followed by the softmax over classes: what the shipped ONNX graph computes."""
+
+    def __init__(self, model: SegFormer2D):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return torch.softmax(self.model(x), dim=1)
+
+
 def export(model: SegFormer2D, path: str, shape, in_channels: int) -> None:
     import onnx
 
     model.eval()
     dummy = torch.zeros(1, in_channels, *shape)
     torch.onnx.export(
-        model, dummy, path, opset_version=17, do_constant_folding=True,
-        input_names=["image"], output_names=["logits"],
-        dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}},
+        WithSoftmax(model), dummy, path, opset_version=17, do_constant_folding=True,
+        input_names=["image"], output_names=["probabilities"],
+        dynamic_axes={"image": {0: "batch"}, "probabilities": {0: "batch"}},
     )
     onnx.checker.check_model(onnx.load(path))
 
@@ -95,6 +110,9 @@ def sha256(path: str) -> str:
 
 def write_manifest(out: str, name: str, description: str, modalities, shape, channels, classes,
                    onnx_file: str = "segmenter.onnx") -> str:
+    path = os.path.join(out, "manifest.json")
+    # A re-export keeps what was added to the manifest by hand, e.g. the shared CLIP part.
+    previous = json.load(open(path)) if os.path.exists(path) else {}
     manifest = {
         "name": name,
         "version": "1.0.0",
@@ -104,14 +122,14 @@ def write_manifest(out: str, name: str, description: str, modalities, shape, cha
             "file": onnx_file,
             "layout": "NCHW",
             "inputName": "image",
-            "outputName": "logits",
+            "outputName": "probabilities",
             "size": {"mode": "fixed", "shape": list(shape)},
             "channels": channels,
-            "activation": "softmax",
+            "activation": "none",
             "classes": list(classes),
         },
+        **({"clip": previous["clip"]} if "clip" in previous else {}),
     }
-    path = os.path.join(out, "manifest.json")
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
@@ -131,18 +149,19 @@ def check_and_golden(model: SegFormer2D, onnx_path: str, out: str, shape, channe
     worst = 0.0
     with torch.no_grad():
         for x in (x1, x3):
-            t = model(torch.from_numpy(x)).numpy()
-            o = ort_logits(onnx_path, x)
+            t = torch.softmax(model(torch.from_numpy(x)), dim=1).numpy()
+            o = ort_probabilities(onnx_path, x)
             assert o.shape == t.shape, (o.shape, t.shape)
             worst = max(worst, float(np.abs(o - t).max()))
         logits = model(torch.from_numpy(x1)).numpy()[0]
-    log(f"torch vs onnxruntime-node: max |Δlogit| = {worst:.2e} (batch 1 and 3)")
-    if worst > 1e-4:
+    log(f"torch vs onnxruntime-node: max |Δprobability| = {worst:.2e} (batch 1 and 3)")
+    if worst > 1e-5:
         raise SystemExit(f"ONNX export disagrees with torch: {worst}")
-    probabilities = resample_linear(softmax(logits, 0).astype(np.float32), (128, 128))
+    network_probabilities = softmax(logits, 0).astype(np.float32)
+    probabilities = resample_linear(network_probabilities, (128, 128))
     raw128.astype("<f4").tofile(os.path.join(folder, "input_128.bin"))
     probabilities.astype("<f4").tofile(os.path.join(folder, "probabilities_128.bin"))
-    flat = logits.ravel()
+    flat = network_probabilities.ravel()
     sample = np.linspace(0, flat.size - 1, 64).round().astype(int)
     info = {
         "source": golden_source,
@@ -152,17 +171,17 @@ def check_and_golden(model: SegFormer2D, onnx_path: str, out: str, shape, channe
                           "shape": [len(classes), 128, 128],
                           "sha256": sha256(os.path.join(folder, "probabilities_128.bin")),
                           "meaning": "predict() then toImageGrid() on the 128x128 input"},
-        "networkLogits": {
+        "networkOutput": {
             "shape": [len(classes), *shape],
-            "meaning": "logits of the network input the runtime builds from input_128.bin "
-                       "(resampled to the network grid, channel transforms)",
+            "meaning": "probabilities (the graph's softmax output) of the network input the runtime "
+                       "builds from input_128.bin (resampled to the network grid, channel transforms)",
             "sum": float(flat.astype(np.float64).sum()),
             "sumAbs": float(np.abs(flat.astype(np.float64)).sum()),
             "sampleIndices": sample.tolist(),
             "sampleValues": [float(v) for v in flat[sample]],
         },
         "onnxSha256": sha256(onnx_path),
-        "torchVsOrtMaxAbs": worst,
+        "torchVsOrtMaxAbsProbability": worst,
     }
     with open(os.path.join(folder, "golden.json"), "w") as f:
         json.dump(info, f, indent=2)
