@@ -70,7 +70,7 @@ export function defaultSettings(mode: 'quick' | 'full'): BenchSettings {
     seed: 0,
     slicesPerOrgan: 1,
     ctSlices: quick ? 1 : 4,
-    deletionSteps: quick ? 8 : 16,
+    deletionSteps: quick ? 16 : 32,
     coarseToFine: true,
     coarseFactor: 2,
     refineFraction: 0.5,
