@@ -85,7 +85,12 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         onStage: (stage) => post({ type: 'stage', id, stage }),
       },
     );
-    const roiVoxels = roi ? boxVoxelCount(roi.box) : result.saliency.data.length;
+    // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
+    const [nx, ny] = volume.dimensions;
+    const explainedVoxels = result.images.some((image) => image.slice === null)
+      ? result.saliency.data.length
+      : result.images.length * nx * ny;
+    const roiVoxels = roi ? boxVoxelCount(roi.box) : explainedVoxels;
     post(
       {
         type: 'result',
@@ -106,7 +111,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
             box: roi?.box,
             fallbackReason: roi?.fallbackReason,
             voxels: roiVoxels,
-            fraction: roiVoxels / result.saliency.data.length,
+            fraction: Math.min(1, roiVoxels / explainedVoxels),
           },
           notes: result.notes,
           roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),

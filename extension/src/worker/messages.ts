@@ -31,6 +31,7 @@ export interface ExplainReport {
   calls: number;
   wallMs: number;
   slices: (number | null)[];
+  /** `fraction`: the ROI box's share of the explained slices (of the volume for a 3-D model). */
   roi: { source: string; box?: Box; fallbackReason?: string; voxels: number; fraction: number };
   /** Per explained image: its slice (null for a 3-D model) and ROI box in that image's coordinates. */
   roiBoxes: { slice: number | null; box: Box }[];
