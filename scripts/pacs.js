@@ -6,10 +6,15 @@
  * server, no authentication), DICOMweb (QIDO/WADO/STOW-RS) at /dicom-web/.
  *
  *   node scripts/pacs.js --port 8042 [--storage DIR] [--load FOLDER]... [--demo]
+ *                        [--viewer-port 3000 | --no-viewer] [--no-build]
  *
  * starts it (storage default .cache/orthanc), uploads every DICOM file under each --load folder
- * (--demo: the CHAOS CT series from $XAI_CLIP_DATA or ../shared/data) and runs until Ctrl-C. From code: `startOrthanc({port, storage})` → {url, dicomWebRoot, stop},
- * `uploadFolder(url, folder)`, `stop()` (every Orthanc this module started), `freePort()`.
+ * (--demo: the CHAOS CT series from $XAI_CLIP_DATA or ../shared/data), serves the viewer
+ * (scripts/start.js) with /dicom-web proxied to this Orthanc and made its default data source,
+ * so a study can be opened from the PACS, explained and its SEG stored back; runs until Ctrl-C.
+ * From code: `startOrthanc({port, storage})` → {url, dicomWebRoot, stop},
+ * `uploadFolder(url, folder)`, `stop()` (every Orthanc this module started), `freePort()`,
+ * `orthancMissing()` (why Orthanc cannot run here, or null).
  * Env: ORTHANC_BIN (default: Orthanc on the PATH or in /usr/sbin), ORTHANC_DICOMWEB_PLUGIN.
  */
 /* global fetch, clearTimeout -- Node 20 globals */
@@ -39,6 +44,18 @@ function findOrthanc() {
   throw new Error(
     `Orthanc is not installed (no Orthanc executable on the PATH or in /usr/sbin). ${INSTALL_HINT}`,
   );
+}
+
+/** Why a private Orthanc cannot start here (Orthanc or its DICOMweb plugin not installed), or null. */
+function orthancMissing() {
+  try {
+    findOrthanc();
+  } catch (error) {
+    return error.message;
+  }
+  return fs.existsSync(DICOMWEB_PLUGIN)
+    ? null
+    : `The Orthanc DICOMweb plugin is missing (${DICOMWEB_PLUGIN}). ${INSTALL_HINT}`;
 }
 
 /** A TCP port that is free on 127.0.0.1 right now. */
@@ -109,10 +126,9 @@ async function startOrthanc({ port, storage, timeoutMs = 30000 } = {}) {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
     throw new Error(`startOrthanc needs an HTTP port (a whole number 1–65535), got ${port}.`);
   }
+  const missing = orthancMissing();
+  if (missing) throw new Error(missing);
   const binary = findOrthanc();
-  if (!fs.existsSync(DICOMWEB_PLUGIN)) {
-    throw new Error(`The Orthanc DICOMweb plugin is missing (${DICOMWEB_PLUGIN}). ${INSTALL_HINT}`);
-  }
   const temporary = !storage;
   const folder = path.resolve(storage || fs.mkdtempSync(path.join(os.tmpdir(), 'xai-clip-orthanc-')));
   fs.mkdirSync(path.join(folder, 'db'), { recursive: true });
@@ -274,7 +290,9 @@ async function main() {
     return index >= 0 ? args[index + 1] : undefined;
   };
   if (args.includes('--help')) {
-    console.log('node scripts/pacs.js --port 8042 [--storage DIR] [--load FOLDER]... [--demo]');
+    console.log(
+      'node scripts/pacs.js --port 8042 [--storage DIR] [--load FOLDER]... [--demo] [--viewer-port 3000 | --no-viewer] [--no-build]',
+    );
     return;
   }
   const port = Number(option('--port') ?? 8042);
@@ -297,6 +315,16 @@ async function main() {
       `Loaded ${folder}: ${uploaded} new, ${alreadyStored} already stored, ${studies.length} study(ies).`,
     );
   }
+  if (!args.includes('--no-viewer')) {
+    const { start } = require('./start');
+    const viewerPort = Number(option('--viewer-port') ?? 3000);
+    const { pacsUrl } = await start({ port: viewerPort, build: !args.includes('--no-build'), pacs: server });
+    console.log(
+      `\nXAI-CLIP viewer on http://localhost:${viewerPort}/ (study list from this Orthanc).\n` +
+        (args.includes('--demo') ? `  CHAOS CT study from the PACS: ${pacsUrl}\n` : '') +
+        '  Explain, then "Save as DICOM SEG" in the XAI-CLIP panel stores the SEG here; reload to see it.',
+    );
+  }
   console.log('Ctrl-C stops it.');
 }
 
@@ -308,4 +336,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { startOrthanc, uploadFolder, stop, freePort };
+module.exports = { startOrthanc, uploadFolder, stop, freePort, orthancMissing };

@@ -4,12 +4,15 @@
  *
  * 1. Gets the published OHIF app (`npm pack @ohif/app@3.13.2`, cached in .cache/ohif).
  * 2. Builds the extension and mode (webpack) unless --no-build.
- * 3. Writes app-config.js (our extension, mode, the dicomjson data source, window.config.xaiClip).
+ * 3. Makes app-config.js (our extension, mode, the dicomjson data source, window.config.xaiClip;
+ *    with a PACS, its DICOMweb source as the default), served from memory.
  * 4. Writes the dicomjson manifests of the demo studies: the CHAOS CT study, and one CHAOS MR
  *    T2 subject converted from NIfTI to a DICOM series by the project's converter.
- * 5. Serves everything on localhost (COOP/COEP) and prints the URLs of the demo studies.
+ * 5. Serves everything on localhost (COOP/COEP; with a PACS, /dicom-web and /wado proxied to it
+ *    same-origin) and prints the URLs of the demo studies.
  *
  * Options: --port N (default 3000), --no-build. Data: $XAI_CLIP_DATA or ../shared/data.
+ * `npm run start:pacs` (scripts/pacs.js) calls start({pacs}) with its Orthanc.
  */
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -61,7 +64,31 @@ function modelConfig() {
     : [{ url: '/xai/fixtures/planted2d.manifest.json', modalities: ['CT', 'MR'] }];
 }
 
-function writeAppConfig(port) {
+/** The DICOMweb data source of a PACS behind this server's same-origin proxy (OHIF 3.13 keys). */
+const PACS_SOURCE = {
+  namespace: '@ohif/extension-default.dataSourcesModule.dicomweb',
+  sourceName: 'orthanc',
+  configuration: {
+    friendlyName: 'Local Orthanc (npm run start:pacs)',
+    name: 'orthanc',
+    qidoRoot: '/dicom-web',
+    wadoRoot: '/dicom-web',
+    wadoUriRoot: '/wado',
+    qidoSupportsIncludeField: false,
+    imageRendering: 'wadors',
+    thumbnailRendering: 'wadors',
+    enableStudyLazyLoad: true,
+    supportsFuzzyMatching: false,
+    supportsWildcard: true,
+    staticWado: false,
+    singlepart: 'bulkdata,video',
+    omitQuotationForMultipartRequest: true,
+    bulkDataURI: { enabled: true },
+  },
+};
+
+/** app-config.js: our plugins and models, the demo sources, and with `pacs` its DICOMweb source as the default. */
+function appConfig(port, pacs) {
   const config = {
     routerBasename: null,
     extensions: ['/xai/xai-clip-extension.mjs'],
@@ -72,8 +99,9 @@ function writeAppConfig(port) {
     showLoadingIndicator: true,
     strictZSpacingForVolumeViewport: true,
     maxNumberOfWebWorkers: 2,
-    defaultDataSourceName: 'dicomjson',
+    defaultDataSourceName: pacs ? PACS_SOURCE.sourceName : 'dicomjson',
     dataSources: [
+      ...(pacs ? [PACS_SOURCE] : []),
       {
         namespace: '@ohif/extension-default.dataSourcesModule.dicomjson',
         sourceName: 'dicomjson',
@@ -89,11 +117,7 @@ function writeAppConfig(port) {
     httpErrorHandler: undefined,
     origin: `http://localhost:${port}`,
   };
-  fs.mkdirSync(OVERLAY, { recursive: true });
-  fs.writeFileSync(
-    path.join(OVERLAY, 'app-config.js'),
-    `window.config = ${JSON.stringify(config, null, 2)};\n`,
-  );
+  return `window.config = ${JSON.stringify(config, null, 2)};\n`;
 }
 
 /** CHAOS MR T2 subject shown in the demo: one that neither bundled model trained on. */
@@ -134,19 +158,31 @@ async function writeDemo(port, data) {
   return uids;
 }
 
+/** The demo study opened from the PACS (the default data source when there is one). */
+function pacsStudyUrl(port, uid) {
+  return `http://localhost:${port}/xai-clip/${PACS_SOURCE.sourceName}?StudyInstanceUIDs=${uid}`;
+}
+
 function studyUrl(port, name, uid) {
   const manifest = encodeURIComponent(`http://localhost:${port}/demo/${name}.json`);
   return `http://localhost:${port}/xai-clip/dicomjson?url=${manifest}&StudyInstanceUIDs=${uid}`;
 }
 
-/** Prepares and starts the viewer; resolves with the server and the demo URL. */
-async function start({ port = 3000, build = true } = {}) {
+/**
+ * Prepares and starts the viewer; resolves with the server and the demo URLs (pacsUrl: the CT
+ * demo study opened from the PACS, when `pacs` is given).
+ *
+ * @param {{port?: number, build?: boolean, pacs?: {url: string}}} options pacs: a running Orthanc
+ *   (scripts/pacs.js startOrthanc), proxied at /dicom-web and /wado and made the default data source.
+ */
+async function start({ port = 3000, build = true, pacs } = {}) {
   ensureOhif();
   if (build) execFileSync('npx', ['webpack', '--mode', 'production'], { cwd: ROOT, stdio: 'inherit' });
   const data = dataRoot();
-  writeAppConfig(port);
   const uids = await writeDemo(port, data);
   const server = createServer({
+    files: { '/app-config.js': appConfig(port, pacs) },
+    proxies: pacs ? { '/dicom-web': `${pacs.url}/dicom-web`, '/wado': `${pacs.url}/wado` } : {},
     roots: [OVERLAY, OHIF_DIST],
     mounts: {
       '/demo/chaos-ct/': path.join(data, 'chaos-ct', 'dicom'),
@@ -160,6 +196,7 @@ async function start({ port = 3000, build = true } = {}) {
     server,
     url: studyUrl(port, 'chaos-ct', uids['chaos-ct']),
     mrUrl: studyUrl(port, 'chaos-mr', uids['chaos-mr']),
+    ...(pacs ? { pacsUrl: pacsStudyUrl(port, uids['chaos-ct']) } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ export function describeSegExport(result: SegExport): string {
   if ('reason' in target) return `${what} ${target.reason}`;
   if (result.stored) return `${what} Stored in ${target.name} (${target.root}).`;
   return (
-    `${what} Storing it in ${target.name} failed: ${result.storeError} ` +
+    `${what} Storing it in ${target.name} failed: ${result.storeError?.replace(/([^.!?])$/, '$1.')} ` +
     'The overlay is kept: click Save as DICOM SEG to try again, or send the downloaded file.'
   );
 }

@@ -59,7 +59,9 @@ export async function generateViewerSeg(
       segmentationId: request.segmentationId,
       options: {
         sopClassUID: segSopClass(request.type),
+        // Both spellings: the host adds its default (RLE) as `transferSyntaxUid`, which the adapter reads first.
         transferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
+        transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN,
         SeriesDescription: lo(request.seriesDescription),
         SeriesNumber: '901',
         Manufacturer: 'XAI-CLIP',

@@ -5,7 +5,11 @@ import { dataRoot } from '../../helpers/dataRoot';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { start } = require('../../../scripts/start.js') as {
-  start(options: { port: number; build: boolean }): Promise<{ server: import('http').Server; url: string }>;
+  start(options: {
+    port: number;
+    build: boolean;
+    pacs?: { url: string };
+  }): Promise<{ server: import('http').Server; url: string; pacsUrl?: string }>;
 };
 
 const BASE_ARGS = [
@@ -29,16 +33,36 @@ export interface ViewerSession {
 /**
  * Serves the built viewer (run `npm run build:web` first; the e2e script does) and opens the
  * CHAOS CT demo study in XAI-CLIP mode in Debian's Chromium, waiting until the panel and the
- * first image are shown.
+ * first image are shown. With `pacs` (a running Orthanc holding the study), the study is opened
+ * from that PACS through the server's /dicom-web proxy instead of the dicomjson manifest.
  */
-export async function openViewer(port: number, options: { webgpu?: boolean } = {}): Promise<ViewerSession> {
-  const { server, url } = await start({ port, build: false });
+export async function openViewer(
+  port: number,
+  options: { webgpu?: boolean; pacs?: { url: string } } = {},
+): Promise<ViewerSession> {
+  const started = await start({ port, build: false, pacs: options.pacs });
+  const { server } = started;
+  const url = started.pacsUrl ?? started.url;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: options.webgpu ? [...BASE_ARGS, '--enable-unsafe-webgpu'] : BASE_ARGS,
   });
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
+  await showStudy(page, url);
+  return {
+    browser,
+    page,
+    url,
+    close: async () => {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** Opens (or reloads) a study URL and waits until the panel and a rendered viewport are shown. */
+export async function showStudy(page: Page, url: string): Promise<void> {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForSelector('[data-cy="xai-clip-panel"]', { timeout: 90000 });
   await page.waitForFunction(
@@ -56,15 +80,6 @@ export async function openViewer(port: number, options: { webgpu?: boolean } = {
     null,
     { timeout: 90000 },
   );
-  return {
-    browser,
-    page,
-    url,
-    close: async () => {
-      await browser.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 /** CHAOS CT liver ground truth on the viewer's volume grid (slice k = PNG file 77 − k). */

@@ -1,0 +1,248 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { Page } from 'playwright-core';
+import { dataRoot } from '../helpers/dataRoot';
+import { dciodvfy, readSeg } from '../seg/helpers/readSeg';
+import {
+  chaosLiverTruth,
+  largestLiverSlice,
+  openViewer,
+  showStudy,
+  ViewerSession,
+} from './helpers/viewerSession';
+import { showSlice, waitForIdle } from './helpers/pageActions';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** scripts/pacs.js (plain CommonJS). */
+interface Orthanc {
+  url: string;
+  dicomWebRoot: string;
+  stop(): Promise<void>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pacs = require('../../scripts/pacs.js') as {
+  startOrthanc(options: { port: number; storage: string }): Promise<Orthanc>;
+  uploadFolder(server: Orthanc, folder: string): Promise<{ studies: string[] }>;
+  freePort(): Promise<number>;
+  orthancMissing(): string | null;
+};
+
+const ROOT = path.join(__dirname, '..', '..');
+const SCREENSHOTS = path.join(ROOT, 'build', 'screenshots');
+const missing = pacs.orthancMissing();
+if (missing) console.log(`Skipping the PACS round trip (DICOM SEG to Orthanc): ${missing}`);
+const describeWithOrthanc = missing ? describe.skip : describe;
+
+/** Modality and description of every SEG series Orthanc holds, as its QIDO-RS lists them. */
+async function qidoSeries(orthanc: Orthanc): Promise<{ modality: string; description: string }[]> {
+  const response = await fetch(`${orthanc.dicomWebRoot}/series?Modality=SEG`);
+  const series = (await response.json()) as Record<string, { Value?: unknown[] }>[];
+  return series.map((item) => ({
+    modality: String(item['00080060'].Value?.[0]),
+    description: String(item['0008103E']?.Value?.[0] ?? ''),
+  }));
+}
+
+/** Confirms OHIF's "investigational use" banner, which covers the bottom of the side panels. */
+async function confirmInvestigationalUse(page: Page): Promise<void> {
+  const confirm = page.locator('[data-cy="confirm-and-hide-button"]');
+  if (await confirm.isVisible()) await confirm.click();
+}
+
+/** Clicks Save as DICOM SEG, waits for the save to end; returns the state and the downloaded file. */
+async function saveSeg(page: Page, folder: string): Promise<{ state: any; file: string }> {
+  const download = page.waitForEvent('download', { timeout: 60000 });
+  await page.click('[data-cy="xai-save-seg"]');
+  await page.waitForFunction(() => !(window as any).xaiClip.state.saving, null, { timeout: 60000 });
+  const file = path.join(folder, (await download).suggestedFilename());
+  await (await download).saveAs(file);
+  const state = await page.evaluate(() => {
+    const { message, messageTone, overlay } = (window as any).xaiClip.state;
+    return { message, messageTone, overlay: overlay?.segmentationId };
+  });
+  return { state, file };
+}
+
+/** Clicks Save as DICOM SEG when it must refuse: the state after the save; no download happens. */
+async function refusedSave(page: Page): Promise<any> {
+  let downloaded = false;
+  page.once('download', () => (downloaded = true));
+  await page.click('[data-cy="xai-save-seg"]');
+  await page.waitForFunction(() => !(window as any).xaiClip.state.saving, null, { timeout: 60000 });
+  const state = await page.evaluate(() => {
+    const { message, messageTone } = (window as any).xaiClip.state;
+    return { message, messageTone, panel: document.querySelector('[data-cy="xai-message"]')?.textContent };
+  });
+  return { ...state, downloaded };
+}
+
+describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAOS CT, WASM)', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'xai-clip-pacs-e2e-'));
+  const storage = path.join(folder, 'orthanc');
+  let orthanc: Orthanc;
+  let orthancPort: number;
+  let session: ViewerSession;
+  const truth = chaosLiverTruth();
+  const slice = largestLiverSlice(truth);
+
+  /** Explains the liver on the shown slice, quickly (60 mm windows every 60 mm in the predicted-mask box). */
+  const explainQuickly = async (page: Page) => {
+    await page.evaluate(() =>
+      (window as any).xaiClip.explain({
+        organ: 'liver',
+        method: 'occlusion',
+        roi: 'mask',
+        scope: 'slice',
+        windowMm: 60,
+        strideMm: 60,
+      }),
+    );
+    return waitForIdle(page);
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    orthancPort = await pacs.freePort();
+    orthanc = await pacs.startOrthanc({ port: orthancPort, storage });
+    await pacs.uploadFolder(orthanc, path.join(dataRoot(), 'chaos-ct', 'dicom'));
+    session = await openViewer(3312, { pacs: orthanc });
+    await confirmInvestigationalUse(session.page);
+    await showSlice(session.page, slice);
+  });
+  afterAll(async () => {
+    await session?.close();
+    await orthanc?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('opens the study from Orthanc, explains, saves a binary SEG that dciodvfy accepts and stores it there', async () => {
+    const { page } = session;
+    expect(await page.isDisabled('[data-cy="xai-save-seg"]')).toBe(true); // no result yet
+    await expect(page.locator('[data-cy="xai-seg-target"]').textContent()).resolves.toMatch(
+      /stores it in Local Orthanc/,
+    );
+    expect(await explainQuickly(page)).toMatchObject({ status: 'done' });
+    const { state, file } = await saveSeg(page, folder);
+    console.log(`save: ${state.message}`);
+    expect(state.messageTone).toBe('success');
+    expect(state.message).toMatch(/as a binary DICOM SEG \(\d+ frames\).*Stored in Local Orthanc/);
+    await expect(page.locator('[data-cy="xai-message"]').textContent()).resolves.toMatch(/Stored in/);
+
+    const verdict = dciodvfy(file);
+    console.log(
+      `dciodvfy on the viewer's SEG: ${verdict.errors.length} errors, warnings:\n${verdict.warnings.join('\n')}`,
+    );
+    expect(verdict.errors).toEqual([]);
+    const { dataset, meta, frames } = readSeg(file);
+    expect(meta.TransferSyntaxUID).toBe('1.2.840.10008.1.2.1');
+    expect(dataset).toMatchObject({
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.66.4',
+      SeriesDescription: 'XAI-CLIP occlusion saliency liver',
+      ContentLabel: 'SALIENCY',
+    });
+    expect(frames.length).toBeGreaterThan(0);
+
+    expect(await qidoSeries(orthanc)).toContainEqual({
+      modality: 'SEG',
+      description: 'XAI-CLIP occlusion saliency liver',
+    });
+  });
+
+  it('lists the stored SEG after a reload and displays it over its series', async () => {
+    const { page } = session;
+    await showStudy(page, session.url);
+    await confirmInvestigationalUse(page);
+    const segUid = await page.waitForFunction(
+      () =>
+        (window as any).services.displaySetService
+          .getActiveDisplaySets()
+          .find(
+            (ds: any) =>
+              ds.Modality === 'SEG' && /XAI-CLIP occlusion saliency liver/.test(ds.SeriesDescription),
+          )?.displaySetInstanceUID,
+      null,
+      { timeout: 60000, polling: 500 },
+    );
+    const labels = await page.evaluate(
+      async (uid) => {
+        const w = window as any;
+        const { displaySetService, segmentationService, viewportGridService } = w.services;
+        const displaySet = displaySetService.getDisplaySetByUID(uid);
+        await displaySet.load({ headers: {} });
+        const viewportId = viewportGridService.getActiveViewportId();
+        await segmentationService.addSegmentationRepresentation(viewportId, { segmentationId: uid });
+        const segmentation = segmentationService.getSegmentation(uid);
+        return Object.values(segmentation?.segments ?? {}).map((s: any) => s?.label);
+      },
+      await segUid.jsonValue(),
+    );
+    expect(labels[0]).toMatch(/^XAI-CLIP occlusion liver >= 0\.17$/);
+    // Shown over its series in the active viewport.
+    await page.waitForFunction(
+      (uid) => {
+        const { segmentationService, viewportGridService } = (window as any).services;
+        return [...viewportGridService.getState().viewports.keys()].some((viewportId: string) =>
+          segmentationService
+            .getSegmentationRepresentations(viewportId)
+            .some((r: any) => r.segmentationId === uid),
+        );
+      },
+      await segUid.jsonValue(),
+      { timeout: 30000, polling: 500 },
+    );
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-seg-from-pacs.png') });
+  });
+
+  it('keeps the overlay and says so when the PACS rejects the SEG, and stores it on retry', async () => {
+    const { page } = session;
+    await showSlice(page, slice);
+    await explainQuickly(page);
+    await page.route('**/dicom-web/studies', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 409, contentType: 'text/plain', body: 'Conflict: instance refused' })
+        : route.continue(),
+    );
+    const rejected = await saveSeg(page, folder);
+    expect(rejected.state.messageTone).toBe('error');
+    expect(rejected.state.message).toMatch(
+      /Storing it in Local Orthanc.* failed: The DICOMweb server rejected the SEG: HTTP 409.*Server said: Conflict: instance refused\. The overlay is kept/,
+    );
+    expect(rejected.state.overlay).toBeDefined();
+    await page.unroute('**/dicom-web/studies');
+    expect((await saveSeg(page, folder)).state.message).toMatch(/Stored in Local Orthanc/);
+  });
+
+  it('says the PACS is unreachable when Orthanc is down, keeps the overlay, and stores once it is back', async () => {
+    const { page } = session;
+    await orthanc.stop();
+    const down = await saveSeg(page, folder);
+    expect(down.state.messageTone).toBe('error');
+    expect(down.state.message).toMatch(/HTTP 502.*could not reach it; check that the PACS is running/);
+    expect(down.state.overlay).toBeDefined();
+    orthanc = await pacs.startOrthanc({ port: orthancPort, storage });
+    expect((await saveSeg(page, folder)).state.message).toMatch(/Stored in Local Orthanc/);
+  });
+
+  it('refuses when a source image is no longer loaded, with what to do', async () => {
+    const { page } = session;
+    await showSlice(page, slice);
+    await explainQuickly(page);
+    await page.evaluate(() => {
+      const w = window as any;
+      const { viewportGridService } = w.services;
+      const uid = viewportGridService.getState().viewports.get(viewportGridService.getActiveViewportId())
+        .displaySetInstanceUIDs[0];
+      // One source image evicted, as the cache's own purge does when a large study fills it.
+      const { imageIds } = w.cornerstone.cache.getVolume(`cornerstoneStreamingImageVolume:${uid}`);
+      w.cornerstone.cache.removeImageLoadObject(imageIds[0], { force: true });
+    });
+    const refused = await refusedSave(page);
+    expect(refused.panel).toMatch(
+      /1 of the 78 source images of this series are not loaded.*Scroll through the series/,
+    );
+    expect(refused.downloaded).toBe(false);
+  });
+});
