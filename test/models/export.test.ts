@@ -59,6 +59,9 @@ function promptEmbeddings(name: string, edit: (embeddings: Record<string, number
   return file;
 }
 
+const CHAOS_IMAGE_ENCODER = path.join(ROOT, 'models', 'chaos-clip', 'clip_image.onnx');
+const FIX_PATCH_DIMS =
+  'Fix grid or embeddingSize, or transpose a [batch, E, rows, columns] output in the export wrapper (x.flatten(2).transpose(1, 2)).';
 const CHAOS_CLASSES = 'classes background, liver, right_kidney, left_kidney, spleen';
 const CHAOS_PROMPTS = 'CLIP prompts for background, liver, right_kidney, left_kidney, spleen';
 
@@ -104,7 +107,7 @@ describe('models validate rejects', () => {
             for (const name of Object.keys(e)) e[name] = e[name].slice(0, 64);
           });
         }),
-      'xai-clip: The image encoder returns 32768 patch values, but grid 16×16 × embeddingSize 64 = 16384.',
+      `xai-clip: The CLIP image encoder ${CHAOS_IMAGE_ENCODER} gives "patch_embeds" dims [1, 256, 128], but clip.imageEncoder.patchOutput must be [batch, rows·columns, embeddingSize] = [1, 256, 64] (clip.imageEncoder.grid [16, 16], clip.embeddingSize 64). ${FIX_PATCH_DIMS}`,
     ],
     [
       'a CLIP patch grid the image encoder does not produce',
@@ -112,7 +115,7 @@ describe('models validate rejects', () => {
         variant('clip-prompt-embeddings.manifest.json', 'grid.json', (m) => {
           m.clip.imageEncoder.grid = [8, 8];
         }),
-      'xai-clip: The image encoder returns 32768 patch values, but grid 8×8 × embeddingSize 128 = 8192.',
+      `xai-clip: The CLIP image encoder ${CHAOS_IMAGE_ENCODER} gives "patch_embeds" dims [1, 256, 128], but clip.imageEncoder.patchOutput must be [batch, rows·columns, embeddingSize] = [1, 64, 128] (clip.imageEncoder.grid [8, 8], clip.embeddingSize 128). ${FIX_PATCH_DIMS}`,
     ],
     [
       'prompt embeddings missing a class, without a text encoder',
@@ -237,5 +240,45 @@ describeWithOnnx('models/export/write_manifest.py', () => {
       layout: 'NCDHW',
       dryRunGrid: [64, 64, 32],
     });
+  });
+});
+
+/** A CLIP image encoder whose patch embedding is a strided convolution left as [batch, 4, 16, 16]. */
+const PATCH_CONV = `
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+weights = numpy_helper.from_array(np.linspace(-1, 1, 4 * 64, dtype=np.float32).reshape(4, 1, 8, 8), "weights")
+graph = helper.make_graph(
+    [helper.make_node("Conv", ["image", "weights"], ["patches"], kernel_shape=[8, 8], strides=[8, 8])],
+    "patch_conv",
+    [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 1, 128, 128])],
+    [helper.make_tensor_value_info("patches", TensorProto.FLOAT, ["batch", 4, 16, 16])],
+    [weights])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+model.ir_version = 8
+onnx.checker.check_model(model)
+onnx.save(model, sys.argv[1])
+`;
+
+describeWithOnnx('models validate on a CLIP image encoder', () => {
+  it('rejects a [batch, E, rows, columns] patch output, which has the right number of values', async () => {
+    const encoder = path.join(folder, 'patch_conv.onnx');
+    const built = spawnSync(PYTHON, ['-c', PATCH_CONV, encoder], { encoding: 'utf8' });
+    expect(built.stderr).toBe('');
+    const manifest = variant('clip-prompt-embeddings.manifest.json', 'patch-conv.json', (m) => {
+      m.clip.imageEncoder.file = encoder;
+      m.clip.imageEncoder.patchOutput = 'patches';
+      m.clip.embeddingSize = 4;
+      m.clip.promptEmbeddings = promptEmbeddings('embeddings-4.json', (e) => {
+        for (const name of Object.keys(e)) e[name] = e[name].slice(0, 4);
+      });
+    });
+    const result = await runCli('models', 'validate', manifest);
+    expect(result.stderr).toBe(
+      `xai-clip: The CLIP image encoder ${encoder} gives "patches" dims [1, 4, 16, 16], but clip.imageEncoder.patchOutput must be [batch, rows·columns, embeddingSize] = [1, 256, 4] (clip.imageEncoder.grid [16, 16], clip.embeddingSize 4). ${FIX_PATCH_DIMS}\n`,
+    );
+    expect(result.code).toBe(1);
   });
 });

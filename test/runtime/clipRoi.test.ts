@@ -5,9 +5,11 @@ import { Box } from '../../extension/src/engine/volume/Box';
 import { Vec3 } from '../../extension/src/engine/volume/Volume';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { tokenize } from '../../extension/src/runtime/clip/tokenize';
-import { LoadedModel } from '../../extension/src/runtime/loadModel';
+import { loadModel, LoadedModel } from '../../extension/src/runtime/loadModel';
 import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
+import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
 import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityModel';
+import { runExplanation } from '../../extension/src/runtime/runExplanation';
 import { fixture, PLANTED_S, plantedSlice } from '../helpers/plantedImage';
 
 const vocabulary = JSON.parse(fs.readFileSync(fixture('clip_text_planted.vocab.json'), 'utf8')) as Record<
@@ -121,14 +123,21 @@ describe('clipRoi with the planted CLIP', () => {
     const roi = await clipRoi(
       plantedSlice(),
       clip,
-      { target: 'hepatic parenchyma', others: ['background'] },
+      { target: 'liver parenchyma', others: ['background'] },
       options,
     );
     expect(roi.fallbackReason).toBeUndefined();
     expectAroundS(roi.box);
-    // "hepatic parenchyma" embeds like "liver", so the ROI is the same as the class's.
+    // "liver parenchyma" (not a synonym in the manifest) embeds like "liver", so the ROI is the same as the class's.
     const byClass = await clipRoi(plantedSlice(), clip, { target: 'organ', others: ['background'] }, options);
     expect(roi.box).toEqual(byClass.box);
+  });
+
+  it('prompts a synonym by its class, whose embedding averages all its synonyms', async () => {
+    const slice = plantedSlice();
+    const bySynonym = await clip.similarity(slice, { target: 'Hepatic Parenchyma ', others: ['air'] });
+    const byClass = await clip.similarity(slice, { target: 'organ', others: ['background'] });
+    expect(bySynonym.maps).toEqual(byClass.maps);
   });
 
   it('matches class names case-insensitively', async () => {
@@ -189,5 +198,52 @@ describe('clipRoi with the planted CLIP', () => {
     expect([inSeries.box.min[2], inSeries.box.max[2]]).toEqual([3, 4]);
     expect(inSeries.map!.subarray(3 * 64 * 64, 4 * 64 * 64)).toEqual(alone.map);
     expect(inSeries.map!.subarray(0, 3 * 64 * 64).every((value) => value === 0)).toBe(true);
+  });
+});
+
+describe('runExplanation with the CLIP ROI and prompt embeddings only (no text encoder)', () => {
+  let loaded: LoadedModel;
+  beforeAll(async () => {
+    const manifest = JSON.parse(fs.readFileSync(fixture('planted2d.manifest.json'), 'utf8'));
+    delete manifest.clip.textEncoder;
+    manifest.clip.promptEmbeddings = 'embeddings.json';
+    // What the planted text encoder gives the classes: organ (liver) on axis 0, background on axis 1.
+    const embeddings = JSON.stringify({ background: [0, 1, 0, 0], organ: [1, 0, 0, 0] });
+    loaded = await loadModel(manifest, 'embeddings-only.manifest.json', {
+      ort: (await import('onnxruntime-node')) as unknown as OrtModule,
+      readFile: async (file) =>
+        file === 'embeddings.json'
+          ? new TextEncoder().encode(embeddings)
+          : new Uint8Array(fs.readFileSync(fixture(file))),
+      executionProviders: ['cpu'],
+    });
+  });
+
+  it('locates the class that a synonym names', async () => {
+    const explanation = await runExplanation(loaded, plantedSlice(), {
+      organ: 'hepatic parenchyma',
+      method: 'occlusion',
+      roi: 'clip',
+      scope: 'slice',
+      slice: 0,
+      windowMm: 16,
+      strideMm: 16,
+    });
+    expect(explanation.className).toBe('organ');
+    const { source, box } = explanation.roi!;
+    expect(source).toBe('clip');
+    // The ROI holds the planted region S.
+    expect(box.min[0]).toBeLessThanOrEqual(PLANTED_S.cols[0]);
+    expect(box.min[1]).toBeLessThanOrEqual(PLANTED_S.rows[0]);
+    expect(box.max[0]).toBeGreaterThanOrEqual(PLANTED_S.cols[1]);
+    expect(box.max[1]).toBeGreaterThanOrEqual(PLANTED_S.rows[1]);
+  });
+
+  it('says that free text needs a text encoder, listing the classes and their synonyms', async () => {
+    await expect(
+      loaded.clip!.similarity(plantedSlice(), { target: 'liver tissue', others: ['background'] }),
+    ).rejects.toThrow(
+      '"liver tissue" is neither a prompt class nor a synonym in clip.prompts (background: background / air; organ: liver / hepatic parenchyma). Free-text prompts need a text encoder (clip.textEncoder), which this model does not ship: use one of these names, or add a text encoder to the manifest.',
+    );
   });
 });

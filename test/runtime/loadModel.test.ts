@@ -186,6 +186,52 @@ describe('loadModelFile', () => {
     );
   });
 
+  it.each<[string, (m: any) => void, string]>([
+    [
+      'clip.imageEncoder.inputName',
+      (m) => (m.clip.imageEncoder.inputName = 'pixels'),
+      `The CLIP image encoder ${fixture('clip_image_planted.onnx')} has no input "pixels"; its inputs are: image. Fix clip.imageEncoder.inputName in the manifest.`,
+    ],
+    [
+      'clip.imageEncoder.patchOutput',
+      (m) => (m.clip.imageEncoder.patchOutput = 'tokens'),
+      `The CLIP image encoder ${fixture('clip_image_planted.onnx')} has no output "tokens"; its outputs are: image_embeds, patch_embeds. Fix clip.imageEncoder.patchOutput in the manifest.`,
+    ],
+    [
+      'clip.textEncoder.inputName',
+      (m) => (m.clip.textEncoder.inputName = 'text'),
+      `The CLIP text encoder ${fixture('clip_text_planted.onnx')} has no input "text"; its inputs are: input_ids. Fix clip.textEncoder.inputName in the manifest.`,
+    ],
+    [
+      'clip.textEncoder.outputName',
+      (m) => (m.clip.textEncoder.outputName = 'embeds'),
+      `The CLIP text encoder ${fixture('clip_text_planted.onnx')} has no output "embeds"; its outputs are: text_embeds. Fix clip.textEncoder.outputName in the manifest.`,
+    ],
+  ])(
+    'names the file, the real names and the field when %s is wrong, at load time',
+    async (field, edit, message) => {
+      const file = await writeManifest(`${field}.manifest.json`, edit);
+      await expect(loadModelFile(file)).rejects.toThrow(message);
+    },
+  );
+
+  it('rejects CLIP patch dims other than [batch, rows·columns, embeddingSize], even with as many values', async () => {
+    // The planted encoder gives [1, 64, 4]: as many values as a 16×16 grid of 1-value embeddings.
+    const embeddings = path.join(folder, 'embeddings-1.json');
+    await fs.writeFile(embeddings, JSON.stringify({ background: [1], organ: [1] }));
+    const file = await writeManifest('patch-dims.manifest.json', (m) => {
+      delete m.clip.textEncoder;
+      m.clip.promptEmbeddings = 'embeddings-1.json';
+      m.clip.imageEncoder.grid = [16, 16];
+      m.clip.embeddingSize = 1;
+    });
+    const loaded = await loadModelFile(file);
+    const slice = createVolume(new Float32Array(64 * 64).fill(1), [64, 64, 1]);
+    await expect(loaded.clip!.similarity(slice, { target: 'organ', others: ['background'] })).rejects.toThrow(
+      `The CLIP image encoder ${fixture('clip_image_planted.onnx')} gives "patch_embeds" dims [1, 64, 4], but clip.imageEncoder.patchOutput must be [batch, rows·columns, embeddingSize] = [1, 256, 1] (clip.imageEncoder.grid [16, 16], clip.embeddingSize 1). Fix grid or embeddingSize, or transpose a [batch, E, rows, columns] output in the export wrapper (x.flatten(2).transpose(1, 2)).`,
+    );
+  });
+
   it('rejects an image with several slices for a 2-D model', async () => {
     const loaded = await loadModelFile(fixture('independent2d.manifest.json'));
     const volume = createVolume(new Float32Array(64 * 64 * 2), [64, 64, 2]);

@@ -60,8 +60,18 @@ describe('parseManifest', () => {
     ],
     [
       'targetSpacingMm of the wrong length',
-      (m) => (m.segmenter.targetSpacingMm = [1, 1, 1]),
+      (m) => {
+        m.segmenter.size = { mode: 'dynamic', multiple: 16 };
+        m.segmenter.targetSpacingMm = [1, 1, 1];
+      },
       ['/segmenter/targetSpacingMm needs 2 values for layout NCHW'],
+    ],
+    [
+      'targetSpacingMm with a fixed size, which would be ignored',
+      (m) => (m.segmenter.targetSpacingMm = [1.5, 1.5]),
+      [
+        '/segmenter/targetSpacingMm applies only to segmenter.size {"mode": "dynamic"}; with the fixed size [64, 64] the image is resampled to that shape whatever its spacing. Remove targetSpacingMm, or use a dynamic size',
+      ],
     ],
     [
       'a class list with 1 class',

@@ -5,6 +5,7 @@ import { Vec3, Volume } from '../engine/volume/Volume';
 import { voxelCount } from '../engine/volume/volumeUtils';
 import { SegmenterEntry } from './manifest/ModelManifest';
 import { OrtModule } from './ort/OrtModule';
+import { requireTensorNames } from './ort/requireTensorNames';
 import { runInBatches } from './ort/runInBatches';
 import { softmaxOverClassesModel } from './ort/softmaxModel';
 import { tensorShape } from './ort/tensorShape';
@@ -192,16 +193,10 @@ export class OrtSegmentationModel implements SegmentationModel {
   /** Fails early, naming what the manifest and the model disagree on. */
   private checkSignature(): void {
     const { session, entry } = this;
-    if (!session.inputNames.includes(entry.inputName)) {
-      throw new Error(
-        `The segmenter ${entry.file} has no input "${entry.inputName}"; its inputs are: ${session.inputNames.join(', ')}. Fix segmenter.inputName in the manifest.`,
-      );
-    }
-    if (!session.outputNames.includes(entry.outputName)) {
-      throw new Error(
-        `The segmenter ${entry.file} has no output "${entry.outputName}"; its outputs are: ${session.outputNames.join(', ')}. Fix segmenter.outputName in the manifest.`,
-      );
-    }
+    requireTensorNames(session, `The segmenter ${entry.file}`, [
+      { kind: 'input', name: entry.inputName, field: 'segmenter.inputName' },
+      { kind: 'output', name: entry.outputName, field: 'segmenter.outputName' },
+    ]);
     const shape = tensorShape(session.inputMetadata, entry.inputName);
     const rank = entry.layout === 'NCHW' ? 4 : 5;
     if (shape && shape.length !== rank) {

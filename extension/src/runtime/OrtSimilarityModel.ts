@@ -2,10 +2,13 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { PromptSet, SimilarityModel } from '../engine/model/SegmentationModel';
 import { resampleLinear } from '../engine/util/resample';
 import { Volume } from '../engine/volume/Volume';
+import { findPromptClass } from './clip/findPromptClass';
+import { listPrompts } from './clip/listPrompts';
 import { normalize } from './clip/normalize';
 import { tokenize } from './clip/tokenize';
 import { ClipEntry } from './manifest/ModelManifest';
 import { OrtModule } from './ort/OrtModule';
+import { requireTensorNames } from './ort/requireTensorNames';
 import { runInBatches } from './ort/runInBatches';
 import { intensityStatistics } from './preprocess/intensityStatistics';
 import { writeChannels } from './preprocess/writeChannels';
@@ -25,7 +28,19 @@ export class OrtSimilarityModel implements SimilarityModel {
     private readonly imageSession: InferenceSession,
     private readonly entry: ClipEntry,
     private readonly text?: { session: InferenceSession; vocabulary: Record<string, number> },
-  ) {}
+  ) {
+    const { imageEncoder, textEncoder } = entry;
+    requireTensorNames(imageSession, `The CLIP image encoder ${imageEncoder.file}`, [
+      { kind: 'input', name: imageEncoder.inputName, field: 'clip.imageEncoder.inputName' },
+      { kind: 'output', name: imageEncoder.patchOutput, field: 'clip.imageEncoder.patchOutput' },
+    ]);
+    if (text && textEncoder) {
+      requireTensorNames(text.session, `The CLIP text encoder ${textEncoder.file}`, [
+        { kind: 'input', name: textEncoder.inputName, field: 'clip.textEncoder.inputName' },
+        { kind: 'output', name: textEncoder.outputName, field: 'clip.textEncoder.outputName' },
+      ]);
+    }
+  }
 
   static async create(
     ort: OrtModule,
@@ -77,15 +92,16 @@ export class OrtSimilarityModel implements SimilarityModel {
     return { classes, maps };
   }
 
-  /** A class's embedding, or a free-text prompt's through the text encoder. */
+  /**
+   * The class's embedding for a class name or one of its synonyms (so prompt embeddings alone
+   * suffice for them), else a free-text prompt's through the text encoder.
+   */
   private async embeddingOf(name: string): Promise<Float32Array> {
-    const known = [...this.classEmbeddings.entries()].find(
-      ([c]) => c.toLowerCase() === name.trim().toLowerCase(),
-    );
-    if (known) return known[1];
+    const promptClass = findPromptClass(this.entry.prompts, name);
+    if (promptClass !== undefined) return this.classEmbeddings.get(promptClass)!;
     if (!this.text) {
       throw new Error(
-        `"${name}" is not one of this model's prompt classes (${this.classes.join(', ')}), and free-text prompts need a text encoder, which this model does not ship.`,
+        `"${name}" is neither a prompt class nor a synonym in clip.prompts (${listPrompts(this.entry.prompts)}). Free-text prompts need a text encoder (clip.textEncoder), which this model does not ship: use one of these names, or add a text encoder to the manifest.`,
       );
     }
     return this.embedPrompts([name]);
@@ -128,7 +144,7 @@ export class OrtSimilarityModel implements SimilarityModel {
     const statistics = intensityStatistics(resampled, encoder.channels);
     const input = new Float32Array(encoder.channels.length * width * height);
     writeChannels(resampled, encoder.channels, statistics, input, width * height);
-    const { output } = await runInBatches(
+    const { output, itemShape } = await runInBatches(
       this.ort,
       this.imageSession,
       { input: encoder.inputName, output: encoder.patchOutput },
@@ -138,9 +154,10 @@ export class OrtSimilarityModel implements SimilarityModel {
     );
     const [rows, columns] = encoder.grid;
     const size = this.entry.embeddingSize;
-    if (output.length !== rows * columns * size) {
+    // Dims, not just the value count: [E, rows, columns] has as many values, in another order.
+    if (itemShape.length !== 2 || itemShape[0] !== rows * columns || itemShape[1] !== size) {
       throw new Error(
-        `The image encoder returns ${output.length} patch values, but grid ${rows}×${columns} × embeddingSize ${size} = ${rows * columns * size}.`,
+        `The CLIP image encoder ${encoder.file} gives "${encoder.patchOutput}" dims [1, ${itemShape.join(', ')}], but clip.imageEncoder.patchOutput must be [batch, rows·columns, embeddingSize] = [1, ${rows * columns}, ${size}] (clip.imageEncoder.grid [${rows}, ${columns}], clip.embeddingSize ${size}). Fix grid or embeddingSize, or transpose a [batch, E, rows, columns] output in the export wrapper (x.flatten(2).transpose(1, 2)).`,
       );
     }
     const patches = new Float32Array(output.length);

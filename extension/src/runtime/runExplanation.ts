@@ -156,11 +156,12 @@ async function buildRoi(
     request.scope === 'slice' && request.slice !== undefined
       ? [request.slice]
       : Array.from({ length: volume.dimensions[2] }, (_, k) => k);
-  const known = loaded.clip.classes.some((name) => name.toLowerCase() === request.organ.toLowerCase());
+  // resolveOrgan has mapped the typed class name or synonym to className: prompt by the class,
+  // whose embedding exists without a text encoder (precomputed, or its synonyms averaged).
   return clipRoi(
     volume,
     loaded.clip,
-    { target: known ? className : request.organ, others },
+    { target: className, others },
     { slices, margin, logitScale: loaded.manifest.clip!.logitScale },
   );
 }

@@ -20,7 +20,7 @@ export interface SegmenterEntry {
   outputName: string;
   /** Fixed shape is [H, W] or [D, H, W] in network order. */
   size: InputSize;
-  /** Resample to this spacing (mm, network axis order W, H[, D] → i, j[, k]) before padding. */
+  /** Dynamic size only: resample to this spacing (mm, network axis order W, H[, D] → i, j[, k]) before padding. */
   targetSpacingMm?: number[];
   channels: ChannelTransform[];
   activation: 'softmax' | 'sigmoid' | 'none';

@@ -17,8 +17,8 @@ export class ManifestError extends Error {
 
 /**
  * Validates a parsed manifest against the JSON schema and the rules a schema cannot say
- * (shape ranks against the layout, percentile order, CLIP grid vs classes), reporting every
- * problem at once with its JSON path.
+ * (shape ranks against the layout, targetSpacingMm only with a dynamic size, percentile order,
+ * CLIP prompts vs classes), reporting every problem at once with its JSON path.
  */
 export function parseManifest(json: unknown, source: string): ModelManifest {
   if (!validate(json)) {
@@ -33,7 +33,12 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
       `/segmenter/size/shape has ${segmenter.size.shape.length} dimensions but layout ${segmenter.layout} needs ${spatialRank}`,
     );
   }
-  if (segmenter.targetSpacingMm && segmenter.targetSpacingMm.length !== spatialRank) {
+  if (segmenter.targetSpacingMm && segmenter.size.mode === 'fixed') {
+    // A fixed size already decides the grid, so the spacing would be silently ignored.
+    problems.push(
+      `/segmenter/targetSpacingMm applies only to segmenter.size {"mode": "dynamic"}; with the fixed size [${segmenter.size.shape.join(', ')}] the image is resampled to that shape whatever its spacing. Remove targetSpacingMm, or use a dynamic size`,
+    );
+  } else if (segmenter.targetSpacingMm && segmenter.targetSpacingMm.length !== spatialRank) {
     problems.push(`/segmenter/targetSpacingMm needs ${spatialRank} values for layout ${segmenter.layout}`);
   }
   problems.push(...channelProblems(segmenter.channels, '/segmenter/channels'));
