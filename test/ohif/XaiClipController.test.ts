@@ -35,6 +35,20 @@ describe('XaiClipController (host glue with plain-object services)', () => {
     });
   });
 
+  it('asks for coarse-to-fine occlusion only when the method is occlusion', async () => {
+    const { controller, worker } = setup();
+    await controller.explain({ coarseToFine: true });
+    await controller.explain({ coarseToFine: true, method: 'rise' });
+    const requests = worker.requests.filter((r) => r.type === 'explain') as Extract<
+      WorkerRequest,
+      { type: 'explain' }
+    >[];
+    expect(requests.map((r) => [r.request.method, r.request.coarseToFine])).toEqual([
+      ['occlusion', true],
+      ['rise', false],
+    ]);
+  });
+
   it('adds and removes the ROI-box and predicted-organ overlays on request', async () => {
     const { controller, segmentations, services } = setup();
     await controller.explain({ showRoi: true });

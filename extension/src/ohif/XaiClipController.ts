@@ -32,6 +32,8 @@ export interface PanelSettings {
   samples: number;
   levels: number;
   opacity: number;
+  /** Occlusion: windows twice as large first, then the fine windows only where that saliency is high. */
+  coarseToFine: boolean;
   /** Also show the ROI box the perturbations were confined to. */
   showRoi: boolean;
   /** Also show the model's predicted organ mask. */
@@ -70,6 +72,7 @@ const DEFAULT_SETTINGS: PanelSettings = {
   windowMm: 20,
   strideMm: 10,
   samples: 300,
+  coarseToFine: false,
   levels: 6,
   opacity: 0.5,
   showRoi: false,
@@ -224,6 +227,7 @@ export class XaiClipController {
       windowMm: settings.windowMm,
       strideMm: settings.strideMm,
       samples: settings.samples,
+      coarseToFine: settings.method === 'occlusion' && settings.coarseToFine,
     };
     this.worker ??= new ExplainWorkerClient(this.createWorker());
     const voxels = series.volume.data;

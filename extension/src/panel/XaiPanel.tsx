@@ -1,16 +1,10 @@
 import React, { useEffect, useState } from 'react';
 import { PanelSettings, PanelState, XaiClipController } from '../ohif/XaiClipController';
+import { CheckField } from './CheckField';
+import { ChoiceField } from './ChoiceField';
+import { fieldStyle as field, labelStyle as label } from './fieldStyles';
+import { NumberField } from './NumberField';
 
-const label: React.CSSProperties = { display: 'block', fontSize: 12, color: '#9fb2c8', marginTop: 8 };
-const field: React.CSSProperties = {
-  width: '100%',
-  background: '#0b1a2b',
-  color: '#e8eef5',
-  border: '1px solid #3a4b61',
-  borderRadius: 4,
-  padding: '4px 6px',
-  fontSize: 13,
-};
 const button = (primary: boolean): React.CSSProperties => ({
   flex: 1,
   padding: '6px 10px',
@@ -23,12 +17,31 @@ const button = (primary: boolean): React.CSSProperties => ({
 });
 
 const MESSAGE_BACKGROUND = { error: '#4a1c24', success: '#1c4a2c', info: '#20324a' };
+const METHODS = [
+  ['occlusion', 'Occlusion'],
+  ['lime', 'LIME'],
+  ['rise', 'RISE'],
+] as const;
 /** ROI modes as the panel names them (the select and the result card). */
-const ROI_SOURCES: Record<string, string> = {
-  clip: 'CLIP (organ prompt)',
-  mask: 'Predicted mask box',
-  none: 'None (whole image)',
-};
+const ROI_SOURCES = [
+  ['clip', 'CLIP (organ prompt)'],
+  ['mask', 'Predicted mask box'],
+  ['none', 'None (whole image)'],
+] as const;
+const SCOPES = [
+  ['slice', 'Current slice'],
+  ['slab', 'Organ slab'],
+  ['volume', 'Whole volume'],
+] as const;
+const SEG_CONTENTS = [
+  ['saliency', 'Saliency levels'],
+  ['organ', 'Predicted organ mask'],
+] as const;
+const SEG_TYPES = [
+  ['binary', 'Binary SEG'],
+  ['labelmap', 'Label-map SEG'],
+] as const;
+const roiName = (source: string) => ROI_SOURCES.find(([value]) => value === source)?.[1] ?? source;
 
 /**
  * The "XAI-CLIP" panel: settings, Explain / Cancel, progress, backend, result card, legend, and
@@ -74,101 +87,79 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         onBlur={(e) => e.target.value && set({ organ: e.target.value })}
       />
 
-      <label style={label}>Method</label>
-      <select
-        data-cy="xai-method"
-        style={field}
+      <ChoiceField
+        label="Method"
+        dataCy="xai-method"
         value={settings.method}
-        onChange={(e) => set({ method: e.target.value as PanelSettings['method'] })}
-      >
-        <option value="occlusion">Occlusion</option>
-        <option value="lime">LIME</option>
-        <option value="rise">RISE</option>
-      </select>
-
-      <label style={label}>Region of interest</label>
-      <select
-        data-cy="xai-roi"
-        style={field}
+        choices={METHODS}
+        onChange={(method) => set({ method })}
+      />
+      <ChoiceField
+        label="Region of interest"
+        dataCy="xai-roi"
         value={settings.roi}
-        onChange={(e) => set({ roi: e.target.value as PanelSettings['roi'] })}
-      >
-        {Object.entries(ROI_SOURCES).map(([value, name]) => (
-          <option key={value} value={value}>
-            {name}
-          </option>
-        ))}
-      </select>
-
-      <label style={label}>Scope</label>
-      <select
-        data-cy="xai-scope"
-        style={field}
+        choices={ROI_SOURCES}
+        onChange={(roi) => set({ roi })}
+      />
+      <ChoiceField
+        label="Scope"
+        dataCy="xai-scope"
         value={settings.scope}
-        onChange={(e) => set({ scope: e.target.value as PanelSettings['scope'] })}
-      >
-        <option value="slice">Current slice</option>
-        <option value="slab">Organ slab</option>
-        <option value="volume">Whole volume</option>
-      </select>
+        choices={SCOPES}
+        onChange={(scope) => set({ scope })}
+      />
 
       {settings.method === 'occlusion' ? (
-        <div style={{ display: 'flex', gap: 6 }}>
-          <div style={{ flex: 1 }}>
-            <label style={label}>Window (mm)</label>
-            <input
-              data-cy="xai-window"
-              type="number"
-              min={1}
-              style={field}
-              value={settings.windowMm}
-              onChange={(e) => set({ windowMm: Number(e.target.value) })}
-            />
-          </div>
-          <div style={{ flex: 1 }}>
-            <label style={label}>Stride (mm)</label>
-            <input
-              data-cy="xai-stride"
-              type="number"
-              min={1}
-              style={field}
-              value={settings.strideMm}
-              onChange={(e) => set({ strideMm: Number(e.target.value) })}
-            />
-          </div>
-        </div>
-      ) : (
         <>
-          <label style={label}>{settings.method === 'rise' ? 'Masks' : 'Samples'}</label>
-          <input
-            data-cy="xai-samples"
-            type="number"
-            min={10}
-            style={field}
-            value={settings.samples}
-            onChange={(e) => set({ samples: Number(e.target.value) })}
+          <div style={{ display: 'flex', gap: 6 }}>
+            <div style={{ flex: 1 }}>
+              <NumberField
+                label="Window (mm)"
+                dataCy="xai-window"
+                min={1}
+                value={settings.windowMm}
+                onChange={(windowMm) => set({ windowMm })}
+              />
+            </div>
+            <div style={{ flex: 1 }}>
+              <NumberField
+                label="Stride (mm)"
+                dataCy="xai-stride"
+                min={1}
+                value={settings.strideMm}
+                onChange={(strideMm) => set({ strideMm })}
+              />
+            </div>
+          </div>
+          <CheckField
+            label="Coarse-to-fine (2× windows first, refine where salient)"
+            dataCy="xai-coarse-to-fine"
+            checked={settings.coarseToFine}
+            onChange={(coarseToFine) => set({ coarseToFine })}
           />
         </>
+      ) : (
+        <NumberField
+          label={settings.method === 'rise' ? 'Masks' : 'Samples'}
+          dataCy="xai-samples"
+          min={10}
+          value={settings.samples}
+          onChange={(samples) => set({ samples })}
+        />
       )}
 
-      <label style={{ ...label, display: 'flex', alignItems: 'center', gap: 6 }}>
-        <input
-          data-cy="xai-show-roi"
-          type="checkbox"
-          checked={settings.showRoi}
-          onChange={(e) => set({ showRoi: e.target.checked })}
-        />
-        Show the ROI box
-      </label>
-      <label style={{ ...label, display: 'flex', alignItems: 'center', gap: 6, marginTop: 4 }}>
-        <input
-          data-cy="xai-show-organ"
-          type="checkbox"
-          checked={settings.showOrganMask}
-          onChange={(e) => set({ showOrganMask: e.target.checked })}
-        />
-        Show the model's predicted organ
-      </label>
+      <CheckField
+        label="Show the ROI box"
+        dataCy="xai-show-roi"
+        checked={settings.showRoi}
+        onChange={(showRoi) => set({ showRoi })}
+      />
+      <CheckField
+        label="Show the model's predicted organ"
+        dataCy="xai-show-organ"
+        checked={settings.showOrganMask}
+        onChange={(showOrganMask) => set({ showOrganMask })}
+      />
 
       <div style={{ display: 'flex', gap: 6, marginTop: 12 }}>
         <button
@@ -241,8 +232,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
             {report.passes} forward passes · {(report.wallMs / 1000).toFixed(1)} s
           </div>
           <div>
-            ROI ({ROI_SOURCES[report.roi.source] ?? report.roi.source}):{' '}
-            {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}
+            ROI ({roiName(report.roi.source)}): {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}
             {report.slices.includes(null) ? 'volume' : report.slices.length > 1 ? 'slices' : 'slice'}
             {report.roi.fallbackReason ? ` (${report.roi.fallbackReason})` : ''}
           </div>
@@ -288,28 +278,22 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
       <div data-cy="xai-seg" style={{ marginTop: 12, paddingTop: 8, borderTop: '1px solid #3a4b61' }}>
         <div style={{ display: 'flex', gap: 6 }}>
           <div style={{ flex: 1 }}>
-            <label style={label}>Save</label>
-            <select
-              data-cy="xai-seg-content"
-              style={field}
+            <ChoiceField
+              label="Save"
+              dataCy="xai-seg-content"
               value={settings.segContent}
-              onChange={(e) => set({ segContent: e.target.value as PanelSettings['segContent'] })}
-            >
-              <option value="saliency">Saliency levels</option>
-              <option value="organ">Predicted organ mask</option>
-            </select>
+              choices={SEG_CONTENTS}
+              onChange={(segContent) => set({ segContent })}
+            />
           </div>
           <div style={{ flex: 1 }}>
-            <label style={label}>Encoding</label>
-            <select
-              data-cy="xai-seg-type"
-              style={field}
+            <ChoiceField
+              label="Encoding"
+              dataCy="xai-seg-type"
               value={settings.segType}
-              onChange={(e) => set({ segType: e.target.value as PanelSettings['segType'] })}
-            >
-              <option value="binary">Binary SEG</option>
-              <option value="labelmap">Label-map SEG</option>
-            </select>
+              choices={SEG_TYPES}
+              onChange={(segType) => set({ segType })}
+            />
           </div>
         </div>
         <div style={{ display: 'flex', marginTop: 8 }}>
