@@ -255,6 +255,8 @@ function activateAndCrop(
   activation: SegmenterEntry['activation'],
   placement?: (voxel: number) => number,
 ): Float32Array {
+  // Probabilities straight from the graph (its last node a softmax): nothing to do per voxel.
+  if (activation === 'none' && !placement) return logits;
   const out = new Float32Array(count * classes * gridSize);
   const at = placement ? Int32Array.from({ length: gridSize }, (_, v) => placement(v)) : undefined;
   for (let n = 0; n < count; n++) {
