@@ -45,12 +45,6 @@ async function qidoSeries(orthanc: Orthanc): Promise<{ modality: string; descrip
   }));
 }
 
-/** Confirms OHIF's "investigational use" banner, which covers the bottom of the side panels. */
-async function confirmInvestigationalUse(page: Page): Promise<void> {
-  const confirm = page.locator('[data-cy="confirm-and-hide-button"]');
-  if (await confirm.isVisible()) await confirm.click();
-}
-
 /** Clicks Save as DICOM SEG, waits for the save to end; returns the state and the downloaded file. */
 async function saveSeg(page: Page, folder: string): Promise<{ state: any; file: string }> {
   const download = page.waitForEvent('download', { timeout: 60000 });
@@ -108,7 +102,6 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     orthanc = await pacs.startOrthanc({ port: orthancPort, storage });
     await pacs.uploadFolder(orthanc, path.join(dataRoot(), 'chaos-ct', 'dicom'));
     session = await openViewer(3312, { pacs: orthanc });
-    await confirmInvestigationalUse(session.page);
     await showSlice(session.page, slice);
   });
   afterAll(async () => {
@@ -153,7 +146,6 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
   it('lists the stored SEG after a reload and displays it over its series', async () => {
     const { page } = session;
     await showStudy(page, session.url);
-    await confirmInvestigationalUse(page);
     const segUid = await page.waitForFunction(
       () =>
         (window as any).services.displaySetService

@@ -80,6 +80,9 @@ export async function showStudy(page: Page, url: string): Promise<void> {
     null,
     { timeout: 90000 },
   );
+  // OHIF's "investigational use" banner covers the bottom of the viewport and of the side panels.
+  const confirm = page.locator('[data-cy="confirm-and-hide-button"]');
+  if (await confirm.isVisible()) await confirm.click();
 }
 
 /** CHAOS CT liver ground truth on the viewer's volume grid (slice k = PNG file 77 − k). */

@@ -1,0 +1,58 @@
+import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
+import { newestSaliencyLabels, showSlice, waitForIdle } from './helpers/pageActions';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/**
+ * WebGPU path on Chromium's software adapter (SwiftShader): correct but slow (about 10–30 s per
+ * forward pass of the CT segmenter on 2 cores), so a tiny run — four 150 mm occlusion windows
+ * inside the predicted-mask box on one slice, 6 passes with the ROI's own — compared with the
+ * same run on WASM.
+ */
+describe('XAI-CLIP on WebGPU (SwiftShader, --enable-unsafe-webgpu)', () => {
+  let session: ViewerSession;
+  const slice = largestLiverSlice(chaosLiverTruth());
+  const tiny = {
+    organ: 'liver',
+    method: 'occlusion',
+    roi: 'mask',
+    scope: 'slice',
+    windowMm: 150,
+    strideMm: 150,
+  };
+
+  beforeAll(async () => {
+    session = await openViewer(3313, { webgpu: true });
+    await showSlice(session.page, slice);
+  });
+  afterAll(() => session?.close());
+
+  it('reports WebGPU and gives the WASM saliency (same binned level at ≥ 99 % of voxels)', async () => {
+    const { page } = session;
+    await page.evaluate((o) => (window as any).xaiClip.explain(o), tiny);
+    const gpu = await waitForIdle(page, 840000);
+    expect(gpu).toMatchObject({ status: 'done', backend: 'webgpu' });
+    await expect(page.locator('[data-cy="xai-backend"]').textContent()).resolves.toMatch(/WebGPU/);
+    const gpuLabels = await newestSaliencyLabels(page);
+
+    await page.evaluate(async (o) => {
+      const xai = (window as any).xaiClip;
+      xai.config.executionProviders = ['wasm'];
+      await xai.explain(o);
+    }, tiny);
+    const cpu = await waitForIdle(page);
+    expect(cpu).toMatchObject({ status: 'done', backend: 'wasm' });
+    const cpuLabels = await newestSaliencyLabels(page);
+
+    const gpuMap = new Map(gpuLabels.voxels);
+    const cpuMap = new Map(cpuLabels.voxels);
+    const all = new Set([...gpuMap.keys(), ...cpuMap.keys()]);
+    let same = 0;
+    for (const v of all) if ((gpuMap.get(v) ?? 0) === (cpuMap.get(v) ?? 0)) same++;
+    console.log(
+      `WebGPU vs WASM: ${gpu.report.passes} passes; ${all.size} salient voxels, ${(100 * same) / all.size}% same level`,
+    );
+    expect(all.size).toBeGreaterThan(0);
+    expect(same / all.size).toBeGreaterThanOrEqual(0.99);
+  }, 900000);
+});
