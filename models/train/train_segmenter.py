@@ -27,9 +27,10 @@ held-out Dice computed exactly as the runtime predicts). The torch checkpoint go
 --checkpoint-dir (default /tmp/xai-clip-segmenters), outside the repository.
 
 Run time on one CPU thread (torch.set_num_threads(1)), batch 8 at 256²: ≈ 1.1–1.3 s per iteration
-on an otherwise idle core, so chaos-mr (1200 iterations) ≈ 25 min and chaos-ct (600) ≈ 12 min.
-The shipped runs shared the 2-core machine with 3+ other jobs and took 4007 s (3.3 s/it) and
-2515 s (4.2 s/it). --smoke: < 1 min. Seeds are fixed (--seed, default 0).
+on an otherwise idle core, so chaos-mr (2000 iterations) ≈ 37 min and chaos-ct (600) ≈ 12 min.
+The shipped MR run took 2196 s (1.10 s/it, one other job beside it); the CT run shared the 2-core
+machine with 3+ other jobs and took 2515 s (4.2 s/it). --smoke: < 1 min. Seeds are fixed (--seed,
+default 0).
 --resume CKPT --iterations N --lr X continues a checkpoint as a second stage (tried for MR, not
 shipped: see models/chaos-mr-t2-segformer/MODEL_CARD.md).
 """
@@ -64,7 +65,7 @@ DATASETS = {
         modalities=["MR"],
         shape=(256, 256),
         channels=[{"kind": "percentile", "low": 1, "high": 99}],
-        iterations=1200, batch=8, lr=8e-4,
+        iterations=2000, batch=8, lr=8e-4,
         augment=dict(rotate=15, scale=0.15, shift=0.08, gamma=True, noise=0.02),
     ),
     "chaos-ct": dict(

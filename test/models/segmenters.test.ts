@@ -138,11 +138,10 @@ describe.each(MODELS)('shipped segmenter %s', (name) => {
 
 describe('held-out accuracy of the shipped segmenters', () => {
   // CHAOS MR subjects 3, 13, 21 and 33 were held out (never trained on). Mean held-out Dice (CLI):
-  // liver 0.830, right kidney 0.880, left kidney 0.818, spleen 0.816. The liver target of 0.85 is
-  // NOT met on any held-out subject except 33 (see models/chaos-mr-t2-segformer/MODEL_CARD.md),
-  // so the liver floor here is 0.80, a regression guard rather than the target. Subject 13 was
-  // picked after evaluation as the one subject that clears 0.75 on all of kidneys and spleen.
-  it('MR: liver ≥ 0.80, kidneys and spleen ≥ 0.75 Dice on held-out CHAOS T2 subject 13', async () => {
+  // liver 0.881, right kidney 0.902, left kidney 0.843, spleen 0.828 (the targets: liver ≥ 0.85,
+  // the others ≥ 0.75; see models/chaos-mr-t2-segformer/MODEL_CARD.md). Subject 13 was picked,
+  // after evaluating the first model, as a subject that clears the targets on every organ.
+  it('MR: liver ≥ 0.85, kidneys and spleen ≥ 0.75 Dice on held-out CHAOS T2 subject 13', async () => {
     const data = dataRoot();
     const model = await loadModelFile(path.join(root, 'models', 'chaos-mr-t2-segformer', 'manifest.json'));
     const image = await readNifti(path.join(data, 'chaos-mr-t2', 'image_13.nii.gz'));
@@ -154,9 +153,9 @@ describe('held-out accuracy of the shipped segmenters', () => {
       [3, 3],
       [4, 4],
     ]);
-    // The CLI (`xai-clip evaluate`) gives 0.8289, 0.9061, 0.8870, 0.8211 for this subject.
-    expect(liver).toBeCloseTo(0.8289, 3);
-    expect(liver).toBeGreaterThanOrEqual(0.8);
+    // The CLI (`xai-clip evaluate`) gives 0.8802, 0.9250, 0.9154, 0.8489 for this subject.
+    expect(liver).toBeCloseTo(0.8802, 3);
+    expect(liver).toBeGreaterThanOrEqual(0.85);
     expect(right).toBeGreaterThanOrEqual(0.75);
     expect(left).toBeGreaterThanOrEqual(0.75);
     expect(spleen).toBeGreaterThanOrEqual(0.75);
