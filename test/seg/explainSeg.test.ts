@@ -1,30 +1,15 @@
-import { execFile } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 import { binSaliency } from '../../extension/src/engine/saliency/binSaliency';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { dataRoot } from '../helpers/dataRoot';
+import { runCli as cli } from '../helpers/runCli';
 import { dciodvfy, list, readSeg } from './helpers/readSeg';
 
-const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..');
 const CHAOS_CT = path.join(dataRoot(), 'chaos-ct', 'dicom');
-
-/** Runs the built CLI; resolves with exit code, stdout and stderr. */
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [path.join(root, 'bin', 'xai-clip.js'), ...args], {
-      cwd: root,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** The planted test model on one CHAOS CT slice, cheap: no ROI, one 80 mm window grid. */
 const explain = (input: string, out: string, ...more: string[]) =>

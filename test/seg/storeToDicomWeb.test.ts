@@ -1,10 +1,10 @@
-import { ChildProcess, execFile, spawn } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { promisify } from 'util';
 import { storeToDicomWeb } from '../../extension/src/seg/storeToDicomWeb';
 import { dataRoot } from '../helpers/dataRoot';
+import { runCli as cli } from '../helpers/runCli';
 
 /** scripts/pacs.js (plain CommonJS). */
 interface Orthanc {
@@ -22,23 +22,9 @@ interface Pacs {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pacs = require('../../scripts/pacs.js') as Pacs;
 
-const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..');
 const CHAOS_CT = path.join(dataRoot(), 'chaos-ct', 'dicom');
 type Json = Record<string, { Value?: unknown[] }>;
-
-/** Runs the built CLI; resolves with exit code, stdout and stderr. */
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run('node', [path.join(root, 'bin', 'xai-clip.js'), ...args], {
-      cwd: root,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('storing SEGs in a real Orthanc (DICOMweb STOW-RS)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-stow-'));

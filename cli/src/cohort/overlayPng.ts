@@ -1,17 +1,7 @@
 import { PNG } from 'pngjs';
+import { infernoColor } from '../../../extension/src/engine/saliency/infernoColor';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { drawText, GLYPH_HEIGHT } from './bitmapFont';
-
-/** matplotlib's "inferno" stops, as the viewer's saliency overlay (extension/src/ohif/saliencyColors). */
-const INFERNO: [number, number, number][] = [
-  [40, 11, 84],
-  [101, 21, 110],
-  [159, 42, 99],
-  [212, 72, 66],
-  [245, 125, 21],
-  [250, 193, 39],
-  [252, 255, 164],
-];
 
 /** Saliency below this share of the maximum is not drawn. */
 export const OVERLAY_FLOOR = 0.1;
@@ -24,13 +14,9 @@ const LEGEND_WIDTH = 84;
 const TEXT: [number, number, number] = [235, 235, 235];
 const BACKGROUND = 24;
 
-/** The overlay colour of a normalised saliency t ∈ [0, 1]. */
+/** The overlay colour of a normalised saliency t ∈ [0, 1]: the viewer's colour map. */
 export function overlayColor(t: number): [number, number, number] {
-  const position = Math.min(1, Math.max(0, t)) * (INFERNO.length - 1);
-  const low = Math.floor(position);
-  const high = Math.min(INFERNO.length - 1, low + 1);
-  const f = position - low;
-  return INFERNO[low].map((c, i) => Math.round(c + f * (INFERNO[high][i] - c))) as [number, number, number];
+  return infernoColor(t);
 }
 
 /** Slices to show: the `count` explained slices with the most positive saliency, in slice order. */
