@@ -1,8 +1,9 @@
 /**
  * Localisation check of a CLIP organ localiser with the product's own code: held-out CHAOS slices
- * → OrtSimilarityModel.similarity (the runtime's resampling, channels, patch/text cosine) →
- * targetProbabilityMap (softmax over the prompt classes with logitScale) → roiFromSimilarity
- * (min–max → Otsu → largest connected component → bounding box → margin), one slice at a time.
+ * → clipRoi as `explain --roi clip` runs it on one slice of its series (OrtSimilarityModel's
+ * resampling, channels and patch/text cosine on the slice and its ±contextMm neighbours →
+ * targetProbabilityMap with the class's logitScale → min–max → Otsu → largest 3-D connected
+ * component → the slice's box over ±context → margin).
  *
  * Per slice and organ present: coverage = ground-truth voxels inside the ROI box / ground-truth
  * voxels; area = box voxels / body voxels. The body is the slice's voxels above −500 HU (CT) or
@@ -17,13 +18,14 @@ import { PNG } from 'pngjs';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { mmToVoxels } from '../../extension/src/engine/methods/mmToVoxels';
-import { roiFromSimilarity } from '../../extension/src/engine/roi/roiFromSimilarity';
-import { targetProbabilityMap } from '../../extension/src/engine/roi/targetProbabilityMap';
+import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { largestConnectedComponent } from '../../extension/src/engine/util/largestConnectedComponent';
 import { Box, boundingBoxOf } from '../../extension/src/engine/volume/Box';
 import { Vec3, Volume } from '../../extension/src/engine/volume/Volume';
 import { sliceOf } from '../../extension/src/engine/volume/volumeUtils';
-import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
+import { PromptSet, SimilarityModel } from '../../extension/src/engine/model/SegmentationModel';
+import { clipRoiSettings } from '../../extension/src/runtime/clip/clipRoiSettings';
+import { ClipEntry, ClipRoiSettings } from '../../extension/src/runtime/manifest/ModelManifest';
 import { createSession } from '../../extension/src/runtime/ort/createSession';
 import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
 import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityModel';
@@ -31,6 +33,12 @@ import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityMod
 /** The held-out split of models/train/clip_data.py (the segmenters' split). */
 export const HELD_OUT_MR = [3, 13, 21, 33];
 export const CT_HELD_OUT_FILES = Array.from({ length: 16 }, (_, n) => 30 + n);
+/** The training side of that split (the ROI calibration's slices). */
+export const TRAINING_MR = [1, 2, 5, 8, 10, 15, 19, 20, 22, 31, 32, 34];
+export const CT_TRAINING_FILES = [
+  ...Array.from({ length: 26 }, (_, n) => n),
+  ...Array.from({ length: 28 }, (_, n) => 50 + n),
+];
 /** CHAOS MR label value → organ (the CLIP's and the segmenters' class names). */
 export const MR_ORGANS: Record<number, string> = {
   1: 'liver',
@@ -42,7 +50,10 @@ export const MR_ORGANS: Record<number, string> = {
 export interface HeldOutSlice {
   source: string;
   modality: 'CT' | 'MR';
-  slice: Volume;
+  /** The whole series (shared by its slices), so the ROI can look at neighbouring slices. */
+  volume: Volume;
+  /** The slice of `volume` that is scored. */
+  k: number;
   /** Ground-truth mask per organ present on this slice. */
   organs: Record<string, Uint8Array>;
 }
@@ -88,13 +99,14 @@ export async function loadClip(
 }
 
 /**
- * Held-out CHAOS MR subjects (every slice with an organ, all its organs; or with `mrPick: 'largest'`,
- * per subject and organ, the slice where that organ is largest, with that organ only) and CHAOS CT
- * files (liver).
+ * Held-out CHAOS MR subjects (every slice with an organ, all its organs; every `mrEvery`-th of
+ * them; or with `mrPick: 'largest'`, per subject and organ, the slice where that organ is largest,
+ * with that organ only) and CHAOS CT files (liver). Other subjects and files (the calibration's
+ * training slices) load the same way.
  */
 export async function loadHeldOut(
   root: string,
-  options: { mrSubjects?: number[]; mrPick?: 'all' | 'largest'; ctFiles?: number[] } = {},
+  options: { mrSubjects?: number[]; mrPick?: 'all' | 'largest'; mrEvery?: number; ctFiles?: number[] } = {},
 ): Promise<HeldOutSlice[]> {
   const out: HeldOutSlice[] = [];
   for (const n of options.mrSubjects ?? HELD_OUT_MR) {
@@ -129,29 +141,28 @@ export async function loadHeldOut(
         out.push({
           source: `chaos-mr-${n}:${k}`,
           modality: 'MR',
-          slice: sliceOf(image, k),
+          volume: image,
+          k,
           organs: organsOf(k, label),
         });
       }
     } else {
-      for (const k of withOrgans) {
-        out.push({
-          source: `chaos-mr-${n}:${k}`,
-          modality: 'MR',
-          slice: sliceOf(image, k),
-          organs: organsOf(k),
-        });
+      for (const k of withOrgans.filter((_, index) => index % (options.mrEvery ?? 1) === 0)) {
+        out.push({ source: `chaos-mr-${n}:${k}`, modality: 'MR', volume: image, k, organs: organsOf(k) });
       }
     }
   }
-  // CHAOS CT: each requested DICOM file is read on its own (a one-file series through the product's
-  // reader: same pixels, HU and grid as in the full series); its PNG mask is paired by file index.
+  // CHAOS CT: the series through the product's reader; each requested DICOM file is also read on its
+  // own, to find its slice in the series; its PNG mask is paired by file index.
+  const ctFiles = options.ctFiles ?? CT_HELD_OUT_FILES;
+  if (ctFiles.length === 0) return out;
   const dicomDir = path.join(root, 'chaos-ct', 'dicom');
   const names = fs
     .readdirSync(dicomDir)
     .filter((name) => name.endsWith('.dcm'))
     .sort();
-  for (const file of options.ctFiles ?? CT_HELD_OUT_FILES) {
+  const series = await readDicomSeries(dicomDir);
+  for (const file of ctFiles) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-ct-'));
     let slice: Volume;
     try {
@@ -160,6 +171,7 @@ export async function loadHeldOut(
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+    const k = sliceIndexOf(series, slice);
     const name = `liver_GT_${String(file).padStart(3, '0')}.png`;
     // skipRescale: pngjs's 1-bit → 8-bit rescaling is very slow under jest; non-zero is all that matters.
     const png = PNG.sync.read(fs.readFileSync(path.join(root, 'chaos-ct', 'liver-gt', name)), {
@@ -173,9 +185,20 @@ export async function loadHeldOut(
       mask[v] = png.data[4 * v] || png.data[4 * v + 1] || png.data[4 * v + 2] ? 1 : 0;
     }
     if (!mask.some((v) => v)) continue;
-    out.push({ source: `chaos-ct-file${file}`, modality: 'CT', slice, organs: { liver: mask } });
+    out.push({ source: `chaos-ct-file${file}`, modality: 'CT', volume: series, k, organs: { liver: mask } });
   }
   return out;
+}
+
+/** The slice of `series` whose voxels equal the one-slice volume `slice`. */
+function sliceIndexOf(series: Volume, slice: Volume): number {
+  const plane = slice.data.length;
+  for (let k = 0; k < series.dimensions[2]; k++) {
+    let v = 0;
+    for (const offset = k * plane; v < plane && series.data[offset + v] === slice.data[v]; v++);
+    if (v === plane) return k;
+  }
+  throw new Error('A CHAOS CT file is not a slice of its series: the data folder is inconsistent.');
 }
 
 /** The evaluation's body mask of one slice (see the file comment). */
@@ -230,29 +253,43 @@ export function sliceMargin(slice: Volume, marginMm: number): Vec3 {
   return [margin[0], margin[1], 0];
 }
 
-/** The ROI of every organ present on `item`, each against all other prompt classes (as the CLI does). */
+/**
+ * The ROI of every organ present on `item`, each against all other prompt classes (as the CLI does),
+ * with the manifest's settings for the organ (`clipRoiSettings`) unless `settings` overrides them.
+ */
 export async function localise(
-  clip: OrtSimilarityModel,
-  logitScale: number,
+  clip: SimilarityModel & { classes: string[] },
+  entry: ClipEntry,
   item: HeldOutSlice,
   marginsMm: number[],
+  settings?: ClipRoiSettings,
 ): Promise<SliceResult[][]> {
-  const body = bodyMask(item.slice, item.modality);
+  const slice = sliceOf(item.volume, item.k);
+  const body = bodyMask(slice, item.modality);
   let bodyVoxels = 0;
   for (let v = 0; v < body.length; v++) bodyVoxels += body[v];
-  const [nx, ny] = item.slice.dimensions;
+  const [nx, ny] = slice.dimensions;
   const results: SliceResult[][] = marginsMm.map(() => []);
   for (const [organ, gt] of Object.entries(item.organs)) {
     const others = clip.classes.filter((name) => name !== organ);
-    const { maps } = await clip.similarity(item.slice, { target: organ, others });
-    const probability = targetProbabilityMap(maps, 0, logitScale);
+    const { logitScale, contextMm } = { ...clipRoiSettings(entry, organ), ...settings };
     let gtVoxels = 0;
     for (let v = 0; v < gt.length; v++) gtVoxels += gt[v];
     const gtBox = boundingBoxOf(gt, [nx, ny, 1])!;
     const oracleArea = ((gtBox.max[0] - gtBox.min[0]) * (gtBox.max[1] - gtBox.min[1])) / bodyVoxels;
-    marginsMm.forEach((marginMm, m) => {
-      const roi = roiFromSimilarity(probability, [nx, ny, 1], sliceMargin(item.slice, marginMm));
-      const box = roi.sliceBoxes?.[0] ?? roi.box;
+    for (const [m, marginMm] of marginsMm.entries()) {
+      const roi = await clipRoi(
+        item.volume,
+        clip,
+        { target: organ, others },
+        {
+          slices: [item.k],
+          margin: sliceMargin(slice, marginMm),
+          logitScale,
+          contextSlices: contextMm > 0 ? Math.round(contextMm / item.volume.spacing[2]) : 0,
+        },
+      );
+      const box = roi.sliceBoxes?.[item.k] ?? roi.box;
       let inside = 0;
       for (let j = box.min[1]; j < box.max[1]; j++) {
         for (let i = box.min[0]; i < box.max[0]; i++) inside += gt[j * nx + i];
@@ -268,9 +305,30 @@ export async function localise(
         box,
         fallbackReason: roi.fallbackReason,
       });
-    });
+    }
   }
   return results;
+}
+
+/**
+ * A similarity model that computes each (slice, prompts) map once: the localisation of one slice
+ * looks at its neighbours, and the calibration tries many settings on the same slices.
+ */
+export function memoised<T extends SimilarityModel>(model: T): T {
+  const cache = new Map<string, Promise<{ classes: string[]; maps: Float32Array[] }>>();
+  const ids = new WeakMap<ArrayBufferLike, number>();
+  let next = 0;
+  return Object.create(model, {
+    similarity: {
+      value(slice: Volume, prompts: PromptSet) {
+        const buffer = slice.data.buffer;
+        if (!ids.has(buffer)) ids.set(buffer, next++);
+        const key = `${ids.get(buffer)}:${slice.data.byteOffset}:${prompts.target}|${prompts.others.join('|')}`;
+        if (!cache.has(key)) cache.set(key, model.similarity(slice, prompts));
+        return cache.get(key)!;
+      },
+    },
+  });
 }
 
 /** Mean coverage and area per modality and organ, and how many slices meet both targets. */

@@ -7,26 +7,13 @@
  *        [--mr 3,13,21,33] [--ct-files 30-45]     (default: the held-out split of clip_data.py)
  *
  * Data: $XAI_CLIP_DATA or <repo>/../shared/data. The TypeScript sources are compiled on the fly
- * with the repository's `typescript` (no build step, no extra dependency).
+ * (registerTypeScript.js).
  */
 const fs = require('fs');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
-const ts = require(path.join(repo, 'node_modules', 'typescript'));
-
-require.extensions['.ts'] = (module, filename) => {
-  const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-    },
-    fileName: filename,
-  });
-  module._compile(outputText, filename);
-};
+require('./registerTypeScript')(repo);
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);
@@ -43,7 +30,9 @@ async function main() {
     throw new Error(`Real data not found at ${root}. Set XAI_CLIP_DATA.`);
   }
   const start = Date.now();
-  const { clip, entry } = await loadClipOrExit(lib, folder, ort);
+  const loaded = await loadClipOrExit(lib, folder, ort);
+  const { entry } = loaded;
+  const clip = lib.memoised(loaded.clip);
   const list = (text) =>
     text === ''
       ? []
@@ -56,12 +45,14 @@ async function main() {
   const slices = await lib.loadHeldOut(root, { mrSubjects, ctFiles });
   const results = margins.map(() => []);
   for (const item of slices) {
-    const perMargin = await lib.localise(clip, entry.logitScale, item, margins);
+    const perMargin = await lib.localise(clip, entry, item, margins);
     perMargin.forEach((rs, m) => results[m].push(...rs));
   }
   const report = {
     model: folder,
     logitScale: entry.logitScale,
+    contextMm: entry.contextMm ?? 0,
+    roiByClass: entry.roiByClass ?? {},
     mrSubjects,
     ctFiles,
     seconds: 0,

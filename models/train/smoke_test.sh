@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the training code (CI): a few iterations of each segmenter and of the CLIP model on a few real
-# slices, export to ONNX, onnx.checker, torch-vs-onnxruntime-node check, manifest + golden files,
+# slices (and the CLIP's ROI calibration), export to ONNX, onnx.checker, torch-vs-onnxruntime-node check, manifest + golden files,
 # all into temporary folders (the shipped models are not touched). About 1 min on one core.
 #
 # Needs: Debian python3-torch python3-onnx python3-numpy python3-nibabel python3-pydicom
@@ -30,4 +30,9 @@ for file in clip_image.onnx clip_text.onnx vocab.json prompt_embeddings.json cli
   test -s "$clip_out/$file" || { echo "smoke chaos-clip: $file missing" >&2; exit 1; }
 done
 echo "smoke chaos-clip: ok"
-echo "3 passed, 0 failed"
+# Its per-organ ROI calibration (the product's ROI code in Node), on the smoke model, nothing written.
+node models/train/calibrate_clip_roi.js --smoke --model "$clip_out" > "$tmp/calibrate.log" 2>&1 \
+  || { cat "$tmp/calibrate.log" >&2; exit 1; }
+grep -q '^roiByClass: {"liver"' "$tmp/calibrate.log" || { cat "$tmp/calibrate.log" >&2; exit 1; }
+echo "smoke clip ROI calibration: ok"
+echo "4 passed, 0 failed"

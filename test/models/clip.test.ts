@@ -3,16 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import {
-  CT_HELD_OUT_FILES,
   loadClip,
   loadHeldOut,
   localise,
+  memoised,
   SliceResult,
   summarise,
 } from '../../models/train/clip_localisation';
 import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
+import { clipRoiSettings } from '../../extension/src/runtime/clip/clipRoiSettings';
 import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
 import { parseManifest } from '../../extension/src/runtime/manifest/parseManifest';
 import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
@@ -164,20 +165,22 @@ describe('chaos-clip merged into the shipped segmenter manifests', () => {
       // As `xai-clip explain --roi clip --organ liver` does: target = the class, others = the rest.
       const [item] = await loadHeldOut(dataRoot(), { mrSubjects: [3], mrPick: 'largest', ctFiles: [] });
       const others = loaded.clip!.classes.filter((name) => name !== 'liver');
+      const liver = clipRoiSettings(loaded.manifest.clip!, 'liver');
       const roi = await clipRoi(
-        item.slice,
+        item.volume,
         loaded.clip!,
         { target: 'liver', others },
         {
-          slices: [0],
+          slices: [item.k],
           margin: [0, 0, 0],
-          logitScale: loaded.manifest.clip!.logitScale,
+          logitScale: liver.logitScale,
+          contextSlices: Math.round(liver.contextMm / item.volume.spacing[2]),
         },
       );
       expect(roi.source).toBe('clip');
       expect(roi.fallbackReason).toBeUndefined();
-      const [result] = (await localise(loaded.clip!, loaded.manifest.clip!.logitScale, item, [0]))[0];
-      expect(roi.sliceBoxes![0]).toEqual(result.box);
+      const [result] = (await localise(loaded.clip!, loaded.manifest.clip!, item, [0]))[0];
+      expect(roi.sliceBoxes![item.k]).toEqual(result.box);
       expect(result.coverage).toBeGreaterThan(0.95);
     },
   );
@@ -187,30 +190,30 @@ describe('chaos-clip localisation on held-out slices (the product ROI recipe, ma
   let rows: ReturnType<typeof summarise>;
   let results: SliceResult[];
   beforeAll(async () => {
-    const clip = (await loadClip(folder, runtime)).clip;
-    const root = dataRoot();
-    // A fixed rule, not hand-picked: per held-out MR subject and organ the slice where that organ is
-    // largest (mid-organ slices: the easy case; the table over every held-out slice is in
-    // models/chaos-clip/MODEL_CARD.md), and all 16 held-out CT slices.
-    const slices = [
-      ...(await loadHeldOut(root, { mrPick: 'largest', ctFiles: [] })),
-      ...(await loadHeldOut(root, { mrSubjects: [], ctFiles: CT_HELD_OUT_FILES })),
-    ];
+    // Memoised: each slice's neighbours (the ROI's context) are encoded once.
+    const clip = memoised((await loadClip(folder, runtime)).clip);
+    // Every held-out slice that holds an organ (4 MR subjects, CHAOS CT files 30–45): the table of
+    // models/chaos-clip/MODEL_CARD.md, measured here by the same code.
+    const slices = await loadHeldOut(dataRoot());
     results = [];
-    for (const item of slices) results.push(...(await localise(clip, entry.logitScale, item, [0]))[0]);
+    for (const item of slices) results.push(...(await localise(clip, entry, item, [0]))[0]);
     rows = summarise(results).filter((row) => !row.group.startsWith('all'));
-  }, 120000);
+  }, 600000);
 
   const row = (group: string) => rows.find((r) => r.group === group)!;
 
   it('finds an ROI on every slice (no fallback to the whole image)', () => {
-    expect(rows.map((r) => r.group).sort()).toEqual(
-      ['CT liver', 'MR left_kidney', 'MR liver', 'MR right_kidney', 'MR spleen'].sort(),
-    );
+    expect(Object.fromEntries(rows.map((r) => [r.group, r.slices]))).toEqual({
+      'MR liver': 84,
+      'MR right_kidney': 53,
+      'MR left_kidney': 59,
+      'MR spleen': 51,
+      'CT liver': 16,
+    });
     expect(results.filter((r) => r.fallbackReason)).toEqual([]);
   });
 
-  it.each(['MR right_kidney', 'MR left_kidney'])(
+  it.each(['MR liver', 'MR right_kidney', 'MR left_kidney'])(
     '%s: covers ≥ 95 %% of the organ with an ROI of ≤ 35 %% of the body, on average',
     (group) => {
       expect(row(group).coverage).toBeGreaterThanOrEqual(0.95);
@@ -218,20 +221,17 @@ describe('chaos-clip localisation on held-out slices (the product ROI recipe, ma
     },
   );
 
-  // On its widest slices (the MR slices picked here; CHAOS CT files 30–45) the liver's own bounding
-  // box is 0.4–0.5 of the body, so no box that covers it can meet the 0.35 target: there the ROI may
-  // exceed the ground-truth box by at most 0.05 of the body.
-  it.each(['MR liver', 'CT liver'])(
-    '%s: covers ≥ 95 %% of the liver with an ROI no larger than its ground-truth box + 0.05 of the body',
-    (group) => {
-      expect(row(group).coverage).toBeGreaterThanOrEqual(0.95);
-      expect(row(group).oracleArea).toBeGreaterThan(0.35);
-      expect(row(group).area).toBeLessThanOrEqual(row(group).oracleArea + 0.05);
-    },
-  );
+  // The held-out CT files are the liver's widest slices: its own bounding box is 0.41 of the body
+  // there, so no box that covers it can meet the 0.35 target. The ROI may exceed that box by at most
+  // 0.05 of the body.
+  it('CT liver: covers ≥ 95 % of the liver with an ROI no larger than its ground-truth box + 0.05 of the body', () => {
+    expect(row('CT liver').coverage).toBeGreaterThanOrEqual(0.95);
+    expect(row('CT liver').oracleArea).toBeGreaterThan(0.35);
+    expect(row('CT liver').area).toBeLessThanOrEqual(row('CT liver').oracleArea + 0.05);
+  });
 
-  it('MR spleen: ROI of ≤ 35 % of the body and coverage ≥ 0.90 (known shortfall: the target is 0.95)', () => {
-    expect(row('MR spleen').coverage).toBeGreaterThanOrEqual(0.9);
+  it('MR spleen: ROI of ≤ 35 % of the body and coverage ≥ 0.92 (known shortfall: the target is 0.95)', () => {
+    expect(row('MR spleen').coverage).toBeGreaterThanOrEqual(0.92);
     expect(row('MR spleen').area).toBeLessThanOrEqual(0.35);
   });
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { Box } from '../../extension/src/engine/volume/Box';
-import { Vec3 } from '../../extension/src/engine/volume/Volume';
+import { PromptSet } from '../../extension/src/engine/model/SegmentationModel';
+import { Vec3, Volume } from '../../extension/src/engine/volume/Volume';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { tokenize } from '../../extension/src/runtime/clip/tokenize';
 import { loadModel, LoadedModel } from '../../extension/src/runtime/loadModel';
@@ -182,6 +183,38 @@ describe('clipRoi with the planted CLIP', () => {
     expectAroundS(roi.sliceBoxes![1]!, 1);
   });
 
+  it('with contextSlices, reaches an explained slice from its neighbours and looks at them only', async () => {
+    // The organ S on slice 2 of 5; the others, slice 1 (explained) included, have only the texture,
+    // like a kidney pole that the map misses.
+    const data = new Float32Array(64 * 64 * 5);
+    for (let k = 0; k < 5; k++) data.set(k === 2 ? plantedSlice().data : textureOnly(), k * 64 * 64);
+    const lookedAt: number[] = [];
+    const counting = {
+      similarity: (slice: Volume, prompts: PromptSet) => {
+        lookedAt.push(slice.origin[2]);
+        return clip.similarity(slice, prompts);
+      },
+    };
+    const roi = await clipRoi(
+      createVolume(data, [64, 64, 5]),
+      counting,
+      { target: 'organ', others: ['background'] },
+      { ...options, slices: [1], contextSlices: 1 },
+    );
+    expect(lookedAt.sort()).toEqual([0, 1, 2]);
+    expectAroundS(roi.sliceBoxes![1]!, 1);
+    expectAroundS(roi.sliceBoxes![2]!, 2);
+    expect(roi.sliceBoxes![4]).toBeNull();
+    const alone = await clipRoi(
+      createVolume(data, [64, 64, 5]),
+      clip,
+      { target: 'organ', others: ['background'] },
+      { ...options, slices: [1] },
+    );
+    // Alone, the textured slice's own strongest blob is taken, and S is not in it.
+    expect(covers(alone.sliceBoxes![1]!, s)).toBe(false);
+  });
+
   it('thresholds one explained slice of a series as it thresholds that slice alone', async () => {
     const slice = plantedSlice();
     const data = new Float32Array(64 * 64 * 5).fill(0.5);
@@ -200,6 +233,18 @@ describe('clipRoi with the planted CLIP', () => {
     expect(inSeries.map!.subarray(0, 3 * 64 * 64).every((value) => value === 0)).toBe(true);
   });
 });
+
+/** Whether `box` holds `inner` in-plane. */
+function covers(box: Box, inner: Box): boolean {
+  return [0, 1].every((axis) => box.min[axis] <= inner.min[axis] && box.max[axis] >= inner.max[axis]);
+}
+
+/** The planted slice's texture without S (an organ-free neighbour slice). */
+function textureOnly(): Float32Array {
+  return plantedSlice().data.map((value, v) =>
+    value === 1 ? 0.4 + 0.2 * Math.sin((v % 64) * 0.7) * Math.cos(Math.floor(v / 64) * 0.9) : value,
+  );
+}
 
 describe('runExplanation with the CLIP ROI and prompt embeddings only (no text encoder)', () => {
   let loaded: LoadedModel;
@@ -237,6 +282,37 @@ describe('runExplanation with the CLIP ROI and prompt embeddings only (no text e
     expect(box.min[1]).toBeLessThanOrEqual(PLANTED_S.rows[0]);
     expect(box.max[0]).toBeGreaterThanOrEqual(PLANTED_S.cols[1]);
     expect(box.max[1]).toBeGreaterThanOrEqual(PLANTED_S.rows[1]);
+  });
+
+  it("uses the class's roiByClass context (mm along the slices) from the manifest", async () => {
+    // Texture, S, texture at 5 mm slice spacing; slice 0 is explained.
+    const data = new Float32Array(64 * 64 * 3);
+    for (let k = 0; k < 3; k++) data.set(k === 1 ? plantedSlice().data : textureOnly(), k * 64 * 64);
+    const volume = createVolume(data, [64, 64, 3], { spacing: [1, 1, 5] });
+    const request = {
+      organ: 'organ',
+      method: 'occlusion',
+      roi: 'clip',
+      scope: 'slice',
+      slice: 0,
+      windowMm: 4,
+      strideMm: 4,
+      marginMm: 0,
+    } as const;
+    const withContext = (roiByClass: ClipEntry['roiByClass']): LoadedModel => ({
+      ...loaded,
+      manifest: { ...loaded.manifest, clip: { ...loaded.manifest.clip!, roiByClass } },
+    });
+    const sBox: Box = {
+      min: [PLANTED_S.cols[0], PLANTED_S.rows[0], 0],
+      max: [PLANTED_S.cols[1], PLANTED_S.rows[1], 1],
+    };
+    const boxOnSlice0 = async (roiByClass: ClipEntry['roiByClass']) =>
+      (await runExplanation(withContext(roiByClass), volume, request)).roi!.sliceBoxes![0]!;
+    expect(covers(await boxOnSlice0(undefined), sBox)).toBe(false);
+    expect(covers(await boxOnSlice0({ organ: { contextMm: 5 } }), sBox)).toBe(true);
+    // 2 mm is less than half a slice: no neighbour is looked at.
+    expect(covers(await boxOnSlice0({ organ: { contextMm: 2 } }), sBox)).toBe(false);
   });
 
   it('says that free text needs a text encoder, listing the classes and their synonyms', async () => {

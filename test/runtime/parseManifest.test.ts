@@ -99,6 +99,21 @@ describe('parseManifest', () => {
       ['/clip/prompts has no prompts for the class "organ"'],
     ],
     [
+      'a per-class ROI setting for a class the CLIP does not have',
+      (m) => (m.clip.roiByClass = { organ: { contextMm: 8 }, kidney: { logitScale: 2 } }),
+      ['/clip/roiByClass/kidney: "kidney" is not a CLIP prompt class (background, organ)'],
+    ],
+    [
+      'a negative ROI context',
+      (m) => (m.clip.roiByClass = { organ: { contextMm: -8 } }),
+      ['/clip/roiByClass/organ/contextMm: must be >= 0'],
+    ],
+    [
+      'an empty or misspelt per-class ROI setting',
+      (m) => (m.clip.roiByClass = { organ: {}, background: { logitscale: 2 } }),
+      ['/clip/roiByClass/organ: must NOT have fewer than 1 properties', 'logitscale'],
+    ],
+    [
       'clip prompts with a single class',
       (m) => (m.clip.prompts = { organ: ['liver'] }),
       ['/clip/prompts', 'fewer than 2'],

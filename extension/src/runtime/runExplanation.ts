@@ -11,6 +11,7 @@ import { Roi, RoiSource } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
 import { Vec3, Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
+import { clipRoiSettings } from './clip/clipRoiSettings';
 import { LoadedModel } from './loadModel';
 import { resolveOrgan } from './resolveOrgan';
 
@@ -143,7 +144,9 @@ async function buildRoi(
     const labels = await segmentVolume(only === undefined ? volume : sliceOf(volume, only), loaded.segmenter);
     const offset = only === undefined ? 0 : only * labels.data.length;
     labels.data.forEach((label, v) => (mask[offset + v] = label === classIndex ? 1 : 0));
-    return roiFromMask(mask, volume.dimensions, margin, 'mask', `the model predicts no ${className}`);
+    return roiFromMask(mask, volume.dimensions, margin, {
+      emptyReason: `the model predicts no ${className}`,
+    });
   }
   if (request.roi !== 'clip') throw new Error(`Unknown ROI mode "${request.roi}". Use clip, mask or none.`);
   if (!loaded.clip) {
@@ -158,10 +161,16 @@ async function buildRoi(
       : Array.from({ length: volume.dimensions[2] }, (_, k) => k);
   // resolveOrgan has mapped the typed class name or synonym to className: prompt by the class,
   // whose embedding exists without a text encoder (precomputed, or its synonyms averaged).
+  const { logitScale, contextMm } = clipRoiSettings(loaded.manifest.clip!, className);
   return clipRoi(
     volume,
     loaded.clip,
     { target: className, others },
-    { slices, margin, logitScale: loaded.manifest.clip!.logitScale },
+    {
+      slices,
+      margin,
+      logitScale,
+      contextSlices: contextMm > 0 ? Math.round(contextMm / volume.spacing[2]) : 0,
+    },
   );
 }

@@ -9,29 +9,47 @@ import { targetProbabilityMap } from './targetProbabilityMap';
 
 /**
  * The CLIP ROI of one target prompt on a volume: per-slice similarity maps (one image-encoder
- * pass per slice in `slices`) → probability of the target against the other prompt classes →
- * stacked over the slices looked at → `roiFromSimilarity`, then placed on the volume grid.
- * Only the slab from the first to the last slice looked at enters the threshold: the empty
- * slices around a single explained slice would otherwise pull Otsu's threshold down (and cost
- * a 3-D connected-component pass over the whole series).
+ * pass per slice looked at) → probability of the target against the other prompt classes →
+ * stacked → `roiFromSimilarity`, then placed on the volume grid.
+ *
+ * The slices looked at are `slices` and, with `contextSlices` = c, the c slices on either side
+ * of each: the organ's 3-D component then reaches a pole slice from its neighbours, and that
+ * slice's box spans the component on slices k ± c. Only the slab from the first to the last
+ * slice looked at enters the threshold: the empty slices around a single explained slice
+ * would otherwise pull Otsu's threshold down (and cost a 3-D connected-component pass over the
+ * whole series).
  */
 export async function clipRoi(
   volume: Volume,
   clip: SimilarityModel,
   prompts: { target: string; others: string[] },
-  options: { slices: number[]; margin: Vec3; logitScale: number; threshold?: BinarizeRule },
+  options: {
+    slices: number[];
+    margin: Vec3;
+    logitScale: number;
+    contextSlices?: number;
+    threshold?: BinarizeRule;
+  },
 ): Promise<Roi> {
   const [nx, ny, nz] = volume.dimensions;
   const plane = nx * ny;
-  const first = Math.min(...options.slices);
-  const last = Math.max(...options.slices);
+  const context = options.contextSlices ?? 0;
+  const lookedAt = new Set<number>();
+  for (const k of options.slices) {
+    for (let n = Math.max(0, k - context); n <= Math.min(nz - 1, k + context); n++) lookedAt.add(n);
+  }
+  const first = Math.min(...lookedAt);
+  const last = Math.max(...lookedAt);
   const slab: Vec3 = [nx, ny, last - first + 1];
   const stacked = new Float32Array(voxelCount(slab));
-  for (const k of options.slices) {
+  for (const k of lookedAt) {
     const { maps } = await clip.similarity(sliceOf(volume, k), prompts);
     stacked.set(targetProbabilityMap(maps, 0, options.logitScale), (k - first) * plane);
   }
-  const roi = roiFromSimilarity(stacked, slab, options.margin, options.threshold);
+  const roi = roiFromSimilarity(stacked, slab, options.margin, {
+    threshold: options.threshold,
+    contextSlices: context,
+  });
   const map = new Float32Array(plane * nz);
   map.set(roi.map!, first * plane);
   const shift = (box: Box): Box => ({

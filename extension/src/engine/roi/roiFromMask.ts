@@ -2,6 +2,18 @@ import { Box, boundingBoxOf, dilateBox, fullBox } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 import { Roi, RoiSource } from './Roi';
 
+export interface RoiFromMaskOptions {
+  source?: RoiSource;
+  /** Why the ROI falls back to the whole volume when the mask is empty. */
+  emptyReason?: string;
+  /**
+   * Slice k's box covers the mask on slices k − c … k + c. Organs change slowly along z, so a
+   * pole slice where the mask misses (or only grazes) the organ still gets the extent of its
+   * neighbours. 0: each slice's box is the mask on that slice alone.
+   */
+  contextSlices?: number;
+}
+
 /**
  * ROI = bounding box of a mask on the volume grid, dilated by `margin` voxels per axis, with
  * a box per slice for slice-wise (2-D) explanations. An empty mask falls back to the whole
@@ -11,28 +23,38 @@ export function roiFromMask(
   mask: Uint8Array,
   dimensions: Vec3,
   margin: Vec3,
-  source: RoiSource = 'mask',
-  emptyReason = 'the mask is empty',
+  options: RoiFromMaskOptions = {},
 ): Roi {
+  const { source = 'mask', emptyReason = 'the mask is empty', contextSlices = 0 } = options;
   const box = boundingBoxOf(mask, dimensions);
   if (!box) {
     return { source, box: fullBox(dimensions), fallbackReason: `${emptyReason}; using the whole image` };
   }
   const [nx, ny, nz] = dimensions;
   const plane = nx * ny;
+  const planeBoxes = Array.from({ length: nz }, (_, k) =>
+    k >= box.min[2] && k < box.max[2]
+      ? boundingBoxOf(mask.subarray(k * plane, (k + 1) * plane), [nx, ny, 1])
+      : null,
+  );
   const sliceBoxes: (Box | null)[] = [];
   for (let k = 0; k < nz; k++) {
-    const inSlab = k >= box.min[2] && k < box.max[2];
-    const sliceBox = inSlab ? boundingBoxOf(mask.subarray(k * plane, (k + 1) * plane), [nx, ny, 1]) : null;
-    sliceBoxes.push(
-      sliceBox
-        ? dilateBox(
-            { min: [sliceBox.min[0], sliceBox.min[1], k], max: [sliceBox.max[0], sliceBox.max[1], k + 1] },
-            [margin[0], margin[1], 0],
-            dimensions,
-          )
-        : null,
-    );
+    let union: Box | null = null;
+    for (let n = Math.max(0, k - contextSlices); n <= Math.min(nz - 1, k + contextSlices); n++) {
+      const b = planeBoxes[n];
+      if (!b) continue;
+      union = union
+        ? {
+            min: [Math.min(union.min[0], b.min[0]), Math.min(union.min[1], b.min[1]), k],
+            max: [Math.max(union.max[0], b.max[0]), Math.max(union.max[1], b.max[1]), k + 1],
+          }
+        : { min: [b.min[0], b.min[1], k], max: [b.max[0], b.max[1], k + 1] };
+    }
+    sliceBoxes.push(union && dilateBox(union, [margin[0], margin[1], 0], dimensions));
   }
-  return { source, box: dilateBox(box, margin, dimensions), sliceBoxes };
+  const withContext: Box = {
+    min: [box.min[0], box.min[1], box.min[2] - contextSlices],
+    max: [box.max[0], box.max[1], box.max[2] + contextSlices],
+  };
+  return { source, box: dilateBox(withContext, margin, dimensions), sliceBoxes };
 }

@@ -59,6 +59,20 @@ export interface ClipEntry {
   embeddingSize: number;
   /** CLIP's logit scale for the softmax over classes (100 for OpenAI CLIP). */
   logitScale: number;
+  /**
+   * How far (mm, along the slice axis) on either side of an explained slice the similarity maps
+   * are looked at; the slice's ROI box spans the organ's 3-D component over that range. 0 (the
+   * default): the explained slice alone.
+   */
+  contextMm?: number;
+  /** Per-class overrides of logitScale and contextMm (the small organs may want other values). */
+  roiByClass?: Record<string, ClipRoiSettings>;
+}
+
+/** The ROI recipe settings of one CLIP class. */
+export interface ClipRoiSettings {
+  logitScale?: number;
+  contextMm?: number;
 }
 
 /** A model manifest: everything the runtime needs to run and explain a model. */

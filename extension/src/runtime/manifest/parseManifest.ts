@@ -47,6 +47,13 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
     for (const organ of segmenter.classes.slice(1)) {
       if (!(organ in clip.prompts)) problems.push(`/clip/prompts has no prompts for the class "${organ}"`);
     }
+    for (const name of Object.keys(clip.roiByClass ?? {})) {
+      if (!(name in clip.prompts)) {
+        problems.push(
+          `/clip/roiByClass/${name}: "${name}" is not a CLIP prompt class (${Object.keys(clip.prompts).join(', ')})`,
+        );
+      }
+    }
   }
   if (problems.length > 0) throw new ManifestError(source, problems);
   return manifest;
