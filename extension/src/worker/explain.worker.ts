@@ -1,11 +1,11 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
-import { boxVoxelCount } from '../engine/volume/Box';
 import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { OrtModule } from '../runtime/ort/OrtModule';
 import { runExplanation } from '../runtime/runExplanation';
 import { WorkerRequest, WorkerResponse } from './messages';
+import { roiShare } from './roiShare';
 import { yieldingModel } from './yieldingModel';
 
 /**
@@ -86,11 +86,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       },
     );
     // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
-    const [nx, ny] = volume.dimensions;
-    const explainedVoxels = result.images.some((image) => image.slice === null)
-      ? result.saliency.data.length
-      : result.images.length * nx * ny;
-    const roiVoxels = roi ? boxVoxelCount(roi.box) : explainedVoxels;
+    const share = roiShare(result.images, volume.dimensions);
     post(
       {
         type: 'result',
@@ -110,8 +106,8 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
             source: roi?.source ?? 'none',
             box: roi?.box,
             fallbackReason: roi?.fallbackReason,
-            voxels: roiVoxels,
-            fraction: Math.min(1, roiVoxels / explainedVoxels),
+            voxels: share.voxels,
+            fraction: share.fraction,
           },
           notes: result.notes,
           roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),

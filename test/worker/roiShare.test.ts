@@ -1,0 +1,31 @@
+import { ImageReport } from '../../extension/src/engine/explain/explainVolume';
+import { Box } from '../../extension/src/engine/volume/Box';
+import { roiShare } from '../../extension/src/worker/roiShare';
+
+const image = (slice: number | null, min: number[], max: number[]): ImageReport => ({
+  slice,
+  roi: { min, max } as Box,
+  baselineScore: 1,
+  organVoxels: 10,
+  passes: 5,
+});
+
+describe('roiShare', () => {
+  it("is the explained slices' own ROI boxes over those slices", () => {
+    // Two 100×100 slices of a 9-slice series; boxes of 50×20 and 25×40 voxels.
+    const share = roiShare(
+      [image(3, [0, 0, 0], [50, 20, 1]), image(4, [10, 10, 0], [35, 50, 1])],
+      [100, 100, 9],
+    );
+    expect(share).toEqual({ voxels: 2000, fraction: 0.1 });
+  });
+
+  it('ignores the context slices that a CLIP ROI box spans (one explained slice)', () => {
+    // The CLIP ROI's 3-D box may span slices 0–8; the explained slice's own box is what counts.
+    expect(roiShare([image(4, [20, 20, 0], [70, 60, 1])], [100, 100, 9]).fraction).toBeCloseTo(0.2, 10);
+  });
+
+  it("uses the whole volume for a 3-D model's image", () => {
+    expect(roiShare([image(null, [0, 0, 0], [100, 100, 3])], [100, 100, 9]).fraction).toBeCloseTo(1 / 3, 10);
+  });
+});
