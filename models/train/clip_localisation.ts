@@ -20,11 +20,12 @@ import { readNifti } from '../../cli/src/io/readNifti';
 import { mmToVoxels } from '../../extension/src/engine/methods/mmToVoxels';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { largestConnectedComponent } from '../../extension/src/engine/util/largestConnectedComponent';
-import { Box, boundingBoxOf } from '../../extension/src/engine/volume/Box';
+import { Box, boundingBoxOf, dilateBox } from '../../extension/src/engine/volume/Box';
 import { Vec3, Volume } from '../../extension/src/engine/volume/Volume';
 import { sliceOf } from '../../extension/src/engine/volume/volumeUtils';
 import { PromptSet, SimilarityModel } from '../../extension/src/engine/model/SegmentationModel';
 import { clipRoiSettings } from '../../extension/src/runtime/clip/clipRoiSettings';
+import { contextSlices } from '../../extension/src/runtime/clip/contextSlices';
 import { ClipEntry, ClipRoiSettings } from '../../extension/src/runtime/manifest/ModelManifest';
 import { createSession } from '../../extension/src/runtime/ort/createSession';
 import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
@@ -277,19 +278,21 @@ export async function localise(
     for (let v = 0; v < gt.length; v++) gtVoxels += gt[v];
     const gtBox = boundingBoxOf(gt, [nx, ny, 1])!;
     const oracleArea = ((gtBox.max[0] - gtBox.min[0]) * (gtBox.max[1] - gtBox.min[1])) / bodyVoxels;
+    // One ROI at margin 0; each margin dilates its box in-plane, as roiFromMask does.
+    const roi = await clipRoi(
+      item.volume,
+      clip,
+      { target: organ, others },
+      {
+        slices: [item.k],
+        margin: [0, 0, 0],
+        logitScale,
+        contextSlices: contextSlices(contextMm, item.volume.spacing[2]),
+      },
+    );
+    const unpadded = roi.sliceBoxes?.[item.k] ?? roi.box;
     for (const [m, marginMm] of marginsMm.entries()) {
-      const roi = await clipRoi(
-        item.volume,
-        clip,
-        { target: organ, others },
-        {
-          slices: [item.k],
-          margin: sliceMargin(slice, marginMm),
-          logitScale,
-          contextSlices: contextMm > 0 ? Math.round(contextMm / item.volume.spacing[2]) : 0,
-        },
-      );
-      const box = roi.sliceBoxes?.[item.k] ?? roi.box;
+      const box = dilateBox(unpadded, sliceMargin(slice, marginMm), item.volume.dimensions);
       let inside = 0;
       for (let j = box.min[1]; j < box.max[1]; j++) {
         for (let i = box.min[0]; i < box.max[0]; i++) inside += gt[j * nx + i];

@@ -14,6 +14,7 @@ import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { clipRoiSettings } from '../../extension/src/runtime/clip/clipRoiSettings';
+import { contextSlices } from '../../extension/src/runtime/clip/contextSlices';
 import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
 import { parseManifest } from '../../extension/src/runtime/manifest/parseManifest';
 import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
@@ -174,7 +175,7 @@ describe('chaos-clip merged into the shipped segmenter manifests', () => {
           slices: [item.k],
           margin: [0, 0, 0],
           logitScale: liver.logitScale,
-          contextSlices: Math.round(liver.contextMm / item.volume.spacing[2]),
+          contextSlices: contextSlices(liver.contextMm, item.volume.spacing[2]),
         },
       );
       expect(roi.source).toBe('clip');

@@ -12,6 +12,7 @@ import { roiFromMask } from '../engine/roi/roiFromMask';
 import { Vec3, Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
 import { clipRoiSettings } from './clip/clipRoiSettings';
+import { contextSlices } from './clip/contextSlices';
 import { LoadedModel } from './loadModel';
 import { resolveOrgan } from './resolveOrgan';
 
@@ -170,7 +171,7 @@ async function buildRoi(
       slices,
       margin,
       logitScale,
-      contextSlices: contextMm > 0 ? Math.round(contextMm / volume.spacing[2]) : 0,
+      contextSlices: contextSlices(contextMm, volume.spacing[2]),
     },
   );
 }
