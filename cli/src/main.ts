@@ -171,7 +171,7 @@ program
   .option('--ct-slices <n>', 'CHAOS CT liver slices (default: quick 1, full 4)', integer('--ct-slices'))
   .option(
     '--deletion-steps <n>',
-    'deletion/insertion steps (default: quick 8, full 16)',
+    'deletion/insertion steps (default: quick 16, full 32)',
     integer('--deletion-steps'),
   )
   .addOption(new Option('--roi <mode>', 'ROI of the ROI-guided variant').choices(['clip', 'mask']))

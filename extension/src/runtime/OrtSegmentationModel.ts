@@ -10,7 +10,7 @@ import { runInBatches } from './ort/runInBatches';
 import { softmaxOverClassesModel } from './ort/softmaxModel';
 import { tensorShape } from './ort/tensorShape';
 import { intensityStatistics } from './preprocess/intensityStatistics';
-import { writeChannels } from './preprocess/writeChannels';
+import { NetworkInput } from './preprocess/NetworkInput';
 
 // Hot loops use local copies: a global lookup per voxel is slow in sandboxed VMs (jest).
 const { exp, floor } = Math;
@@ -61,9 +61,14 @@ export class OrtSegmentationModel implements SegmentationModel {
     const statistics = intensityStatistics(referenceData, entry.channels);
     const gridSize = voxelCount(grid);
     const paddedSize = voxelCount(padded);
-    const channels = entry.channels.length;
     const classes = entry.classes.length;
-    const itemShape = [channels, ...(this.dimensionality === 3 ? [padded[2]] : []), padded[1], padded[0]];
+    const itemShape = [
+      entry.channels.length,
+      ...(this.dimensionality === 3 ? [padded[2]] : []),
+      padded[1],
+      padded[0],
+    ];
+    const network = new NetworkInput(referenceData, source, grid, padded, entry.channels, statistics);
     // Voxel v of the grid sits at this index of a padded channel plane.
     const place = (v: number) => {
       const i = v % grid[0];
@@ -72,10 +77,9 @@ export class OrtSegmentationModel implements SegmentationModel {
       return i + padded[0] * (j + padded[1] * k);
     };
     const placement = paddedSize === gridSize ? undefined : place;
-    // Network input and resampling buffers, kept between calls (fewer large allocations, less GC);
-    // a call that overlaps another gets its own. Padding is never written, so it stays 0.
+    // The network input, kept between calls (fewer large allocations, less GC); a call that
+    // overlaps another (its input still with ONNX Runtime) gets its own.
     let inputBuffer = new Float32Array(0);
-    let resampledBuffer: Float32Array | undefined;
     let busy = false;
 
     return {
@@ -83,21 +87,17 @@ export class OrtSegmentationModel implements SegmentationModel {
       outputSize: gridSize,
       predict: async (images, count) => {
         const imageSize = voxelCount(source);
-        const size = count * channels * paddedSize;
+        const size = count * network.itemSize;
         const reuse = !busy;
         if (reuse && inputBuffer.length < size) inputBuffer = new Float32Array(size);
         const input = reuse ? inputBuffer.subarray(0, size) : new Float32Array(size);
-        const scratch = reuse ? (resampledBuffer ??= new Float32Array(gridSize)) : undefined;
         busy = true;
         try {
           for (let n = 0; n < count; n++) {
-            const image = images.subarray(n * imageSize, (n + 1) * imageSize);
-            const resampled =
-              gridSize === imageSize && sameGrid(source, grid)
-                ? image
-                : resampleLinear(image, source, grid, scratch);
-            const item = input.subarray(n * channels * paddedSize, (n + 1) * channels * paddedSize);
-            writeChannels(resampled, entry.channels, statistics, item, paddedSize, placement);
+            network.write(
+              images.subarray(n * imageSize, (n + 1) * imageSize),
+              input.subarray(n * network.itemSize, (n + 1) * network.itemSize),
+            );
           }
           return await this.runAndActivate(input, count, itemShape, gridSize, paddedSize, placement);
         } finally {

@@ -1,4 +1,6 @@
-import { resampleLinear } from '../../../extension/src/engine/util/resample';
+import { resampleFootprint, resampleLinear } from '../../../extension/src/engine/util/resample';
+import { Box, boxVoxelCount, forEachVoxelInBox, fullBox } from '../../../extension/src/engine/volume/Box';
+import { Vec3 } from '../../../extension/src/engine/volume/Volume';
 import { resampleNearest } from '../../../extension/src/engine/util/resampleNearest';
 import { createRandom } from '../../../extension/src/engine/util/random';
 
@@ -41,6 +43,61 @@ describe('resampleLinear', () => {
     expect(Array.from(resampleLinear(source, [2, 3, 1], [4, 3, 1]))).toEqual([
       0, 1, 3, 4, 10, 11, 13, 14, 20, 21, 23, 24,
     ]);
+  });
+
+  it('writes only a region, bit-identical to the whole-grid call there', () => {
+    const random = createRandom(11);
+    const cases: [Vec3, Vec3, Box][] = [
+      [[40, 30, 1], [17, 23, 1], { min: [3, 5, 0], max: [11, 19, 1] }], // down along i and j
+      [[9, 7, 5], [20, 7, 12], { min: [0, 2, 3], max: [20, 5, 9] }], // up along i and k
+      [[12, 10, 6], [12, 4, 6], { min: [4, 0, 1], max: [7, 4, 2] }], // j only
+      [[8, 8, 1], [8, 8, 1], { min: [2, 2, 0], max: [5, 7, 1] }], // equal grids: a copy
+    ];
+    for (const [from, to, region] of cases) {
+      const source = new Float32Array(from[0] * from[1] * from[2]).map(() => random() * 1000 - 300);
+      const whole = resampleLinear(source, from, to);
+      const out = new Float32Array(whole.length).fill(-7);
+      resampleLinear(source, from, to, out, region);
+      forEachVoxelInBox(fullBox(to), to, (v, i, j, k) => {
+        const inside = [i, j, k].every((c, a) => c >= region.min[a] && c < region.max[a]);
+        expect(out[v]).toBe(inside ? whole[v] : -7);
+      });
+    }
+  });
+
+  it('changes only its footprint when the source changes inside a box', () => {
+    const random = createRandom(12);
+    for (const [from, to] of [
+      [
+        [64, 48, 1],
+        [25, 31, 1],
+      ],
+      [
+        [10, 9, 4],
+        [23, 5, 9],
+      ],
+    ] as [Vec3, Vec3][]) {
+      const source = new Float32Array(from[0] * from[1] * from[2]).map(() => random());
+      const changed: Box = {
+        min: from.map((n) => Math.floor(n / 3)) as Vec3,
+        max: from.map((n) => Math.max(Math.floor(n / 3) + 1, Math.floor(n / 2))) as Vec3,
+      };
+      const perturbed = Float32Array.from(source);
+      forEachVoxelInBox(changed, from, (v) => (perturbed[v] += 5 + random()));
+      const footprint = resampleFootprint(changed, from, to);
+      const before = resampleLinear(source, from, to);
+      const after = resampleLinear(perturbed, from, to);
+      let differing = 0;
+      forEachVoxelInBox(fullBox(to), to, (v, i, j, k) => {
+        const inside = [i, j, k].every((c, a) => c >= footprint.min[a] && c < footprint.max[a]);
+        if (after[v] !== before[v]) {
+          differing++;
+          expect(inside).toBe(true);
+        }
+      });
+      expect(differing).toBeGreaterThan(0);
+      expect(boxVoxelCount(footprint)).toBeLessThan(before.length / 2);
+    }
   });
 
   it('rejects mismatched arrays', () => {
