@@ -183,6 +183,11 @@ program
     'batch sizes of the performance sweep (default: quick 1,4,8; full 1,2,4,8,16)',
   )
   .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'))
+  .option(
+    '--timing-repeats <n>',
+    'timed runs per explanation, variants in turns; the fastest counts (default: quick 2, full 1)',
+    integer('--timing-repeats'),
+  )
   .option('--strict', 'exit 1 when a check of the issue’s claims fails')
   .option('--quiet', 'no per-explanation lines on stderr')
   .action(run(bench));

@@ -56,6 +56,8 @@ describe('xai-clip bench', () => {
       '4',
       '--sweep-batch-sizes',
       '1,8',
+      '--timing-repeats',
+      '2',
       '--quiet',
     );
     expect(result.stderr).toBe('');
@@ -87,6 +89,9 @@ describe('xai-clip bench', () => {
     expect(occlusion('roi').passes).toBeLessThan(occlusion('full').passes as number);
     expect(occlusion('roi').roiSource).toBe('clip');
     expect(rows.find((r) => r.method === 'occlusion-c2f')).toMatchObject({ variant: 'roi' });
+    // Each explanation ran twice (variants in turns) but counts once, with its faster run.
+    expect(bench.settings.timingRepeats).toBe(2);
+    expect(bench.units).toHaveLength(7);
     expect(bench.comparisons).toHaveLength(3);
     expect(bench.paper).toMatchObject({ runtimeChange: -0.6, diceChange: 0.446, iouChange: 0.967 });
     expect(bench.coarseToFine[0].agreementTopGtIou).toBeGreaterThanOrEqual(0.7);
@@ -99,6 +104,19 @@ describe('xai-clip bench', () => {
     expect(bench.performance.maxRssMb).toBeGreaterThan(0);
     expect(bench.checks.length).toBeGreaterThanOrEqual(5);
     expect(bench.thresholdProtocol).toMatch(/Otsu/);
+  });
+
+  it('rejects a timing repeat count below 1 before running anything', async () => {
+    const result = await cli(
+      'bench',
+      '--quick',
+      '--cases',
+      path.join(dir, 'cases.json'),
+      '--timing-repeats',
+      '0',
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--timing-repeats must be at least 1/);
   });
 
   it('fails with a clear message when a bundled model is missing', async () => {

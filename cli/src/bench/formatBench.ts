@@ -36,7 +36,7 @@ export function benchMarkdown(result: BenchResult): string {
     `Settings: batch size ${settings.batchSize}; occlusion window ${settings.windowMm} mm, stride ${settings.strideMm} mm ` +
       `(the same windows for full and ROI); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
       `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi}; ` +
-      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps.`,
+      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps; times are the fastest of ${settings.timingRepeats} run(s), variants in turns.`,
     '',
     `Threshold protocol: ${result.thresholdProtocol}`,
     '',

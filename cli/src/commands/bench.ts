@@ -33,6 +33,7 @@ export interface BenchCommandOptions {
   refineFraction?: number;
   sweepBatchSizes?: string;
   seed?: number;
+  timingRepeats?: number;
   strict?: boolean;
   quiet?: boolean;
 }
@@ -122,7 +123,9 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('coarseFactor', options.coarseFactor);
   set('refineFraction', options.refineFraction);
   set('seed', options.seed);
+  set('timingRepeats', options.timingRepeats);
   if (options.sweepBatchSizes) settings.sweepBatchSizes = list(options.sweepBatchSizes).map(Number);
   if (settings.batchSize < 1) throw new Error('--batch-size must be at least 1.');
+  if (settings.timingRepeats < 1) throw new Error('--timing-repeats must be at least 1.');
   return settings;
 }
