@@ -85,6 +85,10 @@ describe('xai-clip bench', () => {
     }
     const occlusion = (variant: string) =>
       rows.find((r) => r.method === 'occlusion' && r.variant === variant)!;
+    // The ROI runs measured what their ROI leaves out; the full-image runs leave nothing out.
+    expect(typeof occlusion('roi').outsideRoiDrop).toBe('number');
+    expect(occlusion('full').outsideRoiDrop).toBeNull();
+    expect(bench.comparisons[0].outsideRoiDrop).toBe(occlusion('roi').outsideRoiDrop);
     // Same grid: the ROI run is a subset of the full run's windows.
     expect(occlusion('roi').passes).toBeLessThan(occlusion('full').passes as number);
     expect(occlusion('roi').roiSource).toBe('clip');

@@ -67,6 +67,8 @@ describe('xai-clip CLI', () => {
     expect(report).toMatchObject({ organ: 'organ', method: 'occlusion', backend: 'cpu', slices: [1] });
     expect(report.roi.source).toBe('clip');
     expect(report.passes).toBeGreaterThan(1);
+    // S lies inside the ROI: replacing everything outside it leaves the organ's score as it was.
+    expect(report.outsideRoiDrop).toBeCloseTo(0, 2);
     expect(report.metrics.otsu.iou).toBeGreaterThanOrEqual(0.8);
     const saliency = await readNifti(path.join(out, 'saliency.nii.gz'));
     expect(saliency.dimensions).toEqual([64, 64, 2]);

@@ -92,6 +92,7 @@ describe('explain over a cohort', () => {
       slices: '1',
     });
     expect(Number(row.passes)).toBe(65);
+    expect(row.outside_roi_drop).toBe(''); // no ROI, nothing left out
     expect(Number(row.dice_top_gt)).toBeGreaterThan(0.5);
 
     // The saliency NIfTI has the source's geometry, read back from disk.

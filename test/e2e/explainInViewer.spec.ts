@@ -60,6 +60,11 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     );
     expect(count).toBeGreaterThan(0);
     expect(share).toBeGreaterThanOrEqual(0.7);
+    // The card says how much the model relies on what the ROI left out (one more pass).
+    expect(typeof state.report.outsideRoiDrop).toBe('number');
+    await expect(page.locator('[data-cy="xai-outside-roi"]').textContent()).resolves.toMatch(
+      /^Outside the ROI: replacing it (lowers|raises) the liver score by \d+\.\d %/,
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-occlusion-liver.png') });
     await page
       .locator('[data-cy="xai-clip-panel"]')

@@ -1,5 +1,6 @@
 import { ExplanationCancelledError } from '../../extension/src/engine/evaluate/ProgressTracker';
 import { explainVolume, ExplainOptions } from '../../extension/src/engine/explain/explainVolume';
+import { outsideRoiDrop } from '../../extension/src/engine/explain/outsideRoiDrop';
 import { overlap } from '../../extension/src/engine/metrics/overlap';
 import { MethodId } from '../../extension/src/engine/methods/PerturbationMethod';
 import { Roi } from '../../extension/src/engine/roi/Roi';
@@ -104,6 +105,27 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
       expect(Array.from(other.saliency.data)).not.toEqual(Array.from(a.saliency.data));
     },
   );
+
+  it('measures what the ROI leaves out with one more pass: nothing when S is inside, most of it when S is not', async () => {
+    const inside = await explain(planted, 'occlusion', roiOfS(), { measureOutsideRoi: true });
+    expect(inside.passes).toBe(1 + 13 * 13 + 1);
+    const [image] = inside.images;
+    expect(image.outsideRoiScore! / image.baselineScore).toBeCloseTo(1, 2);
+    expect(outsideRoiDrop(inside.images)).toBeCloseTo(0, 2);
+
+    // An ROI in the corner, away from S: replacing its outside removes S, and the organ with it.
+    const corner = Uint8Array.from({ length: 64 * 64 }, (_, v) => (v % 64 < 8 && v < 64 * 8 ? 1 : 0));
+    const missed = await explain(planted, 'occlusion', roiFromMask(corner, [64, 64, 1], [0, 0, 0]), {
+      measureOutsideRoi: true,
+    });
+    expect(outsideRoiDrop(missed.images)).toBeGreaterThan(0.5);
+
+    // Nothing to measure without an ROI, or when not asked.
+    const whole = await explain(planted, 'occlusion', undefined, { measureOutsideRoi: true });
+    expect(whole.images[0].outsideRoiScore).toBeUndefined();
+    expect(outsideRoiDrop(whole.images)).toBeUndefined();
+    expect((await explain(planted, 'occlusion', roiOfS())).images[0].outsideRoiScore).toBeUndefined();
+  });
 
   it('reports progress up to the planned total and can be cancelled between batches', async () => {
     const seen: number[] = [];

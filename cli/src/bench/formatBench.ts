@@ -55,18 +55,22 @@ export function benchMarkdown(result: BenchResult): string {
   }
   lines.push('', '## ROI-guided vs full image', '');
   lines.push(
-    '| dataset | organ | method | runtime | CPU time | passes | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC Δ | insertion AUC Δ |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dataset | organ | method | runtime | CPU time | passes | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC Δ | insertion AUC Δ | outside-ROI drop |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const c of result.comparisons) {
     lines.push(
       `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${pct(c.runtimeChange)} | ${pct(c.cpuTimeChange)} | ${pct(c.passesChange)} | ` +
         `${pct(c.diceChange)} | ${pct(c.iouChange)} | ${pct(c.topGtDiceChange)} | ${pct(c.topGtIouChange)} | ` +
-        `${signed(c.deletionAucDelta)} | ${signed(c.insertionAucDelta)} |`,
+        `${signed(c.deletionAucDelta)} | ${signed(c.insertionAucDelta)} | ${c.outsideRoiDrop === null ? '–' : pct(c.outsideRoiDrop)} |`,
     );
   }
   lines.push(
-    `| **paper** | | | **${pct(result.paper.runtimeChange)}** | | | **${pct(result.paper.diceChange)}** | **${pct(result.paper.iouChange)}** | | | | |`,
+    `| **paper** | | | **${pct(result.paper.runtimeChange)}** | | | **${pct(result.paper.diceChange)}** | **${pct(result.paper.iouChange)}** | | | | | |`,
+    '',
+    'Outside-ROI drop: one more pass per ROI explanation replaces everything outside the ROI with the fill; the organ ' +
+      'score falls by this fraction. The ROI-guided map is 0 outside the ROI by construction, so this is the part of ' +
+      'the model’s evidence it cannot show (the full-image map can); it is also why a deletion curve can favour the full map.',
     '',
   );
   if (result.coarseToFine.length) {
@@ -127,7 +131,8 @@ export function benchSummary(result: BenchResult, files: { json: string; markdow
   for (const c of result.comparisons) {
     lines.push(
       `  ${c.dataset} ${c.organ} ${METHOD_LABELS[c.method]}: ROI vs full runtime ${pct(c.runtimeChange)}, Dice ${pct(c.diceChange)}, ` +
-        `IoU ${pct(c.iouChange)}, deletion AUC ${signed(c.deletionAucDelta)}`,
+        `IoU ${pct(c.iouChange)}, deletion AUC ${signed(c.deletionAucDelta)}` +
+        (c.outsideRoiDrop === null ? '' : `, outside-ROI drop ${pct(c.outsideRoiDrop)}`),
     );
   }
   lines.push(

@@ -1,4 +1,5 @@
 import * as os from 'os';
+import { outsideRoiDrop } from '../../../extension/src/engine/explain/outsideRoiDrop';
 import { ProgressTracker } from '../../../extension/src/engine/evaluate/ProgressTracker';
 import { deletionInsertion } from '../../../extension/src/engine/metrics/deletionInsertion';
 import { overlap } from '../../../extension/src/engine/metrics/overlap';
@@ -121,6 +122,8 @@ export interface BenchUnit {
   topGt: Score;
   deletionAuc: number;
   insertionAuc: number;
+  /** ROI variants: the organ score's fall with everything outside the ROI replaced (`outsideRoiDrop`). */
+  outsideRoiDrop: number | null;
   peakRssMb: number;
   methodOptions: object;
 }
@@ -154,6 +157,8 @@ export interface BenchRow {
   insertionAuc: number;
   /** explainMs ÷ (passes × best bare time per pass at batchSize). */
   overhead: number;
+  /** Mean over slices of the units' outsideRoiDrop (null for the full image). */
+  outsideRoiDrop: number | null;
   peakRssMb: number;
   roiSource: string;
   roiFraction: number;
@@ -177,6 +182,8 @@ export interface Comparison {
   /** ROI − full (lower deletion and higher insertion are better). */
   deletionAucDelta: number;
   insertionAucDelta: number;
+  /** The ROI row's outsideRoiDrop: how much the model uses context outside the ROI. */
+  outsideRoiDrop: number | null;
   wallRatio: number;
 }
 
@@ -509,6 +516,7 @@ async function scoreRun(context: UnitContext, run: TimedRun): Promise<PlainUnit>
     roiFallback: roi?.fallbackReason,
     roiFraction: box ? boxVoxelCount(box) / image.data.length : 1,
     ...scores,
+    outsideRoiDrop: nullable(outsideRoiDrop(result.images)),
     peakRssMb: round(run.peakRssMb, 1),
     methodOptions: explanation.methodOptions,
   };
@@ -713,6 +721,12 @@ function aggregateRows(
         4,
       ),
       overhead: round(explainMs / (passes * bareOf(first.dataset)), 3),
+      outsideRoiDrop: nullable(
+        round(
+          mean((u) => u.outsideRoiDrop ?? NaN),
+          4,
+        ),
+      ),
       peakRssMb: Math.max(...group.map((u) => u.peakRssMb)),
       roiSource: first.roiSource,
       roiFraction: round(
@@ -747,6 +761,7 @@ function compare(rows: BenchRow[]): Comparison[] {
       topGtIouChange: change(roi.topGt.iou, full.topGt.iou),
       deletionAucDelta: round(roi.deletionAuc - full.deletionAuc, 4),
       insertionAucDelta: round(roi.insertionAuc - full.insertionAuc, 4),
+      outsideRoiDrop: roi.outsideRoiDrop,
       wallRatio: round(roi.wallMs / full.wallMs, 4),
     });
   }
@@ -864,6 +879,11 @@ function pearson(a: Float32Array, b: Float32Array, nx: number, box: Box | undefi
     sbb += (y - mb) ** 2;
   }
   return round(saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN, 4);
+}
+
+/** JSON has no NaN: a missing figure is null. */
+function nullable(value: number | undefined): number | null {
+  return value === undefined || Number.isNaN(value) ? null : value;
 }
 
 function round(value: number, digits: number): number {

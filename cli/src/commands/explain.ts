@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
 import { ExplainResult } from '../../../extension/src/engine/explain/explainVolume';
+import { outsideRoiDrop } from '../../../extension/src/engine/explain/outsideRoiDrop';
 import { ProgressCallback } from '../../../extension/src/engine/evaluate/ProgressTracker';
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { getMethod } from '../../../extension/src/engine/methods';
@@ -129,6 +130,7 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
     scope: options.scope,
     backend: loaded.backend,
     roi: { source: roi?.source ?? 'none', box: roi?.box, fallbackReason: roi?.fallbackReason },
+    outsideRoiDrop: outsideRoiDrop(result.images),
     slices: result.images.map((image) => image.slice),
     passes: result.passes,
     calls: result.calls,
@@ -151,7 +153,11 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
     options.json,
     report,
     `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ` +
-      `ROI ${report.roi.source}${roi?.fallbackReason ? ` (${roi.fallbackReason})` : ''}. Wrote ${saliencyPath}, ${overlayPath}` +
+      `ROI ${report.roi.source}${roi?.fallbackReason ? ` (${roi.fallbackReason})` : ''}` +
+      (report.outsideRoiDrop !== undefined
+        ? `; replacing everything outside it changes the organ score by ${(-100 * report.outsideRoiDrop).toFixed(1)} %`
+        : '') +
+      `. Wrote ${saliencyPath}, ${overlayPath}` +
       (seg
         ? `\nWrote DICOM SEG ${seg.report.path}${seg.report.stow ? ` and stored it at ${seg.report.stow.root}` : ''}`
         : '') +

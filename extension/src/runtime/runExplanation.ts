@@ -74,6 +74,8 @@ export async function runExplanation(
     target: request.target,
     fill: request.fill,
     batchSize: request.batchSize,
+    // One pass per image: what the map cannot show, the model's use of context outside the ROI.
+    measureOutsideRoi: request.roi !== 'none',
     signal: hooks.signal,
     onProgress: hooks.onProgress,
   };

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
+import { outsideRoiDrop } from '../engine/explain/outsideRoiDrop';
 import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { OrtModule } from '../runtime/ort/OrtModule';
@@ -111,6 +112,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           },
           notes: result.notes,
           roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
+          outsideRoiDrop: outsideRoiDrop(result.images),
         },
       },
       [result.saliency.data.buffer, result.organMask.data.buffer],

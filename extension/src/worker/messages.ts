@@ -35,5 +35,10 @@ export interface ExplainReport {
   roi: { source: string; box?: Box; fallbackReason?: string; voxels: number; fraction: number };
   /** Per explained image: its slice (null for a 3-D model) and ROI box in that image's coordinates. */
   roiBoxes: { slice: number | null; box: Box }[];
+  /**
+   * The organ score's fall, as a fraction, when everything outside the ROI is replaced by the fill
+   * (`outsideRoiDrop`); absent without an ROI.
+   */
+  outsideRoiDrop?: number;
   notes: string[];
 }

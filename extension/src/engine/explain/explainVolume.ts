@@ -8,10 +8,11 @@ import { Roi } from '../roi/Roi';
 import { organScoreTarget } from '../targets/organScoreTarget';
 import { predictedMask } from '../targets/predictedMask';
 import { TargetKind } from '../targets/Target';
-import { Box, fullBox } from '../volume/Box';
+import { Box, boxVoxelCount, fullBox } from '../volume/Box';
 import { Volume } from '../volume/Volume';
 import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
 import { assertFinite } from './assertFinite';
+import { outsideRoiScore } from './outsideRoiScore';
 import { Scope } from './Scope';
 
 export interface ExplainOptions<M extends MethodId = MethodId> {
@@ -30,6 +31,11 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
   /** Perturbed images per model call (captum's perturbations_per_eval). */
   batchSize?: number;
   seed?: number;
+  /**
+   * Also score each image with everything outside its ROI box replaced by the fill (one pass
+   * per image whose box is smaller than it): `ImageReport.outsideRoiScore`.
+   */
+  measureOutsideRoi?: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
 }
@@ -43,6 +49,8 @@ export interface ImageReport {
   /** Voxels of the organ in the unperturbed prediction (model output grid). */
   organVoxels: number;
   passes: number;
+  /** The target with everything outside `roi` replaced by the fill (`measureOutsideRoi`). */
+  outsideRoiScore?: number;
 }
 
 export interface ExplainResult {
@@ -61,7 +69,10 @@ interface Job {
   slice: number | null;
   image: Volume<Float32Array>;
   box: Box;
+  substrate: Float32Array;
   plan: PerturbationPlan;
+  /** Whether to measure `outsideRoiScore` (the box is smaller than the image). */
+  measureOutside: boolean;
 }
 
 /**
@@ -82,20 +93,20 @@ export async function explainVolume<M extends MethodId>(
   const methodOptions = { ...method.defaults, ...options.methodOptions };
   const roi = options.roi ?? { source: 'none' as const, box: fullBox(volume.dimensions) };
   const notes: string[] = roi.fallbackReason ? [`ROI: ${roi.fallbackReason}.`] : [];
-  const jobs = planJobs(volume, model.dimensionality, roi, options, notes).map((job) => ({
-    ...job,
-    plan: method.plan(
-      {
-        image: job.image,
-        roi: job.box,
-        substrate: makeSubstrate(job.image, options.fill ?? 'min', options.blurSigmaMm),
-        seed: (options.seed ?? 0) + 7919 * (job.slice ?? 0),
-      },
-      methodOptions,
-    ),
-  }));
+  const jobs = planJobs(volume, model.dimensionality, roi, options, notes).map((job) => {
+    const substrate = makeSubstrate(job.image, options.fill ?? 'min', options.blurSigmaMm);
+    const context = {
+      image: job.image,
+      roi: job.box,
+      substrate,
+      seed: (options.seed ?? 0) + 7919 * (job.slice ?? 0),
+    };
+    const measureOutside =
+      (options.measureOutsideRoi ?? false) && boxVoxelCount(job.box) < job.image.data.length;
+    return { ...job, substrate, plan: method.plan(context, methodOptions), measureOutside };
+  });
   const tracker = new ProgressTracker(
-    jobs.reduce((sum, job) => sum + 1 + job.plan.count, 0),
+    jobs.reduce((sum, job) => sum + 1 + job.plan.count + (job.measureOutside ? 1 : 0), 0),
     options.onProgress,
     options.signal,
   );
@@ -137,9 +148,9 @@ async function explainJob(
     predictedMask(predictor.toImageGrid(baseline), classes, imageSize, options.classIndex),
     offset,
   );
-  const report = { slice: job.slice, roi: job.box, organVoxels, baselineScore: 0, passes: 1 };
+  const report: ImageReport = { slice: job.slice, roi: job.box, organVoxels, baselineScore: 0, passes: 1 };
   if (organVoxels === 0) {
-    tracker.skip(job.plan.count);
+    tracker.skip(job.plan.count + (job.measureOutside ? 1 : 0));
     notes.push(
       `${job.slice === null ? 'Volume' : `Slice ${job.slice}`}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
     );
@@ -160,6 +171,17 @@ async function explainJob(
   report.passes += job.plan.count;
   const map = job.plan.finish(report.baselineScore);
   outputs.saliency.data.set(map, offset);
+  if (job.measureOutside) {
+    report.outsideRoiScore = await outsideRoiScore(
+      predictor,
+      job.image,
+      job.box,
+      job.substrate,
+      target,
+      tracker,
+    );
+    report.passes += 1;
+  }
   return report;
 }
 
@@ -169,7 +191,7 @@ function planJobs(
   roi: Roi,
   options: ExplainOptions,
   notes: string[],
-): Omit<Job, 'plan'>[] {
+): Pick<Job, 'slice' | 'image' | 'box'>[] {
   const nz = volume.dimensions[2];
   if (options.scope === 'slice') {
     if (
@@ -193,7 +215,7 @@ function planJobs(
     return [{ slice: null, image, box }];
   }
   const candidates = options.scope === 'slice' ? [options.slice!] : Array.from({ length: nz }, (_, k) => k);
-  const jobs: Omit<Job, 'plan'>[] = [];
+  const jobs: Pick<Job, 'slice' | 'image' | 'box'>[] = [];
   for (const k of candidates) {
     const box = sliceRoi(roi, k);
     if (!box) continue;
