@@ -21,10 +21,13 @@ export interface InstrumentedModel {
   manifestPath: string;
   stats: SessionStats;
   /**
-   * Best time per pass (ms) of a bare onnxruntime-node session on the same ONNX file, options
-   * and input, per batch size: the floor any engine on this runtime could reach.
+   * Time per pass (ms) of a bare onnxruntime-node session on the same ONNX file, options and
+   * input at a batch size: the floor any engine on this runtime could reach. One run is `calls`
+   * batched calls back to back (after a warm-up call), as long as the explanation it is compared
+   * with, so both meet the same machine noise (the best single call would be a lucky outlier);
+   * the best of `runs` runs counts.
    */
-  bareMsPerPass(batchSize: number, repeats: number): Promise<number>;
+  bareMsPerPass(batchSize: number, calls: number, runs: number): Promise<number>;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function loadInstrumentedModel(manifestPath: string): Promise<Instr
     loaded,
     manifestPath,
     stats,
-    async bareMsPerPass(batchSize, repeats) {
+    async bareMsPerPass(batchSize, calls, runs) {
       if (!stats.sample || !segmenterBytes) {
         throw new Error('Run the model once before timing the bare session (no network input seen yet).');
       }
@@ -89,15 +92,18 @@ export async function loadInstrumentedModel(manifestPath: string): Promise<Instr
           ...stats.itemShape,
         ]),
       };
-      let best = Infinity;
-      for (let r = 0; r <= repeats; r++) {
-        const started = performance.now();
-        const out = await bare.run(feeds);
-        const ms = performance.now() - started;
+      const call = async () => {
+        const out = await bare!.run(feeds);
         Object.values(out).forEach((tensor) => tensor.dispose?.());
-        if (r > 0) best = Math.min(best, ms); // run 0 warms up
+      };
+      let best = Infinity;
+      for (let run = 0; run < runs; run++) {
+        await call(); // warm-up
+        const started = performance.now();
+        for (let n = 0; n < calls; n++) await call();
+        best = Math.min(best, (performance.now() - started) / (calls * batchSize));
       }
-      return best / batchSize;
+      return best;
     },
   };
 }

@@ -49,7 +49,7 @@ export interface BenchSettings {
   sweepBatchSizes: number[];
   /** Occlusion window (= stride) of the sweep's explanation, full image. */
   sweepWindowMm: number;
-  /** Timed repeats of the bare session per batch size (after one warm-up run). */
+  /** Timed runs of the bare session for the rows' overhead (each about a hundred passes, best counts). */
   bareRepeats: number;
   /** Sweep explanations per batch size, each followed by the bare session's repeats; best of each side. */
   sweepRepeats: number;
@@ -83,7 +83,7 @@ export function defaultSettings(mode: 'quick' | 'full'): BenchSettings {
     refineFraction: 0.5,
     sweepBatchSizes: quick ? [1, 8] : [1, 2, 4, 8, 16],
     sweepWindowMm: 40,
-    bareRepeats: quick ? 3 : 5,
+    bareRepeats: quick ? 2 : 3,
     sweepRepeats: 3,
     timingRepeats: quick ? 2 : 1,
   };
@@ -349,7 +349,14 @@ export async function runBench(
   const bare = new Map<string, number>();
   for (const [manifest, model] of models) {
     if (model.stats.sample)
-      bare.set(manifest, await model.bareMsPerPass(settings.batchSize, settings.bareRepeats));
+      bare.set(
+        manifest,
+        await model.bareMsPerPass(
+          settings.batchSize,
+          Math.ceil(100 / settings.batchSize),
+          settings.bareRepeats,
+        ),
+      );
   }
   const manifestOf = new Map(cases.map((c) => [c.dataset, c.model]));
   const rows = aggregateRows(units, settings, (dataset) => bare.get(manifestOf.get(dataset)!) ?? NaN);
@@ -636,7 +643,9 @@ async function runSweep(
       const { wallMs, passes } = result.result;
       if (!best || wallMs < best.wallMs)
         best = { wallMs, ortMs: model.stats.runMs - ortBefore, passes, peakRssMb };
-      bareMsPerPass = Math.min(bareMsPerPass, await model.bareMsPerPass(batchSize, settings.bareRepeats));
+      // As many bare calls as the explanation made, back to back: two runs of equal length.
+      const calls = Math.ceil(passes / batchSize);
+      bareMsPerPass = Math.min(bareMsPerPass, await model.bareMsPerPass(batchSize, calls, 1));
     }
     const { wallMs, ortMs, passes, peakRssMb } = best!;
     const engineMsPerPass = wallMs / passes;
