@@ -28,19 +28,15 @@ describe('NetworkInput', () => {
     ], // 3-D, up in k, padded in k
   ];
 
+  const networkOf = (reference: Float32Array, [source, grid, padded]: [Vec3, Vec3, Vec3]) =>
+    new NetworkInput(reference, source, grid, padded, channels, intensityStatistics(reference, channels));
+
   it.each(layouts)(
     'prepares a perturbed copy bit-identical to preparing it whole (%j → %j)',
     (source, grid, padded) => {
       const size = source[0] * source[1] * source[2];
       const reference = new Float32Array(size).map(() => random() * 1200 - 400);
-      const network = new NetworkInput(
-        reference,
-        source,
-        grid,
-        padded,
-        channels,
-        intensityStatistics(reference, channels),
-      );
+      const network = networkOf(reference, [source, grid, padded]);
       const item = new Float32Array(network.itemSize);
       const windows: Box[] = [
         { min: [5, 7, 0], max: [25, 19, 1] },
@@ -68,14 +64,7 @@ describe('NetworkInput', () => {
   it('leaves the padding at zero', () => {
     const [source, grid, padded] = layouts[0];
     const reference = new Float32Array(source[0] * source[1]).map(() => random() * 100);
-    const item = new NetworkInput(
-      reference,
-      source,
-      grid,
-      padded,
-      channels,
-      intensityStatistics(reference, channels),
-    ).wholeItem(reference);
+    const item = networkOf(reference, layouts[0]).wholeItem(reference);
     const plane = padded[0] * padded[1];
     for (let c = 0; c < channels.length; c++) {
       for (let j = grid[1]; j < padded[1]; j++) {
