@@ -96,11 +96,11 @@ export function benchMarkdown(result: BenchResult): string {
   const perf = result.performance;
   lines.push('## Performance', '');
   lines.push(
-    `Engine overhead = explanation wall time ÷ (passes × best time per pass of a bare onnxruntime-node session on the ` +
-      `same ONNX file and input, at the same batch size). Sweep: full-image occlusion of one ${perf.dataset} slice ` +
+    `Engine overhead = explanation wall time ÷ (passes × time per pass of a bare onnxruntime-node session on the ` +
+      `same ONNX file and input, at the same batch size, run for as many batched calls as the explanation made). Sweep: full-image occlusion of one ${perf.dataset} slice ` +
       `(window = stride = ${settings.sweepWindowMm} mm), network input [${perf.itemShape.join(', ')}] per image. ` +
       `"In-run ORT" is the time the same explanation spent inside ONNX Runtime: engine ÷ in-run ORT is the ` +
-      `overhead measured under the run's own machine load. The sweep times the explanation and the bare session in turns, three times, and keeps each side's best. ` +
+      `overhead measured under the run's own machine load. The sweep times the explanation and the bare run in turns, ${settings.sweepRepeats} times, and keeps each side's best. ` +
       `Peak resident memory of the run: ${num(perf.maxRssMb, 0)} MiB.`,
     '',
     '| batch size | bare ms/pass | engine ms/pass | overhead | in-run ORT ms/pass | engine ÷ in-run ORT | passes | peak RSS MiB |',
