@@ -11,6 +11,11 @@ const integer = (name: string) => (text: string) => {
     throw new InvalidArgumentError(`${name} must be a whole number ≥ 0.`);
   return value;
 };
+const nonNegative = (name: string) => (text: string) => {
+  const value = Number(text);
+  if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
+  return value;
+};
 const positive = (name: string) => (text: string) => {
   const value = Number(text);
   if (!(value > 0)) throw new InvalidArgumentError(`${name} must be a number > 0.`);
@@ -85,6 +90,11 @@ withCommon(
   .option('--slice <k>', 'slice index in sorted series order (scope slice)', integer('--slice'))
   .option('--window-mm <w>', 'occlusion window edge in mm (default 20)', positive('--window-mm'))
   .option('--stride-mm <s>', 'occlusion stride in mm (default: half the window)', positive('--stride-mm'))
+  .option(
+    '--outside-tile-factor <f>',
+    'occlusion with an ROI: tiles of f × f windows rank the outside coarsely, one pass each (default 4; 0 = none)',
+    nonNegative('--outside-tile-factor'),
+  )
   .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
   .option(
     '--coarse-to-fine',
@@ -161,6 +171,11 @@ program
   .option('--batch-size <n>', 'perturbed images per model call (default 8)', integer('--batch-size'))
   .option('--window-mm <w>', 'occlusion window in mm (default 20)', positive('--window-mm'))
   .option('--stride-mm <s>', 'occlusion stride in mm (default: quick 20, full 10)', positive('--stride-mm'))
+  .option(
+    '--outside-tile-factor <f>',
+    'ROI occlusion: outside-ROI tiles of f × f windows (default 4; 0 = the paper’s blank outside)',
+    nonNegative('--outside-tile-factor'),
+  )
   .option('--rise-masks <n>', 'RISE masks (default: quick 64, full 500)', integer('--rise-masks'))
   .option('--lime-samples <n>', 'LIME samples (default: quick 64, full 300)', integer('--lime-samples'))
   .option(

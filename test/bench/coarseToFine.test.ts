@@ -62,6 +62,26 @@ describe('coarse-to-fine occlusion', () => {
     }
   });
 
+  it('ranks the outside of the ROI with the same tiles and values as plain occlusion', async () => {
+    const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
+    // An ROI beside S: the tiles over S carry its drop.
+    const roi = { source: 'mask' as const, box: { min: [0, 0, 0], max: [20, 64, 1] } as never };
+    const common = { classIndex: 1, scope: 'slice' as const, slice: 0, fill: 0, roi };
+    const plain = await explainVolume(image, segmenter, {
+      ...common,
+      method: 'occlusion',
+      methodOptions: { windowMm: 4, strideMm: 2 },
+    });
+    const refined = await coarseToFineOcclusion(image, segmenter, { ...common, windowMm: 4, strideMm: 2 });
+    let outside = 0;
+    for (let v = 0; v < 64 * 64; v++) {
+      if (v % 64 < 20) continue;
+      expect(refined.saliency.data[v]).toBeCloseTo(plain.saliency.data[v], 4);
+      if (plain.saliency.data[v] > 0) outside++;
+    }
+    expect(outside).toBeGreaterThanOrEqual(16 * 16);
+  });
+
   it('runs from an explain request (CLI and viewer) with the CLIP ROI', async () => {
     const loaded = await loadModelFile(fixture('planted2d.manifest.json'));
     const request = {

@@ -67,6 +67,7 @@ describe('xai-clip CLI', () => {
     expect(report).toMatchObject({ organ: 'organ', method: 'occlusion', backend: 'cpu', slices: [1] });
     expect(report.roi.source).toBe('clip');
     expect(report.passes).toBeGreaterThan(1);
+    expect(report.methodOptions).toMatchObject({ windowMm: 3.2, strideMm: 1.6, outsideTileFactor: 4 });
     // S lies inside the ROI: replacing everything outside it leaves the organ's score as it was.
     expect(report.outsideRoiDrop).toBeCloseTo(0, 2);
     expect(report.metrics.otsu.iou).toBeGreaterThanOrEqual(0.8);
@@ -132,6 +133,23 @@ describe('xai-clip CLI', () => {
         dir,
       ],
       /slice index between 0 and 1/,
+    ],
+    [
+      'an outside-tile factor that is not a number',
+      [
+        'explain',
+        '--model',
+        model,
+        '--input',
+        image,
+        '--organ',
+        'organ',
+        '--outside-tile-factor',
+        'abc',
+        '--out',
+        dir,
+      ],
+      /--outside-tile-factor must be a number ≥ 0/,
     ],
     [
       'a bad --label-values',

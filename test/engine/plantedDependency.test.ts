@@ -50,7 +50,7 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
       expect(iou).toBeGreaterThanOrEqual(0.8);
     });
 
-    it('is exactly zero outside the ROI', async () => {
+    it('is zero outside the ROI, where the planted model looks at nothing', async () => {
       const roi = roiOfS();
       const { saliency } = await explain(planted, method, roi);
       const box = roi.sliceBoxes![0]!;
@@ -67,14 +67,41 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
     });
   });
 
-  it('occlusion spends exactly 1 + (window positions) passes, full and ROI', async () => {
+  it('occlusion spends exactly 1 + (window positions) passes, full and ROI, + the outside tiles', async () => {
     // 64 px, window 4, stride 2: ⌈(64 − 4) / 2⌉ + 1 = 31 positions per axis.
     const full = await explain(planted, 'occlusion');
     expect(full.passes).toBe(1 + 31 * 31);
     // Starts s with [s, s + 4) overlapping [20, 44): s = 18…42 → 13; rows [12, 36): s = 10…34 → 13.
-    const roi = await explain(planted, 'occlusion', roiOfS());
-    expect(roi.passes).toBe(1 + 13 * 13);
-    expect(roi.calls).toBe(1 + Math.ceil(169 / 8));
+    const paper = await explain(planted, 'occlusion', roiOfS(), {
+      methodOptions: { ...fast.occlusion, outsideTileFactor: 0 },
+    });
+    expect(paper.passes).toBe(1 + 13 * 13);
+    expect(paper.calls).toBe(1 + Math.ceil(169 / 8));
+    // Default tiles: 4 × 4 windows = 16 px, a 4 × 4 grid; the ROI holds none of them whole.
+    const tiled = await explain(planted, 'occlusion', roiOfS());
+    expect(tiled.passes).toBe(1 + 13 * 13 + 16);
+  });
+
+  it('ranks the outside of the ROI by tiles: S outside a corner ROI lights up the tiles over S', async () => {
+    const corner = Uint8Array.from({ length: 64 * 64 }, (_, v) => (v % 64 < 8 && v < 64 * 8 ? 1 : 0));
+    const roi = roiFromMask(corner, [64, 64, 1], [0, 0, 0]);
+    const { saliency } = await explain(planted, 'occlusion', roi);
+    const tileOf = (v: number) => `${Math.floor((v % 64) / 16)},${Math.floor(v / 64 / 16)}`;
+    const overS = new Set(['1,1', '2,1']); // S: columns 24–39, rows 16–31
+    const peak = Math.max(...saliency.data);
+    expect(peak).toBeGreaterThan(0);
+    saliency.data.forEach((value, v) => {
+      const outside = v % 64 >= 8 || v >= 64 * 8;
+      if (!outside) return;
+      if (overS.has(tileOf(v))) expect(value).toBeGreaterThan(0.1 * peak);
+      else expect(Math.abs(value)).toBeLessThan(0.01 * peak);
+    });
+    const blank = await explain(planted, 'occlusion', roi, {
+      methodOptions: { ...fast.occlusion, outsideTileFactor: 0 },
+    });
+    blank.saliency.data.forEach((value, v) => {
+      if (v % 64 >= 8 || v >= 64 * 8) expect(value).toBe(0);
+    });
   });
 
   it('ROI-restricted occlusion equals full-image occlusion inside the ROI', async () => {
@@ -90,7 +117,8 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
       }
     }
     expect(compared).toBe(24 * 24);
-    expect(full.passes - 1).toBeCloseTo(((restricted.passes - 1) * 31 * 31) / (13 * 13), 6);
+    const tiles = 16;
+    expect(full.passes - 1).toBeCloseTo(((restricted.passes - 1 - tiles) * 31 * 31) / (13 * 13), 6);
   });
 
   it.each(['rise', 'lime'] as MethodId[])(
@@ -108,7 +136,7 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
 
   it('measures what the ROI leaves out with one more pass: nothing when S is inside, most of it when S is not', async () => {
     const inside = await explain(planted, 'occlusion', roiOfS(), { measureOutsideRoi: true });
-    expect(inside.passes).toBe(1 + 13 * 13 + 1);
+    expect(inside.passes).toBe(1 + 13 * 13 + 16 + 1);
     const [image] = inside.images;
     expect(image.outsideRoiScore! / image.baselineScore).toBeCloseTo(1, 2);
     expect(outsideRoiDrop(inside.images)).toBeCloseTo(0, 2);

@@ -34,7 +34,8 @@ export function benchMarkdown(result: BenchResult): string {
       `Models: ${result.models.map((m) => `${m.dataset} → ${m.name} ${m.version}`).join('; ')}.`,
     '',
     `Settings: batch size ${settings.batchSize}; occlusion window ${settings.windowMm} mm, stride ${settings.strideMm} mm ` +
-      `(the same windows for full and ROI); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
+      `(the same windows for full and ROI; ROI occlusion also occludes the outside in tiles of ` +
+      `${settings.outsideTileFactor} × ${settings.outsideTileFactor} windows, one pass each, counted in its passes and time); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
       `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi}; ` +
       `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps; times are the fastest of ${settings.timingRepeats} run(s), variants in turns.`,
     '',
@@ -69,8 +70,9 @@ export function benchMarkdown(result: BenchResult): string {
     `| **paper** | | | **${pct(result.paper.runtimeChange)}** | | | **${pct(result.paper.diceChange)}** | **${pct(result.paper.iouChange)}** | | | | | |`,
     '',
     'Outside-ROI drop: one more pass per ROI explanation replaces everything outside the ROI with the fill; the organ ' +
-      'score falls by this fraction. The ROI-guided map is 0 outside the ROI by construction, so this is the part of ' +
-      'the model’s evidence it cannot show (the full-image map can); it is also why a deletion curve can favour the full map.',
+      'score falls by this fraction. The ROI-guided RISE and LIME maps are 0 outside the ROI by construction and ROI ' +
+      'occlusion ranks the outside only by coarse tiles, so this is the part of the model’s evidence they show at ' +
+      'best coarsely (the full-image map shows it); it is also why a deletion curve can favour the full map.',
     '',
   );
   if (result.coarseToFine.length) {

@@ -6,6 +6,7 @@ import { overlap } from '../../../extension/src/engine/metrics/overlap';
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { CoarseToFineReport } from '../../../extension/src/engine/methods/coarseToFineOcclusion';
 import { makeSubstrate } from '../../../extension/src/engine/methods/makeSubstrate';
+import { DEFAULT_OUTSIDE_TILE_FACTOR } from '../../../extension/src/engine/methods/occlusion';
 import { FillMode, MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
 import { Roi } from '../../../extension/src/engine/roi/Roi';
 import { organScoreTarget } from '../../../extension/src/engine/targets/organScoreTarget';
@@ -29,6 +30,8 @@ export interface BenchSettings {
   /** Occlusion window and stride (mm), the same for the full-image and ROI runs. */
   windowMm: number;
   strideMm: number;
+  /** ROI occlusion's outside tiles, in windows per axis (0 = the paper's blank outside). */
+  outsideTileFactor: number;
   riseMasks: number;
   limeSamples: number;
   /** ROI of the ROI-guided variant: CLIP (the paper) or the model's own prediction. */
@@ -69,6 +72,7 @@ export function defaultSettings(mode: 'quick' | 'full'): BenchSettings {
     batchSize: 8,
     windowMm: 20,
     strideMm: quick ? 20 : 10,
+    outsideTileFactor: DEFAULT_OUTSIDE_TILE_FACTOR,
     riseMasks: quick ? 64 : 500,
     limeSamples: quick ? 64 : 300,
     roi: 'clip',
@@ -463,6 +467,7 @@ async function timeRun(context: UnitContext, kind: RunKind): Promise<TimedRun> {
     slice,
     windowMm: settings.windowMm,
     strideMm: settings.strideMm,
+    outsideTileFactor: settings.outsideTileFactor,
     samples: method === 'rise' ? settings.riseMasks : method === 'lime' ? settings.limeSamples : undefined,
     fill: settings.fill,
     target: settings.target,

@@ -28,6 +28,7 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
     slice: options.slice,
     windowMm: options.windowMm,
     strideMm: options.strideMm,
+    outsideTileFactor: options.outsideTileFactor,
     samples: options.samples,
     marginMm: options.marginMm,
     fill: options.fill,

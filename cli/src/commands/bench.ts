@@ -22,6 +22,7 @@ export interface BenchCommandOptions {
   batchSize?: number;
   windowMm?: number;
   strideMm?: number;
+  outsideTileFactor?: number;
   riseMasks?: number;
   limeSamples?: number;
   slicesPerOrgan?: number;
@@ -113,6 +114,7 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('batchSize', options.batchSize);
   set('windowMm', options.windowMm);
   set('strideMm', options.strideMm ?? (options.windowMm !== undefined ? options.windowMm / 2 : undefined));
+  set('outsideTileFactor', options.outsideTileFactor);
   set('riseMasks', options.riseMasks);
   set('limeSamples', options.limeSamples);
   set('slicesPerOrgan', options.slicesPerOrgan);

@@ -26,6 +26,8 @@ export interface ExplainRequest {
   slice?: number;
   windowMm?: number;
   strideMm?: number;
+  /** Occlusion: outside-ROI tiles in windows per axis (see OcclusionOptions; 0 = none). */
+  outsideTileFactor?: number;
   /** RISE masks or LIME samples. */
   samples?: number;
   marginMm?: number;
@@ -86,6 +88,7 @@ export async function runExplanation(
       ...common,
       windowMm: request.windowMm ?? DEFAULT_WINDOW_MM,
       strideMm: request.strideMm,
+      outsideTileFactor: request.outsideTileFactor,
       coarseFactor: refine.factor,
       refineFraction: refine.refineFraction,
     });
@@ -110,7 +113,11 @@ export async function runExplanation(
 function methodOptionsFrom(request: ExplainRequest): Record<string, number> {
   const set = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
   if (request.method === 'occlusion') {
-    return { ...set('windowMm', request.windowMm), ...set('strideMm', request.strideMm) };
+    return {
+      ...set('windowMm', request.windowMm),
+      ...set('strideMm', request.strideMm),
+      ...set('outsideTileFactor', request.outsideTileFactor),
+    };
   }
   return set(request.method === 'rise' ? 'masks' : 'samples', request.samples);
 }

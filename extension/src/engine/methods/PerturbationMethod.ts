@@ -23,7 +23,10 @@ export interface PerturbationPlan {
   readonly count: number;
   write(index: number, out: Float32Array): void;
   receive(index: number, score: number): void;
-  /** Saliency per image voxel (higher = more important), exactly 0 outside the ROI. */
+  /**
+   * Saliency per image voxel (higher = more important). 0 outside the ROI, except where the
+   * method covers the outside coarsely (occlusion's outside tiles).
+   */
   finish(baselineScore: number): Float32Array;
 }
 

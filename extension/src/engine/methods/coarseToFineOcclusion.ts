@@ -9,6 +9,7 @@ import { Vec3, Volume } from '../volume/Volume';
 import { asFloat32, sliceOf } from '../volume/volumeUtils';
 import { makeSubstrate } from './makeSubstrate';
 import { mmToVoxels } from './mmToVoxels';
+import { DEFAULT_OUTSIDE_TILE_FACTOR } from './occlusion';
 import { PerturbationPlan } from './PerturbationMethod';
 import { windowGrid } from './windowGrid';
 
@@ -27,6 +28,8 @@ export interface CoarseToFineOptions extends Omit<
    * fraction of the image's largest coarse saliency (default 0.5).
    */
   refineFraction?: number;
+  /** Outside-ROI tiles in fine windows per axis, as plain occlusion's (default 4; 0 = none). */
+  outsideTileFactor?: number;
 }
 
 export interface CoarseToFineReport {
@@ -55,7 +58,8 @@ const scaled = (value: number | Vec3, factor: number): number | Vec3 =>
  * Saliency: the mean drop of the refined fine windows covering a voxel; voxels no refined
  * window covers keep the coarse value scaled by (fine window / coarse window) volume, so a
  * sum target (a drop roughly proportional to the organ voxels removed) stays in one unit.
- * Exactly 0 outside the ROI, as for plain occlusion.
+ * Outside the ROI the coarse round lays plain occlusion's outside tiles (the same size in mm),
+ * scaled the same way.
  *
  * Cost: (1 + P_coarse) + (1 + P_refined) passes per image with the organ (the fine round
  * re-runs the unperturbed image to bind its target), against 1 + P_fine for plain occlusion;
@@ -80,7 +84,11 @@ export async function coarseToFineOcclusion(
   const coarse = await explainVolume(volume, model, {
     ...options,
     method: 'occlusion',
-    methodOptions: { windowMm: coarseWindowMm, strideMm: coarseStrideMm },
+    methodOptions: {
+      windowMm: coarseWindowMm,
+      strideMm: coarseStrideMm,
+      outsideTileFactor: (options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR) / factor,
+    },
     onProgress: options.onProgress,
   });
 
@@ -121,9 +129,9 @@ export async function coarseToFineOcclusion(
     const fine = round.plan.finish(target(baseline, 0));
     const covered = round.plan.covered;
     const offset = round.report.slice === null ? 0 : round.report.slice * round.image.data.length;
-    forEachVoxelInBox(round.report.roi, round.image.dimensions, (v) => {
+    for (let v = 0; v < fine.length; v++) {
       saliency.data[offset + v] = covered[v] ? fine[v] : saliency.data[offset + v] * windowRatio;
-    });
+    }
     round.report.passes += 1 + round.plan.count;
     refinedWindows += round.plan.count;
     fineWindows += round.fineWindows;

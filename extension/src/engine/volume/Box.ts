@@ -75,3 +75,15 @@ export function forEachVoxelInBox(
     }
   }
 }
+
+/** Whether voxel (i, j, k) lies inside the half-open box. */
+export function boxContains(box: Box, i: number, j: number, k: number): boolean {
+  return (
+    i >= box.min[0] &&
+    i < box.max[0] &&
+    j >= box.min[1] &&
+    j < box.max[1] &&
+    k >= box.min[2] &&
+    k < box.max[2]
+  );
+}
