@@ -192,7 +192,8 @@ describe('OrtSegmentationModel on the 3-D two-window model', () => {
     const result = await explainVolume(volume(), model.segmenter, {
       classIndex: 1,
       method: 'occlusion',
-      methodOptions: { windowMm: [2, 4, 2], strideMm: [2, 4, 2] },
+      // The paper's ROI occlusion (no outside tiles), so nothing outside the ROI is touched.
+      methodOptions: { windowMm: [2, 4, 2], strideMm: [2, 4, 2], outsideTileFactor: 0 },
       roi,
       scope: 'volume',
       fill: -1000,
