@@ -190,6 +190,23 @@ def training_samples(root, smoke=False):
     return samples
 
 
+def pole_slices(samples, small_organs=(2, 3, 4), fraction=0.4):
+    """Per sample: True for a CHAOS MR slice where a small organ (kidney, spleen) is present at under
+    `fraction` of its largest area in that subject, i.e. near the organ's upper or lower pole."""
+    largest = {}
+    for s in samples:
+        if s.source.startswith('chaos-mr-'):
+            subject = s.source.split(':')[0]
+            for c in small_organs:
+                largest[subject, c] = max(largest.get((subject, c), 0.0), float(s.target[c].sum()))
+    pole = []
+    for s in samples:
+        subject = s.source.split(':')[0]
+        pole.append(s.source.startswith('chaos-mr-') and any(
+            s.presence[c] > 0 and float(s.target[c].sum()) < fraction * largest[subject, c] for c in small_organs))
+    return np.array(pole)
+
+
 def calibration_slices(root, smoke=False):
     """Training slices at full resolution for the post-hoc logitScale calibration (every 2nd MR slice
     of the training subjects, every 2nd CHAOS CT training file; known classes per slice)."""

@@ -354,6 +354,9 @@ def main():
     parser.add_argument('--synonym-weight', type=float, default=0.5)
     parser.add_argument('--presence-weight', type=float, default=0.2)
     parser.add_argument('--dice-weight', type=float, default=0.5)
+    parser.add_argument('--pole-boost', type=float, default=3.0,
+                        help='sampling weight of CHAOS MR slices that show a kidney or the spleen at under 40 %% of '
+                             'its largest area in that subject (the organ poles, where the ROI missed most)')
     parser.add_argument('--class-weights', default='1,1.5,4,4,3.5', help='CE weight per class (background first)')
     parser.add_argument('--logit-scale', type=float, default=0.0,
                         help='manifest logitScale; 0 (default) calibrates it on training slices')
@@ -396,6 +399,9 @@ def main():
         print(f'{len(samples)} training slices loaded in {time.time() - start:.1f} s', flush=True)
         is_ct = np.array([s.modality == 'CT' for s in samples])
         weights = np.where(is_ct, args.ct_share / max(1, is_ct.sum()), (1 - args.ct_share) / max(1, (~is_ct).sum()))
+        pole = clip_data.pole_slices(samples)
+        print(f'{int(pole.sum())} pole slices drawn {args.pole_boost}x as often', flush=True)
+        weights = weights * np.where(pole, args.pole_boost, 1.0)
         weights = weights / weights.sum()
         rng = np.random.default_rng(args.seed)
         generator = torch.Generator().manual_seed(args.seed)

@@ -5,6 +5,7 @@ import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
 import { coarseToFineOcclusion } from '../engine/methods/coarseToFineOcclusion';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
+import { DEFAULT_OUTSIDE_TILE_FACTOR } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
 import { Roi, RoiSource } from '../engine/roi/Roi';
@@ -116,7 +117,10 @@ function methodOptionsFrom(request: ExplainRequest): Record<string, number> {
     return {
       ...set('windowMm', request.windowMm),
       ...set('strideMm', request.strideMm),
-      ...set('outsideTileFactor', request.outsideTileFactor),
+      // Reported only where it acts: the outside of an ROI.
+      ...(request.roi === 'none'
+        ? {}
+        : { outsideTileFactor: request.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR }),
     };
   }
   return set(request.method === 'rise' ? 'masks' : 'samples', request.samples);

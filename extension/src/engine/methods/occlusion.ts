@@ -39,7 +39,7 @@ export const DEFAULT_OUTSIDE_TILE_FACTOR = 4;
 export const occlusion: PerturbationMethod<OcclusionOptions> = {
   id: 'occlusion',
   label: 'Occlusion',
-  defaults: { windowMm: 20, outsideTileFactor: DEFAULT_OUTSIDE_TILE_FACTOR },
+  defaults: { windowMm: 20 },
   plan(context: PerturbationContext, options: OcclusionOptions): PerturbationPlan {
     const { image, roi, substrate } = context;
     const { dimensions, spacing } = image;
