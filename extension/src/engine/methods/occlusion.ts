@@ -62,7 +62,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
     const count = windows + tiles.length;
     const windowVoxels = window.reduce((product, w, axis) => product * Math.min(w, dimensions[axis]), 1);
     const voxels = image.data.length;
-    const replaceOutsideRoi = (box: Box, visit: (v: number) => void) =>
+    const forEachVoxelOutsideRoi = (box: Box, visit: (v: number) => void) =>
       forEachVoxelInBox(box, dimensions, (v, i, j, k) => {
         if (!boxContains(roi, i, j, k)) visit(v);
       });
@@ -86,7 +86,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
           out[v] = substrate[v];
         };
         if (index < windows) forEachVoxelInBox(windowBox(index), dimensions, fill);
-        else replaceOutsideRoi(tiles[index - windows].box, fill);
+        else forEachVoxelOutsideRoi(tiles[index - windows].box, fill);
       },
       receive(index, score) {
         scores[index] = score;
@@ -107,7 +107,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
         });
         tiles.forEach((tile, t) => {
           const perWindow = ((baselineScore - scores[windows + t]) * windowVoxels) / tile.outsideVoxels;
-          replaceOutsideRoi(tile.box, (v) => {
+          forEachVoxelOutsideRoi(tile.box, (v) => {
             saliency[v] = perWindow;
           });
         });

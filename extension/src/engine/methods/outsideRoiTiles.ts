@@ -14,16 +14,16 @@ export interface OutsideTile {
  * ROI box holds whole are left out: the fine windows already cover them.
  */
 export function outsideRoiTiles(dimensions: Vec3, tile: Vec3, roi: Box): OutsideTile[] {
-  const starts = [0, 1, 2].map((axis) => {
-    const edge = Math.max(1, Math.min(tile[axis], dimensions[axis]));
-    return Array.from({ length: Math.ceil(dimensions[axis] / edge) }, (_, n) => n * edge);
-  });
+  const edges = [0, 1, 2].map((axis) => Math.max(1, Math.min(tile[axis], dimensions[axis])));
+  const starts = edges.map((edge, axis) =>
+    Array.from({ length: Math.ceil(dimensions[axis] / edge) }, (_, n) => n * edge),
+  );
   const tiles: OutsideTile[] = [];
   for (const k of starts[2]) {
     for (const j of starts[1]) {
       for (const i of starts[0]) {
         const min: Vec3 = [i, j, k];
-        const max = [0, 1, 2].map((axis) => Math.min(dimensions[axis], min[axis] + tile[axis])) as Vec3;
+        const max = [0, 1, 2].map((axis) => Math.min(dimensions[axis], min[axis] + edges[axis])) as Vec3;
         const box = { min, max };
         const overlap = {
           min: [0, 1, 2].map((axis) => Math.max(min[axis], roi.min[axis])) as Vec3,
