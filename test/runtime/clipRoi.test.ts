@@ -282,6 +282,25 @@ describe('runExplanation with the CLIP ROI and prompt embeddings only (no text e
     expect(box.min[1]).toBeLessThanOrEqual(PLANTED_S.rows[0]);
     expect(box.max[0]).toBeGreaterThanOrEqual(PLANTED_S.cols[1]);
     expect(box.max[1]).toBeGreaterThanOrEqual(PLANTED_S.rows[1]);
+    // Occlusion's outside tiles rank the rest of the image; the card says so.
+    expect(explanation.outsideRanked).toBe(true);
+  });
+
+  it.each([
+    ['RISE', { method: 'rise', samples: 16 }],
+    ['occlusion with the blank outside', { method: 'occlusion', roi: 'clip', outsideTileFactor: 0 }],
+    ['occlusion without an ROI', { method: 'occlusion', roi: 'none' }],
+  ] as const)('says the outside is not ranked for %s', async (_, change) => {
+    const explanation = await runExplanation(loaded, plantedSlice(), {
+      organ: 'organ',
+      roi: 'clip',
+      scope: 'slice',
+      slice: 0,
+      windowMm: 16,
+      strideMm: 16,
+      ...change,
+    });
+    expect(explanation.outsideRanked).toBe(false);
   });
 
   it("uses the class's roiByClass context (mm along the slices) from the manifest", async () => {

@@ -43,8 +43,12 @@ const SEG_TYPES = [
 ] as const;
 /** A fall of the organ score this large without the outside of the ROI is worth a word on the card. */
 const OUTSIDE_ROI_NOTABLE = 0.1;
-const OUTSIDE_ROI_HINT =
-  'One extra forward pass with everything outside the ROI replaced by the fill. The ROI-guided map is 0 there by construction; a large drop means the model also uses context outside the ROI (a full-image explanation shows where).';
+const outsideRoiHint = (ranked: boolean) =>
+  'One extra forward pass with everything outside the ROI replaced by the fill. ' +
+  (ranked
+    ? 'The ROI-guided occlusion map ranks the outside only in coarse tiles'
+    : 'The ROI-guided map is 0 there by construction') +
+  '; a large drop means the model also uses context outside the ROI (a full-image explanation shows where).';
 const roiName = (source: string) => ROI_SOURCES.find(([value]) => value === source)?.[1] ?? source;
 
 /**
@@ -241,12 +245,14 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
             {report.roi.fallbackReason ? ` (${report.roi.fallbackReason})` : ''}
           </div>
           {report.outsideRoiDrop !== undefined && (
-            <div data-cy="xai-outside-roi" title={OUTSIDE_ROI_HINT}>
+            <div data-cy="xai-outside-roi" title={outsideRoiHint(report.outsideRanked)}>
               Outside the ROI: replacing it {report.outsideRoiDrop >= 0 ? 'lowers' : 'raises'} the{' '}
               {report.organ.replace(/_/g, ' ')} score by {(100 * Math.abs(report.outsideRoiDrop)).toFixed(1)}{' '}
               %
               {report.outsideRoiDrop >= OUTSIDE_ROI_NOTABLE
-                ? ' (the model also uses context this map cannot show)'
+                ? report.outsideRanked
+                  ? ' (the model also uses context there, which this map shows only in coarse tiles)'
+                  : ' (the model also uses context this map cannot show)'
                 : ''}
             </div>
           )}

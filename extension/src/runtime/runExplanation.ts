@@ -49,6 +49,8 @@ export interface Explanation {
   classIndex: number;
   className: string;
   methodOptions: object;
+  /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) instead of leaving it 0. */
+  outsideRanked: boolean;
 }
 
 /** Default occlusion window (mm) when the request names none. */
@@ -67,6 +69,7 @@ export async function runExplanation(
   const method = getMethod(request.method);
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
   const methodOptions = methodOptionsFrom(request);
+  const outsideRanked = (methodOptions.outsideTileFactor ?? 0) > 0;
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
   const common = {
@@ -99,6 +102,7 @@ export async function runExplanation(
       classIndex,
       className,
       methodOptions: { ...method.defaults, ...methodOptions, coarseToFine: result.coarseToFine },
+      outsideRanked,
     };
   }
   hooks.onStage?.(`${method.label} of ${className}`);
@@ -108,7 +112,14 @@ export async function runExplanation(
     methodOptions,
     seed: request.seed,
   });
-  return { result, roi, classIndex, className, methodOptions: { ...method.defaults, ...methodOptions } };
+  return {
+    result,
+    roi,
+    classIndex,
+    className,
+    methodOptions: { ...method.defaults, ...methodOptions },
+    outsideRanked,
+  };
 }
 
 function methodOptionsFrom(request: ExplainRequest): Record<string, number> {

@@ -76,7 +76,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       classes: [...loaded.segmenter.classNames],
     });
     const volume = { ...message.volume } as Volume;
-    const { result, roi, className } = await runExplanation(
+    const { result, roi, className, outsideRanked } = await runExplanation(
       yieldingModel(loaded, controller.signal),
       volume,
       message.request,
@@ -113,6 +113,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           notes: result.notes,
           roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
           outsideRoiDrop: outsideRoiDrop(result.images),
+          outsideRanked,
         },
       },
       [result.saliency.data.buffer, result.organMask.data.buffer],

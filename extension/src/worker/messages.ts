@@ -40,5 +40,7 @@ export interface ExplainReport {
    * (`outsideRoiDrop`); absent without an ROI.
    */
   outsideRoiDrop?: number;
+  /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) or leaves it 0. */
+  outsideRanked: boolean;
   notes: string[];
 }

@@ -42,6 +42,7 @@ export class FakeWorker {
           roi: { source: 'clip', voxels: 6, fraction: 0.25 },
           notes: [],
           roiBoxes: [{ slice: 1, box: { min: [0, 0, 0], max: [4, 3, 1] } }],
+          outsideRanked: true,
         },
       },
     ];
