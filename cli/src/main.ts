@@ -95,6 +95,14 @@ withCommon(
     'occlusion with an ROI: tiles of f × f windows rank the outside coarsely, one pass each (default 4; 0 = none)',
     nonNegative('--outside-tile-factor'),
   )
+  .addOption(
+    new Option(
+      '--outside-tiles <shape>',
+      'occlusion with an ROI: outside tiles are grid squares, or SLIC superpixels of f × the window that follow the anatomy',
+    )
+      .choices(['grid', 'slic'])
+      .default('grid'),
+  )
   .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
   .option(
     '--coarse-to-fine',
@@ -175,6 +183,12 @@ program
     '--outside-tile-factor <f>',
     'ROI occlusion: outside-ROI tiles of f × f windows (default 4; 0 = the paper’s blank outside)',
     nonNegative('--outside-tile-factor'),
+  )
+  .addOption(
+    new Option(
+      '--outside-tiles <shape>',
+      'ROI occlusion: outside tiles as grid squares or SLIC superpixels',
+    ).choices(['grid', 'slic']),
   )
   .option('--rise-masks <n>', 'RISE masks (default: quick 64, full 500)', integer('--rise-masks'))
   .option('--lime-samples <n>', 'LIME samples (default: quick 64, full 300)', integer('--lime-samples'))

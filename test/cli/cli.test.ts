@@ -67,7 +67,12 @@ describe('xai-clip CLI', () => {
     expect(report).toMatchObject({ organ: 'organ', method: 'occlusion', backend: 'cpu', slices: [1] });
     expect(report.roi.source).toBe('clip');
     expect(report.passes).toBeGreaterThan(1);
-    expect(report.methodOptions).toMatchObject({ windowMm: 3.2, strideMm: 1.6, outsideTileFactor: 4 });
+    expect(report.methodOptions).toMatchObject({
+      windowMm: 3.2,
+      strideMm: 1.6,
+      outsideTileFactor: 4,
+      outsideTiles: 'grid',
+    });
     // S lies inside the ROI: replacing everything outside it leaves the organ's score as it was.
     expect(report.outsideRoiDrop).toBeCloseTo(0, 2);
     expect(report.metrics.otsu.iou).toBeGreaterThanOrEqual(0.8);
@@ -150,6 +155,23 @@ describe('xai-clip CLI', () => {
         dir,
       ],
       /--outside-tile-factor must be a number ≥ 0/,
+    ],
+    [
+      'an outside-tile shape that does not exist',
+      [
+        'explain',
+        '--model',
+        model,
+        '--input',
+        image,
+        '--organ',
+        'organ',
+        '--outside-tiles',
+        'hex',
+        '--out',
+        dir,
+      ],
+      /option '--outside-tiles <shape>' argument 'hex' is invalid. Allowed choices are grid, slic/,
     ],
     [
       'a bad --label-values',

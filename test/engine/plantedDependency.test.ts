@@ -104,6 +104,24 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
     });
   });
 
+  it('with superpixel tiles, S outside a corner ROI lights up S itself, not the squares around it', async () => {
+    const corner = Uint8Array.from({ length: 64 * 64 }, (_, v) => (v % 64 < 8 && v < 64 * 8 ? 1 : 0));
+    const roi = roiFromMask(corner, [64, 64, 1], [0, 0, 0]);
+    const result = await explain(planted, 'occlusion', roi, {
+      methodOptions: { ...fast.occlusion, outsideTiles: 'slic' },
+    });
+    const { saliency } = result;
+    const peak = Math.max(...saliency.data);
+    const lit = plantedMask().map((_, v) => (saliency.data[v] > 0.1 * peak ? 1 : 0));
+    const { dice } = overlap(lit, plantedMask());
+    expect(dice).toBeGreaterThanOrEqual(0.9);
+    // The grid's 16 px squares over S are half texture (columns 16–23 and 40–47): Dice 2/3.
+    const squares = await explain(planted, 'occlusion', roi);
+    const squaresPeak = Math.max(...squares.saliency.data);
+    const litSquares = plantedMask().map((_, v) => (squares.saliency.data[v] > 0.1 * squaresPeak ? 1 : 0));
+    expect(overlap(litSquares, plantedMask()).dice).toBeLessThan(0.7);
+  });
+
   it('ROI-restricted occlusion equals full-image occlusion inside the ROI', async () => {
     const roi = roiOfS();
     const full = await explain(planted, 'occlusion');

@@ -6,7 +6,10 @@ import { overlap } from '../../../extension/src/engine/metrics/overlap';
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { CoarseToFineReport } from '../../../extension/src/engine/methods/coarseToFineOcclusion';
 import { makeSubstrate } from '../../../extension/src/engine/methods/makeSubstrate';
-import { DEFAULT_OUTSIDE_TILE_FACTOR } from '../../../extension/src/engine/methods/occlusion';
+import {
+  DEFAULT_OUTSIDE_TILE_FACTOR,
+  OutsideTileShape,
+} from '../../../extension/src/engine/methods/occlusion';
 import { FillMode, MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
 import { Roi } from '../../../extension/src/engine/roi/Roi';
 import { organScoreTarget } from '../../../extension/src/engine/targets/organScoreTarget';
@@ -32,6 +35,8 @@ export interface BenchSettings {
   strideMm: number;
   /** ROI occlusion's outside tiles, in windows per axis (0 = the paper's blank outside). */
   outsideTileFactor: number;
+  /** Their shape: grid squares or SLIC superpixels. */
+  outsideTiles: OutsideTileShape;
   riseMasks: number;
   limeSamples: number;
   /** ROI of the ROI-guided variant: CLIP (the paper) or the model's own prediction. */
@@ -73,6 +78,7 @@ export function defaultSettings(mode: 'quick' | 'full'): BenchSettings {
     windowMm: 20,
     strideMm: quick ? 20 : 10,
     outsideTileFactor: DEFAULT_OUTSIDE_TILE_FACTOR,
+    outsideTiles: 'grid',
     riseMasks: quick ? 64 : 500,
     limeSamples: quick ? 64 : 300,
     roi: 'clip',
@@ -468,6 +474,7 @@ async function timeRun(context: UnitContext, kind: RunKind): Promise<TimedRun> {
     windowMm: settings.windowMm,
     strideMm: settings.strideMm,
     outsideTileFactor: settings.outsideTileFactor,
+    outsideTiles: settings.outsideTiles,
     samples: method === 'rise' ? settings.riseMasks : method === 'lime' ? settings.limeSamples : undefined,
     fill: settings.fill,
     target: settings.target,

@@ -29,6 +29,7 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
     windowMm: options.windowMm,
     strideMm: options.strideMm,
     outsideTileFactor: options.outsideTileFactor,
+    outsideTiles: options.outsideTiles,
     samples: options.samples,
     marginMm: options.marginMm,
     fill: options.fill,

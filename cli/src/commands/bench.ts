@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { OutsideTileShape } from '../../../extension/src/engine/methods/occlusion';
 import { MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
 import { BenchCase, CaseCache, chaosCases, readCasesFile } from '../bench/benchCases';
 import { benchMarkdown, benchSummary } from '../bench/formatBench';
@@ -23,6 +24,7 @@ export interface BenchCommandOptions {
   windowMm?: number;
   strideMm?: number;
   outsideTileFactor?: number;
+  outsideTiles?: OutsideTileShape;
   riseMasks?: number;
   limeSamples?: number;
   slicesPerOrgan?: number;
@@ -115,6 +117,7 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('windowMm', options.windowMm);
   set('strideMm', options.strideMm ?? (options.windowMm !== undefined ? options.windowMm / 2 : undefined));
   set('outsideTileFactor', options.outsideTileFactor);
+  set('outsideTiles', options.outsideTiles);
   set('riseMasks', options.riseMasks);
   set('limeSamples', options.limeSamples);
   set('slicesPerOrgan', options.slicesPerOrgan);

@@ -5,7 +5,7 @@ import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
 import { coarseToFineOcclusion } from '../engine/methods/coarseToFineOcclusion';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
-import { DEFAULT_OUTSIDE_TILE_FACTOR } from '../engine/methods/occlusion';
+import { DEFAULT_OUTSIDE_TILE_FACTOR, OutsideTileShape } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
 import { Roi, RoiSource } from '../engine/roi/Roi';
@@ -29,6 +29,8 @@ export interface ExplainRequest {
   strideMm?: number;
   /** Occlusion: outside-ROI tiles in windows per axis (see OcclusionOptions; 0 = none). */
   outsideTileFactor?: number;
+  /** Occlusion: the outside tiles' shape, squares or superpixels (see OcclusionOptions). */
+  outsideTiles?: OutsideTileShape;
   /** RISE masks or LIME samples. */
   samples?: number;
   marginMm?: number;
@@ -69,7 +71,7 @@ export async function runExplanation(
   const method = getMethod(request.method);
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
   const methodOptions = methodOptionsFrom(request);
-  const outsideRanked = (methodOptions.outsideTileFactor ?? 0) > 0;
+  const outsideRanked = Number(methodOptions.outsideTileFactor ?? 0) > 0;
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
   const common = {
@@ -93,6 +95,7 @@ export async function runExplanation(
       windowMm: request.windowMm ?? DEFAULT_WINDOW_MM,
       strideMm: request.strideMm,
       outsideTileFactor: request.outsideTileFactor,
+      outsideTiles: request.outsideTiles,
       coarseFactor: refine.factor,
       refineFraction: refine.refineFraction,
     });
@@ -122,8 +125,9 @@ export async function runExplanation(
   };
 }
 
-function methodOptionsFrom(request: ExplainRequest): Record<string, number> {
-  const set = (key: string, value: number | undefined) => (value === undefined ? {} : { [key]: value });
+function methodOptionsFrom(request: ExplainRequest): Record<string, number | string> {
+  const set = (key: string, value: number | string | undefined) =>
+    value === undefined ? {} : { [key]: value };
   if (request.method === 'occlusion') {
     return {
       ...set('windowMm', request.windowMm),
@@ -131,7 +135,10 @@ function methodOptionsFrom(request: ExplainRequest): Record<string, number> {
       // Reported only where it acts: the outside of an ROI.
       ...(request.roi === 'none'
         ? {}
-        : { outsideTileFactor: request.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR }),
+        : {
+            outsideTileFactor: request.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR,
+            outsideTiles: request.outsideTiles ?? 'grid',
+          }),
     };
   }
   return set(request.method === 'rise' ? 'masks' : 'samples', request.samples);

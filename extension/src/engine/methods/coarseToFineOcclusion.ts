@@ -9,7 +9,7 @@ import { Vec3, Volume } from '../volume/Volume';
 import { asFloat32, sliceOf } from '../volume/volumeUtils';
 import { makeSubstrate } from './makeSubstrate';
 import { mmToVoxels } from './mmToVoxels';
-import { DEFAULT_OUTSIDE_TILE_FACTOR } from './occlusion';
+import { DEFAULT_OUTSIDE_TILE_FACTOR, OutsideTileShape } from './occlusion';
 import { PerturbationPlan } from './PerturbationMethod';
 import { windowGrid } from './windowGrid';
 
@@ -30,6 +30,8 @@ export interface CoarseToFineOptions extends Omit<
   refineFraction?: number;
   /** Outside-ROI tiles in fine windows per axis, as plain occlusion's (default 4; 0 = none). */
   outsideTileFactor?: number;
+  /** Outside tiles' shape, as plain occlusion's (default 'grid'). */
+  outsideTiles?: OutsideTileShape;
 }
 
 export interface CoarseToFineReport {
@@ -88,6 +90,7 @@ export async function coarseToFineOcclusion(
       windowMm: coarseWindowMm,
       strideMm: coarseStrideMm,
       outsideTileFactor: (options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR) / factor,
+      outsideTiles: options.outsideTiles,
     },
     onProgress: options.onProgress,
   });

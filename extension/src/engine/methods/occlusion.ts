@@ -1,7 +1,8 @@
 import { Box, boxContains, forEachVoxelInBox } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 import { mmToVoxels } from './mmToVoxels';
-import { outsideRoiTiles } from './outsideRoiTiles';
+import { outsideRoiSegments } from './outsideRoiSegments';
+import { OutsideTile, outsideRoiTiles } from './outsideRoiTiles';
 import { PerturbationContext, PerturbationMethod, PerturbationPlan } from './PerturbationMethod';
 import { windowGrid } from './windowGrid';
 
@@ -16,7 +17,15 @@ export interface OcclusionOptions {
    * at 0 (the paper's ROI-guided occlusion). Default 4.
    */
   outsideTileFactor?: number;
+  /**
+   * The shape of the outside tiles: 'grid' (squares of `outsideTileFactor` windows) or 'slic'
+   * (superpixels of `outsideTileFactor` × the window's largest edge in mm, which follow the
+   * anatomy; see `outsideRoiSegments`). Default 'grid'.
+   */
+  outsideTiles?: OutsideTileShape;
 }
+
+export type OutsideTileShape = 'grid' | 'slic';
 
 /** Default `outsideTileFactor`: 4 × a 20 mm window is a 80 mm tile, ~20 tiles on an abdomen slice. */
 export const DEFAULT_OUTSIDE_TILE_FACTOR = 4;
@@ -28,8 +37,8 @@ export const DEFAULT_OUTSIDE_TILE_FACTOR = 4;
  * the mean target drop (baseline − perturbed) over the windows covering it, in target units.
  *
  * With an ROI, the windows overlapping it run as above, and the rest of the image is covered
- * coarsely (beyond the paper): each `outsideRoiTiles` tile has its part outside the ROI box
- * replaced, and its voxels get the tile's drop × (window voxels / replaced voxels), the drop
+ * coarsely (beyond the paper): each `outsideRoiTiles` tile (or `outsideRoiSegments`
+ * superpixel) has its part outside the ROI box replaced, and its voxels get the tile's drop × (window voxels / replaced voxels), the drop
  * one window there causes if the tile's drop is spread evenly. So the outside keeps its order
  * (what raises the score stays last in a deletion curve) at the cost of a few passes.
  *
@@ -55,17 +64,32 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
     const windows = counts[0] * counts[1] * counts[2];
     const tileFactor = options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR;
     if (!(tileFactor >= 0)) throw new Error(`outsideTileFactor must be ≥ 0, got ${tileFactor}.`);
+    const shape = options.outsideTiles ?? 'grid';
+    if (shape !== 'grid' && shape !== 'slic') {
+      throw new Error(`outsideTiles must be 'grid' or 'slic', got '${String(shape)}'.`);
+    }
+    const windowMm =
+      typeof options.windowMm === 'number'
+        ? [0, 1, 2].map(() => options.windowMm as number)
+        : options.windowMm;
+    const windowEdgeMm = Math.max(...windowMm.map((w, axis) => (dimensions[axis] > 1 ? w : 0)));
     const tiles =
-      tileFactor > 0
-        ? outsideRoiTiles(dimensions, window.map((w) => Math.round(w * tileFactor)) as Vec3, roi)
-        : [];
+      tileFactor === 0
+        ? []
+        : shape === 'slic'
+          ? outsideRoiSegments(image, roi, tileFactor * windowEdgeMm)
+          : outsideRoiTiles(dimensions, window.map((w) => Math.round(w * tileFactor)) as Vec3, roi);
     const count = windows + tiles.length;
     const windowVoxels = window.reduce((product, w, axis) => product * Math.min(w, dimensions[axis]), 1);
     const voxels = image.data.length;
-    const forEachVoxelOutsideRoi = (box: Box, visit: (v: number) => void) =>
-      forEachVoxelInBox(box, dimensions, (v, i, j, k) => {
-        if (!boxContains(roi, i, j, k)) visit(v);
-      });
+    const forEachTileVoxel = ({ box, voxels: members }: OutsideTile, visit: (v: number) => void) => {
+      if (members) members.forEach((v) => visit(v));
+      else {
+        forEachVoxelInBox(box, dimensions, (v, i, j, k) => {
+          if (!boxContains(roi, i, j, k)) visit(v);
+        });
+      }
+    };
 
     const windowBox = (index: number): Box => {
       const i = index % counts[0];
@@ -86,7 +110,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
           out[v] = substrate[v];
         };
         if (index < windows) forEachVoxelInBox(windowBox(index), dimensions, fill);
-        else forEachVoxelOutsideRoi(tiles[index - windows].box, fill);
+        else forEachTileVoxel(tiles[index - windows], fill);
       },
       receive(index, score) {
         scores[index] = score;
@@ -107,7 +131,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
         });
         tiles.forEach((tile, t) => {
           const perWindow = ((baselineScore - scores[windows + t]) * windowVoxels) / tile.outsideVoxels;
-          forEachVoxelOutsideRoi(tile.box, (v) => {
+          forEachTileVoxel(tile, (v) => {
             saliency[v] = perWindow;
           });
         });

@@ -1,11 +1,13 @@
 import { Box, boxVoxelCount } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 
-/** One tile of the coarse grid that occlusion lays outside its ROI. */
+/** One tile of the coarse cover that occlusion lays outside its ROI. */
 export interface OutsideTile {
   box: Box;
   /** The tile's voxels outside the ROI box: the only ones it perturbs. */
   outsideVoxels: number;
+  /** Those voxels' indices, for tiles that are not boxes (`outsideRoiSegments`); `box` then bounds them. */
+  voxels?: Uint32Array;
 }
 
 /**
