@@ -92,16 +92,14 @@ withCommon(
   .option('--stride-mm <s>', 'occlusion stride in mm (default: half the window)', positive('--stride-mm'))
   .option(
     '--outside-tile-factor <f>',
-    'occlusion with an ROI: tiles of f × f windows rank the outside coarsely, one pass each (default 4; 0 = none)',
+    'occlusion with an ROI: tiles of about f windows across rank the outside coarsely, one pass each (default 2.25; 0 = none)',
     nonNegative('--outside-tile-factor'),
   )
   .addOption(
     new Option(
       '--outside-tiles <shape>',
-      'occlusion with an ROI: outside tiles are grid squares, or SLIC superpixels of f × the window that follow the anatomy',
-    )
-      .choices(['grid', 'slic'])
-      .default('grid'),
+      'occlusion with an ROI: outside tiles are SLIC superpixels of f × the window that follow the anatomy, or grid squares of f × f windows (default: slic)',
+    ).choices(['grid', 'slic']),
   )
   .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
   .option(
@@ -178,16 +176,16 @@ program
   .option('--mr-organs <list>', 'MR organs (default: liver,right_kidney,left_kidney,spleen; quick: liver)')
   .option('--batch-size <n>', 'perturbed images per model call (default 8)', integer('--batch-size'))
   .option('--window-mm <w>', 'occlusion window in mm (default 20)', positive('--window-mm'))
-  .option('--stride-mm <s>', 'occlusion stride in mm (default: quick 20, full 10)', positive('--stride-mm'))
+  .option('--stride-mm <s>', 'occlusion stride in mm (default 10)', positive('--stride-mm'))
   .option(
     '--outside-tile-factor <f>',
-    'ROI occlusion: outside-ROI tiles of f × f windows (default 4; 0 = the paper’s blank outside)',
+    'ROI occlusion: outside-ROI tiles of about f windows across (default 2.25; 0 = the paper’s blank outside)',
     nonNegative('--outside-tile-factor'),
   )
   .addOption(
     new Option(
       '--outside-tiles <shape>',
-      'ROI occlusion: outside tiles as grid squares or SLIC superpixels',
+      'ROI occlusion: outside tiles as SLIC superpixels or grid squares (default: slic)',
     ).choices(['grid', 'slic']),
   )
   .option('--rise-masks <n>', 'RISE masks (default: quick 64, full 500)', integer('--rise-masks'))

@@ -70,8 +70,8 @@ describe('xai-clip CLI', () => {
     expect(report.methodOptions).toMatchObject({
       windowMm: 3.2,
       strideMm: 1.6,
-      outsideTileFactor: 4,
-      outsideTiles: 'grid',
+      outsideTileFactor: 2.25,
+      outsideTiles: 'slic',
     });
     // S lies inside the ROI: replacing everything outside it leaves the organ's score as it was.
     expect(report.outsideRoiDrop).toBeCloseTo(0, 2);

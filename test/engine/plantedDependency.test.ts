@@ -2,6 +2,7 @@ import { ExplanationCancelledError } from '../../extension/src/engine/evaluate/P
 import { explainVolume, ExplainOptions } from '../../extension/src/engine/explain/explainVolume';
 import { outsideRoiDrop } from '../../extension/src/engine/explain/outsideRoiDrop';
 import { overlap } from '../../extension/src/engine/metrics/overlap';
+import { outsideRoiSegments } from '../../extension/src/engine/methods/outsideRoiSegments';
 import { MethodId } from '../../extension/src/engine/methods/PerturbationMethod';
 import { Roi } from '../../extension/src/engine/roi/Roi';
 import { roiFromMask } from '../../extension/src/engine/roi/roiFromMask';
@@ -15,6 +16,9 @@ const fast: { [M in MethodId]: ExplainOptions<M>['methodOptions'] } = {
   rise: { masks: 1500, gridSize: 16, keepProbability: 0.5 },
   lime: { samples: 400, features: 'grid', featureSizeMm: 4 },
 };
+
+/** Occlusion with the outside in grid squares of 4 × 4 windows (16 px) instead of superpixels. */
+const gridTiles = { ...fast.occlusion, outsideTiles: 'grid' as const, outsideTileFactor: 4 };
 
 /** The ROI of S dilated by 4 voxels in-plane: box [20, 44) × [12, 36). */
 const roiOfS = (): Roi => roiFromMask(plantedMask(), [64, 64, 1], [4, 4, 0]);
@@ -77,15 +81,20 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
     });
     expect(paper.passes).toBe(1 + 13 * 13);
     expect(paper.calls).toBe(1 + Math.ceil(169 / 8));
-    // Default tiles: 4 × 4 windows = 16 px, a 4 × 4 grid; the ROI holds none of them whole.
-    const tiled = await explain(planted, 'occlusion', roiOfS());
+    // Grid tiles of 4 × 4 windows = 16 px, a 4 × 4 grid; the ROI holds none of them whole.
+    const tiled = await explain(planted, 'occlusion', roiOfS(), { methodOptions: gridTiles });
     expect(tiled.passes).toBe(1 + 13 * 13 + 16);
+    // Default: one pass per superpixel of 2.25 × 4 mm outside the ROI.
+    const segmented = await explain(planted, 'occlusion', roiOfS());
+    const superpixels = outsideRoiSegments(plantedSlice(), roiOfS().sliceBoxes![0]!, 9).length;
+    expect(superpixels).toBeGreaterThan(16);
+    expect(segmented.passes).toBe(1 + 13 * 13 + superpixels);
   });
 
   it('ranks the outside of the ROI by tiles: S outside a corner ROI lights up the tiles over S', async () => {
     const corner = Uint8Array.from({ length: 64 * 64 }, (_, v) => (v % 64 < 8 && v < 64 * 8 ? 1 : 0));
     const roi = roiFromMask(corner, [64, 64, 1], [0, 0, 0]);
-    const { saliency } = await explain(planted, 'occlusion', roi);
+    const { saliency } = await explain(planted, 'occlusion', roi, { methodOptions: gridTiles });
     const tileOf = (v: number) => `${Math.floor((v % 64) / 16)},${Math.floor(v / 64 / 16)}`;
     const overS = new Set(['1,1', '2,1']); // S: columns 24–39, rows 16–31
     const peak = Math.max(...saliency.data);
@@ -104,19 +113,17 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
     });
   });
 
-  it('with superpixel tiles, S outside a corner ROI lights up S itself, not the squares around it', async () => {
+  it('by default (superpixel tiles), S outside a corner ROI lights up S itself, not the squares around it', async () => {
     const corner = Uint8Array.from({ length: 64 * 64 }, (_, v) => (v % 64 < 8 && v < 64 * 8 ? 1 : 0));
     const roi = roiFromMask(corner, [64, 64, 1], [0, 0, 0]);
-    const result = await explain(planted, 'occlusion', roi, {
-      methodOptions: { ...fast.occlusion, outsideTiles: 'slic' },
-    });
+    const result = await explain(planted, 'occlusion', roi);
     const { saliency } = result;
     const peak = Math.max(...saliency.data);
     const lit = plantedMask().map((_, v) => (saliency.data[v] > 0.1 * peak ? 1 : 0));
     const { dice } = overlap(lit, plantedMask());
     expect(dice).toBeGreaterThanOrEqual(0.9);
     // The grid's 16 px squares over S are half texture (columns 16–23 and 40–47): Dice 2/3.
-    const squares = await explain(planted, 'occlusion', roi);
+    const squares = await explain(planted, 'occlusion', roi, { methodOptions: gridTiles });
     const squaresPeak = Math.max(...squares.saliency.data);
     const litSquares = plantedMask().map((_, v) => (squares.saliency.data[v] > 0.1 * squaresPeak ? 1 : 0));
     expect(overlap(litSquares, plantedMask()).dice).toBeLessThan(0.7);
@@ -125,7 +132,7 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
   it('ROI-restricted occlusion equals full-image occlusion inside the ROI', async () => {
     const roi = roiOfS();
     const full = await explain(planted, 'occlusion');
-    const restricted = await explain(planted, 'occlusion', roi);
+    const restricted = await explain(planted, 'occlusion', roi, { methodOptions: gridTiles });
     const box = roi.sliceBoxes![0]!;
     let compared = 0;
     for (let j = box.min[1]; j < box.max[1]; j++) {
@@ -153,7 +160,10 @@ describe('planted-dependency model: saliency lands on the planted region S', () 
   );
 
   it('measures what the ROI leaves out with one more pass: nothing when S is inside, most of it when S is not', async () => {
-    const inside = await explain(planted, 'occlusion', roiOfS(), { measureOutsideRoi: true });
+    const inside = await explain(planted, 'occlusion', roiOfS(), {
+      measureOutsideRoi: true,
+      methodOptions: gridTiles,
+    });
     expect(inside.passes).toBe(1 + 13 * 13 + 16 + 1);
     const [image] = inside.images;
     expect(image.outsideRoiScore! / image.baselineScore).toBeCloseTo(1, 2);

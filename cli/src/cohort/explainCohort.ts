@@ -1,5 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import {
+  DEFAULT_OUTSIDE_TILE_FACTOR,
+  DEFAULT_OUTSIDE_TILES,
+} from '../../../extension/src/engine/methods/occlusion';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { loadModelFile } from '../runtime/loadModelFile';
 import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/explain';
@@ -28,8 +32,9 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
     slice: options.slice,
     windowMm: options.windowMm,
     strideMm: options.strideMm,
-    outsideTileFactor: options.outsideTileFactor,
-    outsideTiles: options.outsideTiles,
+    // Resolved, so that cases explained under older defaults are not taken as finished.
+    outsideTileFactor: options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR,
+    outsideTiles: options.outsideTiles ?? DEFAULT_OUTSIDE_TILES,
     samples: options.samples,
     marginMm: options.marginMm,
     fill: options.fill,

@@ -5,7 +5,11 @@ import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
 import { coarseToFineOcclusion } from '../engine/methods/coarseToFineOcclusion';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
-import { DEFAULT_OUTSIDE_TILE_FACTOR, OutsideTileShape } from '../engine/methods/occlusion';
+import {
+  DEFAULT_OUTSIDE_TILE_FACTOR,
+  DEFAULT_OUTSIDE_TILES,
+  OutsideTileShape,
+} from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
 import { Roi, RoiSource } from '../engine/roi/Roi';
@@ -137,7 +141,7 @@ function methodOptionsFrom(request: ExplainRequest): Record<string, number | str
         ? {}
         : {
             outsideTileFactor: request.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR,
-            outsideTiles: request.outsideTiles ?? 'grid',
+            outsideTiles: request.outsideTiles ?? DEFAULT_OUTSIDE_TILES,
           }),
     };
   }

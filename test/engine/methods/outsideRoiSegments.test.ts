@@ -25,6 +25,10 @@ describe('outsideRoiSegments', () => {
     });
   });
 
+  it('finds nothing outside an ROI that is the whole image', () => {
+    expect(outsideRoiSegments(image, fullBox([64, 64, 1]), 16)).toEqual([]);
+  });
+
   it('follows the anatomy: the bright region S lies in segments of its own', () => {
     const segments = outsideRoiSegments(image, corner, 16);
     const overS = segments.filter((s) => Array.from(s.voxels!).some((v) => inS(v % 64, Math.floor(v / 64))));

@@ -28,9 +28,9 @@ export interface CoarseToFineOptions extends Omit<
    * fraction of the image's largest coarse saliency (default 0.5).
    */
   refineFraction?: number;
-  /** Outside-ROI tiles in fine windows per axis, as plain occlusion's (default 4; 0 = none). */
+  /** Outside-ROI tile size in fine windows, as plain occlusion's (default 2.25; 0 = none). */
   outsideTileFactor?: number;
-  /** Outside tiles' shape, as plain occlusion's (default 'grid'). */
+  /** Outside tiles' shape, as plain occlusion's (default 'slic'). */
   outsideTiles?: OutsideTileShape;
 }
 

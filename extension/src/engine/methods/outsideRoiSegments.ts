@@ -1,4 +1,4 @@
-import { Box, boxContains, forEachVoxelInBox, fullBox } from '../volume/Box';
+import { Box, boxContains, boxVoxelCount, forEachVoxelInBox, fullBox } from '../volume/Box';
 import { Vec3, Volume } from '../volume/Volume';
 import { slicSuperpixels } from '../util/slicSuperpixels';
 import { OutsideTile } from './outsideRoiTiles';
@@ -17,6 +17,8 @@ export function outsideRoiSegments(
   regionSizeMm: number,
 ): OutsideTile[] {
   const { dimensions } = image;
+  // Nothing lies outside an ROI that is the whole image: skip the superpixels (~0.6 s a CT slice).
+  if (boxVoxelCount(roi) === image.data.length) return [];
   const painted = image.data.slice();
   let lowest = Infinity;
   for (const value of painted) if (value < lowest) lowest = value;
