@@ -59,13 +59,12 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
   plan(context: PerturbationContext, options: OcclusionOptions): PerturbationPlan {
     const { image, roi, substrate } = context;
     const { dimensions, spacing } = image;
-    const window = mmToVoxels(options.windowMm, spacing, dimensions);
-    const strideMm =
-      options.strideMm ??
-      (typeof options.windowMm === 'number'
-        ? options.windowMm / 2
-        : (options.windowMm.map((w) => w / 2) as Vec3));
-    const stride = mmToVoxels(strideMm, spacing, dimensions);
+    const windowMm: Vec3 =
+      typeof options.windowMm === 'number'
+        ? [options.windowMm, options.windowMm, options.windowMm]
+        : options.windowMm;
+    const window = mmToVoxels(windowMm, spacing, dimensions);
+    const stride = mmToVoxels(options.strideMm ?? (windowMm.map((w) => w / 2) as Vec3), spacing, dimensions);
     const axes = windowGrid(dimensions, window, stride, roi);
     const counts = axes.map((a) => a.starts.length);
     const windows = counts[0] * counts[1] * counts[2];
@@ -75,10 +74,6 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
     if (shape !== 'grid' && shape !== 'slic') {
       throw new Error(`outsideTiles must be 'grid' or 'slic', got '${String(shape)}'.`);
     }
-    const windowMm =
-      typeof options.windowMm === 'number'
-        ? [0, 1, 2].map(() => options.windowMm as number)
-        : options.windowMm;
     const windowEdgeMm = Math.max(...windowMm.map((w, axis) => (dimensions[axis] > 1 ? w : 0)));
     const tiles =
       tileFactor === 0
