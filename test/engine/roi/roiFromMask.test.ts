@@ -1,4 +1,8 @@
 import { roiFromMask } from '../../../extension/src/engine/roi/roiFromMask';
+import {
+  MASK_COMPONENT_FRACTION,
+  roiFromSimilarity,
+} from '../../../extension/src/engine/roi/roiFromSimilarity';
 import { Box } from '../../../extension/src/engine/volume/Box';
 
 /** A 20×20×6 mask: a 4×4 square at (2, 2) on slice 2, a 10×6 block at (5, 8) on slices 3–4. */
@@ -55,5 +59,33 @@ describe('roiFromMask', () => {
       box: box([0, 0, 0], [20, 20, 6]),
       fallbackReason: 'nothing passed; using the whole image',
     });
+  });
+});
+
+describe('roiFromSimilarity shapes', () => {
+  /** A 40×20 map: a 10×10 blob (100 voxels) and a 5×5 one (25 voxels) on a 0 background. */
+  const twoBlobs = () => {
+    const map = new Float32Array(40 * 20);
+    for (let j = 5; j < 15; j++) for (let i = 2; i < 12; i++) map[j * 40 + i] = 1;
+    for (let j = 8; j < 13; j++) for (let i = 30; i < 35; i++) map[j * 40 + i] = 0.9;
+    return map;
+  };
+
+  it('box: the bounding box of the largest component only', () => {
+    const roi = roiFromSimilarity(twoBlobs(), [40, 20, 1], [0, 0, 0]);
+    expect(roi.box).toEqual(box([2, 5, 0], [12, 15, 1]));
+    expect(roi.mask).toBeUndefined();
+  });
+
+  it(`mask: every component of ≥ ${MASK_COMPONENT_FRACTION} × the largest, grown by the extra dilation`, () => {
+    const roi = roiFromSimilarity(twoBlobs(), [40, 20, 1], [0, 0, 0], {
+      shape: 'mask',
+      extraDilation: [1, 1],
+    });
+    const voxels = roi.mask!.reduce((sum, m) => sum + m, 0);
+    // Each square grows by one voxel on each side (a radius-1 disc adds no corners): 100 + 40, 25 + 20.
+    expect(voxels).toBe(140 + 45);
+    expect(roi.box).toEqual(box([1, 4, 0], [36, 16, 1]));
+    expect(roi.mask![10 * 40 + 20]).toBe(0); // the gap between them stays out
   });
 });

@@ -54,6 +54,20 @@ describe('largestConnectedComponent', () => {
     expect(result[result.length - 1]).toBe(0);
   });
 
+  it('with keepFraction, also keeps every component of at least that fraction of the largest', () => {
+    // A 20 × 1 row: components of 6, 1, 3, 2 and 1 voxels.
+    const mask = Uint8Array.from('111111010111011010'.padEnd(20, '0'), (c) => Number(c));
+    const sizes = (kept: Uint8Array) =>
+      Array.from(kept)
+        .join('')
+        .split('0')
+        .filter(Boolean)
+        .map((run) => run.length);
+    expect(sizes(largestConnectedComponent(mask, [20, 1, 1]))).toEqual([6]);
+    expect(sizes(largestConnectedComponent(mask, [20, 1, 1], 0.5))).toEqual([6, 3]);
+    expect(sizes(largestConnectedComponent(mask, [20, 1, 1], 0.3))).toEqual([6, 3, 2]);
+  });
+
   it('returns an empty mask for an empty mask and rejects a wrong size', () => {
     expect(largestConnectedComponent(new Uint8Array(8), [2, 2, 2]).every((v) => v === 0)).toBe(true);
     expect(() => largestConnectedComponent(new Uint8Array(7), [2, 2, 2])).toThrow(RangeError);

@@ -5,10 +5,11 @@ import { makeSubstrate } from '../methods/makeSubstrate';
 import { FillMode, MethodId, PerturbationPlan } from '../methods/PerturbationMethod';
 import { SegmentationModel } from '../model/SegmentationModel';
 import { Roi } from '../roi/Roi';
+import { roiVoxelCount } from '../roi/roiVoxels';
 import { organScoreTarget } from '../targets/organScoreTarget';
 import { predictedMask } from '../targets/predictedMask';
 import { TargetKind } from '../targets/Target';
-import { Box, boxVoxelCount, fullBox } from '../volume/Box';
+import { Box, fullBox } from '../volume/Box';
 import { Volume } from '../volume/Volume';
 import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
 import { assertFinite } from './assertFinite';
@@ -32,8 +33,8 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
   batchSize?: number;
   seed?: number;
   /**
-   * Also score each image with everything outside its ROI box replaced by the fill (one pass
-   * per image whose box is smaller than it): `ImageReport.outsideRoiScore`.
+   * Also score each image with everything outside its ROI replaced by the fill (one pass per
+   * image the ROI does not cover whole): `ImageReport.outsideRoiScore`.
    */
   measureOutsideRoi?: boolean;
   signal?: AbortSignal;
@@ -45,11 +46,15 @@ export interface ImageReport {
   /** Slice index, or null for a 3-D model's whole volume. */
   slice: number | null;
   roi: Box;
+  /** A mask-shaped ROI's voxels on this image (image-sized); absent for a box ROI. */
+  roiMask?: Uint8Array;
+  /** Voxels of the ROI on this image. */
+  roiVoxels: number;
   baselineScore: number;
   /** Voxels of the organ in the unperturbed prediction (model output grid). */
   organVoxels: number;
   passes: number;
-  /** The target with everything outside `roi` replaced by the fill (`measureOutsideRoi`). */
+  /** The target with everything outside the ROI replaced by the fill (`measureOutsideRoi`). */
   outsideRoiScore?: number;
 }
 
@@ -69,11 +74,16 @@ interface Job {
   slice: number | null;
   image: Volume<Float32Array>;
   box: Box;
+  /** A mask-shaped ROI's voxels on this image (image-sized). */
+  mask?: Uint8Array;
+  roiVoxels: number;
   substrate: Float32Array;
   plan: PerturbationPlan;
-  /** Whether to measure `outsideRoiScore` (the box is smaller than the image). */
+  /** Whether to measure `outsideRoiScore` (the ROI is smaller than the image). */
   measureOutside: boolean;
 }
+
+type PlannedJob = Pick<Job, 'slice' | 'image' | 'box' | 'mask'>;
 
 /**
  * Explains the organ output `classIndex` of `model` on `volume` with one perturbation method.
@@ -98,12 +108,13 @@ export async function explainVolume<M extends MethodId>(
     const context = {
       image: job.image,
       roi: job.box,
+      roiMask: job.mask,
       substrate,
       seed: (options.seed ?? 0) + 7919 * (job.slice ?? 0),
     };
-    const measureOutside =
-      (options.measureOutsideRoi ?? false) && boxVoxelCount(job.box) < job.image.data.length;
-    return { ...job, substrate, plan: method.plan(context, methodOptions), measureOutside };
+    const roiVoxels = roiVoxelCount(job.box, job.mask, job.image.dimensions);
+    const measureOutside = (options.measureOutsideRoi ?? false) && roiVoxels < job.image.data.length;
+    return { ...job, substrate, roiVoxels, plan: method.plan(context, methodOptions), measureOutside };
   });
   const tracker = new ProgressTracker(
     jobs.reduce((sum, job) => sum + 1 + job.plan.count + (job.measureOutside ? 1 : 0), 0),
@@ -148,7 +159,15 @@ async function explainJob(
     predictedMask(predictor.toImageGrid(baseline), classes, imageSize, options.classIndex),
     offset,
   );
-  const report: ImageReport = { slice: job.slice, roi: job.box, organVoxels, baselineScore: 0, passes: 1 };
+  const report: ImageReport = {
+    slice: job.slice,
+    roi: job.box,
+    roiMask: job.mask,
+    roiVoxels: job.roiVoxels,
+    organVoxels,
+    baselineScore: 0,
+    passes: 1,
+  };
   if (organVoxels === 0) {
     tracker.skip(job.plan.count + (job.measureOutside ? 1 : 0));
     notes.push(
@@ -176,6 +195,7 @@ async function explainJob(
       predictor,
       job.image,
       job.box,
+      job.mask,
       job.substrate,
       target,
       tracker,
@@ -191,7 +211,7 @@ function planJobs(
   roi: Roi,
   options: ExplainOptions,
   notes: string[],
-): Pick<Job, 'slice' | 'image' | 'box'>[] {
+): PlannedJob[] {
   const nz = volume.dimensions[2];
   if (options.scope === 'slice') {
     if (
@@ -212,16 +232,17 @@ function planJobs(
       box.max[2] = Math.min(box.max[2], options.slice! + 1);
       if (box.max[2] <= box.min[2]) throw new Error(`Slice ${options.slice} lies outside the ROI.`);
     }
-    return [{ slice: null, image, box }];
+    return [{ slice: null, image, box, mask: roi.mask }];
   }
   const candidates = options.scope === 'slice' ? [options.slice!] : Array.from({ length: nz }, (_, k) => k);
-  const jobs: Pick<Job, 'slice' | 'image' | 'box'>[] = [];
+  const jobs: PlannedJob[] = [];
+  const plane = volume.dimensions[0] * volume.dimensions[1];
   for (const k of candidates) {
     const box = sliceRoi(roi, k);
     if (!box) continue;
     const image = asFloat32(sliceOf(volume, k));
     assertFinite(image.data, `Slice ${k}`);
-    jobs.push({ slice: k, image, box });
+    jobs.push({ slice: k, image, box, mask: roi.mask?.subarray(k * plane, (k + 1) * plane) });
   }
   if (jobs.length === 0) {
     throw new Error(

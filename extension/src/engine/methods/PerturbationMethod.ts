@@ -7,6 +7,8 @@ export interface PerturbationContext {
   image: Volume<Float32Array>;
   /** Perturbations are confined to this box (already dilated by the ROI margin). */
   roi: Box;
+  /** A mask-shaped ROI's voxels (image-sized, 1 = inside `roi`'s region); absent: the whole box. */
+  roiMask?: Uint8Array;
   /** Per-voxel replacement values for "removed" voxels (see `fill`). */
   substrate: Float32Array;
   /** Seed of the method's random draws (RISE, LIME). */

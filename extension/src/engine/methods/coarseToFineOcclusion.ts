@@ -3,6 +3,7 @@ import { runBatches } from '../evaluate/runBatches';
 import { explainVolume, ExplainOptions, ExplainResult, ImageReport } from '../explain/explainVolume';
 import { SegmentationModel } from '../model/SegmentationModel';
 import { organScoreTarget } from '../targets/organScoreTarget';
+import { forEachRoiVoxel, windowTouchesRoi } from '../roi/roiVoxels';
 import { predictedMask } from '../targets/predictedMask';
 import { Box, boxVoxelCount, forEachVoxelInBox } from '../volume/Box';
 import { Vec3, Volume } from '../volume/Volume';
@@ -53,7 +54,7 @@ const scaled = (value: number | Vec3, factor: number): number | Vec3 =>
 /**
  * Coarse-to-fine occlusion: a first occlusion round with windows and stride `coarseFactor`
  * times larger (through `explainVolume`, so it is plain occlusion), then, per explained image,
- * only the fine windows (the grid plain occlusion would use, `windowGrid`) that overlap voxels
+ * only the fine windows (those plain occlusion would use, `windowGrid` over the ROI) that overlap voxels
  * whose coarse saliency reaches `refineFraction` × its maximum. Both rounds go through the one
  * batching loop (`runBatches`).
  *
@@ -178,33 +179,23 @@ function planFineRound(
   const coarse = coarseSaliency.data.subarray(offset, offset + size);
   const box = report.roi;
   let peak = 0;
-  forEachVoxelInBox(box, image.dimensions, (v) => {
+  forEachRoiVoxel(box, report.roiMask, image.dimensions, (v) => {
     if (coarse[v] > peak) peak = coarse[v];
   });
   const level = refineFraction * peak;
   const window = mmToVoxels(options.windowMm, image.spacing, image.dimensions);
   const stride = mmToVoxels(fineStrideMm, image.spacing, image.dimensions);
-  const axes = windowGrid(image.dimensions, window, stride, box);
-  const windows: Box[] = [];
-  let fineWindows = 0;
-  for (let k = 0; k < axes[2].starts.length; k++) {
-    for (let j = 0; j < axes[1].starts.length; j++) {
-      for (let i = 0; i < axes[0].starts.length; i++) {
-        fineWindows++;
-        const candidate: Box = {
-          min: [axes[0].starts[i], axes[1].starts[j], axes[2].starts[k]],
-          max: [axes[0].ends[i], axes[1].ends[j], axes[2].ends[k]],
-        };
-        if (peak > 0 && reaches(coarse, candidate, image.dimensions, level)) windows.push(candidate);
-      }
-    }
-  }
+  const candidates = windowGrid(image.dimensions, window, stride, box).filter((candidate) =>
+    windowTouchesRoi(candidate, box, report.roiMask, image.dimensions),
+  );
+  const windows =
+    peak > 0 ? candidates.filter((candidate) => reaches(coarse, candidate, image.dimensions, level)) : [];
   const substrate = makeSubstrate(image, options.fill ?? 'min', options.blurSigmaMm);
   return {
     report,
     image,
-    plan: windowListPlan(image.data, image.dimensions, substrate, windows, box),
-    fineWindows,
+    plan: windowListPlan(image.data, image.dimensions, substrate, windows, box, report.roiMask),
+    fineWindows: candidates.length,
   };
 }
 
@@ -219,7 +210,7 @@ function reaches(values: Float32Array, box: Box, dimensions: Vec3, level: number
 
 /**
  * Occlusion over an explicit list of windows: saliency = mean drop over the listed windows
- * covering a voxel, within `roi`; `covered` marks the voxels some window covers.
+ * covering a voxel, within the ROI; `covered` marks the voxels some window covers.
  */
 function windowListPlan(
   image: Float32Array,
@@ -227,6 +218,7 @@ function windowListPlan(
   substrate: Float32Array,
   windows: Box[],
   roi: Box,
+  roiMask: Uint8Array | undefined,
 ): PerturbationPlan & { covered: Uint8Array } {
   const scores = new Float64Array(windows.length);
   const covered = new Uint8Array(image.length);
@@ -253,7 +245,7 @@ function windowListPlan(
         });
       });
       const saliency = new Float32Array(image.length);
-      forEachVoxelInBox(roi, dimensions, (v) => {
+      forEachRoiVoxel(roi, roiMask, dimensions, (v) => {
         if (coverage[v] > 0) {
           saliency[v] = dropSum[v] / coverage[v];
           covered[v] = 1;

@@ -19,7 +19,8 @@ export interface LimeOptions {
 }
 
 /**
- * LIME (Ribeiro et al., KDD 2016; lime_image defaults): the ROI is split into features,
+ * LIME (Ribeiro et al., KDD 2016; lime_image defaults): the ROI is split into features
+ * (superpixels or cells of its box; for a mask-shaped ROI, their parts inside the region),
  * each sample switches every feature off (substrate) with probability ½, and a weighted
  * ridge regression of the target on the on/off vector gives one coefficient per feature,
  * written to its voxels. Sample weights: √exp(−d²/w²), d = cosine distance to all-on.
@@ -34,12 +35,13 @@ export const lime: PerturbationMethod<LimeOptions> = {
   label: 'LIME',
   defaults: { samples: 500, features: 'slic', featureSizeMm: 15, kernelWidth: 0.25, ridgeLambda: 1 },
   plan(context: PerturbationContext, options: LimeOptions): PerturbationPlan {
-    const { image, roi, substrate, seed } = context;
+    const { image, roi, roiMask, substrate, seed } = context;
     const { samples: count } = options;
-    const { labels, count: featureCount } =
+    const features =
       options.features === 'slic'
         ? slicSuperpixels(image, { box: roi, regionSizeMm: options.featureSizeMm })
         : gridFeatures(image, roi, options.featureSizeMm);
+    const { labels, count: featureCount } = roiMask ? featuresInMask(features, roiMask) : features;
     const states = new Uint8Array((count + 1) * featureCount);
     const scores = new Float64Array(count + 1);
     const stateOf = (index: number) => states.subarray(index * featureCount, (index + 1) * featureCount);
@@ -91,3 +93,22 @@ export const lime: PerturbationMethod<LimeOptions> = {
     };
   },
 };
+
+/**
+ * Features cut to a mask-shaped ROI's region: voxels outside it get −1, and the features left
+ * without a voxel are dropped (renumbered), so no sample switches a feature that changes nothing.
+ */
+function featuresInMask(
+  features: { labels: Int32Array; count: number },
+  roiMask: Uint8Array,
+): { labels: Int32Array; count: number } {
+  const renumbered = new Int32Array(features.count).fill(-1);
+  const labels = new Int32Array(features.labels.length).fill(-1);
+  let count = 0;
+  features.labels.forEach((label, v) => {
+    if (label < 0 || !roiMask[v]) return;
+    if (renumbered[label] < 0) renumbered[label] = count++;
+    labels[v] = renumbered[label];
+  });
+  return { labels, count };
+}

@@ -1,4 +1,5 @@
-import { Box, boxContains, forEachVoxelInBox } from '../volume/Box';
+import { forEachRoiVoxel, windowTouchesRoi } from '../roi/roiVoxels';
+import { forEachVoxelInBox } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 import { mmToVoxels } from './mmToVoxels';
 import { outsideRoiSegments } from './outsideRoiSegments';
@@ -42,22 +43,22 @@ export const DEFAULT_OUTSIDE_TILES: OutsideTileShape = 'slic';
  * Each window of the grid (`windowGrid`) is replaced by the substrate; a voxel's saliency is
  * the mean target drop (baseline − perturbed) over the windows covering it, in target units.
  *
- * With an ROI, the windows overlapping it run as above, and the rest of the image is covered
+ * With an ROI, the windows holding an ROI voxel run as above, and the rest of the image is covered
  * coarsely (beyond the paper) by tiles: superpixels that follow the anatomy
  * (`outsideRoiSegments`) or grid squares (`outsideRoiTiles`). Each tile's voxels outside the ROI
- * box are replaced in one pass and get the tile's drop × (window voxels / replaced voxels), the
+ * are replaced in one pass and get the tile's drop × (window voxels / replaced voxels), the
  * drop one window there causes if the tile's drop is spread evenly. So the outside keeps its
  * order (what raises the score stays last in a deletion curve) at the cost of a few passes.
  *
- * Cost: 1 + P + T forward passes, P = number of windows overlapping the ROI (Π over axes of
- * the positions kept), T = outside tiles (0 without an ROI), in ⌈(P + T) / batchSize⌉ calls.
+ * Cost: 1 + P + T forward passes, P = number of windows holding an ROI voxel (for a box ROI,
+ * Π over axes of the positions kept), T = outside tiles (0 without an ROI), in ⌈(P + T) / batchSize⌉ calls.
  */
 export const occlusion: PerturbationMethod<OcclusionOptions> = {
   id: 'occlusion',
   label: 'Occlusion',
   defaults: { windowMm: 20 },
   plan(context: PerturbationContext, options: OcclusionOptions): PerturbationPlan {
-    const { image, roi, substrate } = context;
+    const { image, roi, roiMask, substrate } = context;
     const { dimensions, spacing } = image;
     const windowMm: Vec3 =
       typeof options.windowMm === 'number'
@@ -65,9 +66,10 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
         : options.windowMm;
     const window = mmToVoxels(windowMm, spacing, dimensions);
     const stride = mmToVoxels(options.strideMm ?? (windowMm.map((w) => w / 2) as Vec3), spacing, dimensions);
-    const axes = windowGrid(dimensions, window, stride, roi);
-    const counts = axes.map((a) => a.starts.length);
-    const windows = counts[0] * counts[1] * counts[2];
+    const windowBoxes = windowGrid(dimensions, window, stride, roi).filter((box) =>
+      windowTouchesRoi(box, roi, roiMask, dimensions),
+    );
+    const windows = windowBoxes.length;
     const tileFactor = options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR;
     if (!(tileFactor >= 0)) throw new Error(`outsideTileFactor must be ≥ 0, got ${tileFactor}.`);
     const shape = options.outsideTiles ?? DEFAULT_OUTSIDE_TILES;
@@ -79,29 +81,12 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
       tileFactor === 0
         ? []
         : shape === 'slic'
-          ? outsideRoiSegments(image, roi, tileFactor * windowEdgeMm)
-          : outsideRoiTiles(dimensions, window.map((w) => Math.round(w * tileFactor)) as Vec3, roi);
+          ? outsideRoiSegments(image, roi, tileFactor * windowEdgeMm, roiMask)
+          : outsideRoiTiles(dimensions, window.map((w) => Math.round(w * tileFactor)) as Vec3, roi, roiMask);
     const count = windows + tiles.length;
     const windowVoxels = window.reduce((product, w, axis) => product * Math.min(w, dimensions[axis]), 1);
     const voxels = image.data.length;
-    const forEachTileVoxel = ({ box, voxels: members }: OutsideTile, visit: (v: number) => void) => {
-      if (members) members.forEach((v) => visit(v));
-      else {
-        forEachVoxelInBox(box, dimensions, (v, i, j, k) => {
-          if (!boxContains(roi, i, j, k)) visit(v);
-        });
-      }
-    };
-
-    const windowBox = (index: number): Box => {
-      const i = index % counts[0];
-      const j = Math.floor(index / counts[0]) % counts[1];
-      const k = Math.floor(index / (counts[0] * counts[1]));
-      return {
-        min: [axes[0].starts[i], axes[1].starts[j], axes[2].starts[k]],
-        max: [axes[0].ends[i], axes[1].ends[j], axes[2].ends[k]],
-      };
-    };
+    const forEachTileVoxel = (tile: OutsideTile, visit: (v: number) => void) => tile.voxels.forEach(visit);
     const scores = new Float64Array(count);
 
     return {
@@ -111,7 +96,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
         const fill = (v: number) => {
           out[v] = substrate[v];
         };
-        if (index < windows) forEachVoxelInBox(windowBox(index), dimensions, fill);
+        if (index < windows) forEachVoxelInBox(windowBoxes[index], dimensions, fill);
         else forEachTileVoxel(tiles[index - windows], fill);
       },
       receive(index, score) {
@@ -122,13 +107,13 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
         const coverage = new Uint32Array(voxels);
         for (let index = 0; index < windows; index++) {
           const drop = baselineScore - scores[index];
-          forEachVoxelInBox(windowBox(index), dimensions, (v) => {
+          forEachVoxelInBox(windowBoxes[index], dimensions, (v) => {
             dropSum[v] += drop;
             coverage[v] += 1;
           });
         }
         const saliency = new Float32Array(voxels);
-        forEachVoxelInBox(roi, dimensions, (v) => {
+        forEachRoiVoxel(roi, roiMask, dimensions, (v) => {
           if (coverage[v] > 0) saliency[v] = dropSum[v] / coverage[v];
         });
         tiles.forEach((tile, t) => {

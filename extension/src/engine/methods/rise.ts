@@ -13,9 +13,9 @@ export interface RiseOptions {
 }
 
 /**
- * RISE (Petsiuk et al., BMVC 2018): N random coarse binary masks over the ROI, upsampled
- * (bi/trilinear) with a random sub-cell shift; voxels are blended toward the substrate where
- * the mask is 0. Saliency = Σ_i (s_i − s̄)·m_i / (N·p): the score-weighted mask average of
+ * RISE (Petsiuk et al., BMVC 2018): N random coarse binary masks over the ROI box, upsampled
+ * (bi/trilinear) with a random sub-cell shift; the ROI's voxels (the box's, or a mask-shaped
+ * ROI's region) are blended toward the substrate where the mask is 0. Saliency = Σ_i (s_i − s̄)·m_i / (N·p): the score-weighted mask average of
  * the paper, centred on the mean score s̄ so that a constant score gives exactly 0.
  * Mask i depends only on (seed, i), so batching never changes the result.
  *
@@ -26,7 +26,7 @@ export const rise: PerturbationMethod<RiseOptions> = {
   label: 'RISE',
   defaults: { masks: 1000, gridSize: 8, keepProbability: 0.5 },
   plan(context: PerturbationContext, options: RiseOptions): PerturbationPlan {
-    const { image, roi, substrate, seed } = context;
+    const { image, roi, roiMask, substrate, seed } = context;
     const { masks: count, gridSize, keepProbability } = options;
     if (!(keepProbability > 0 && keepProbability <= 1)) {
       throw new Error(`RISE keepProbability must be in (0, 1], got ${keepProbability}.`);
@@ -48,7 +48,8 @@ export const rise: PerturbationMethod<RiseOptions> = {
         out.set(image.data);
         let n = 0;
         forEachVoxelInBox(roi, dims, (v) => {
-          out[v] = substrate[v] + mask[n++] * (image.data[v] - substrate[v]);
+          if (!roiMask || roiMask[v]) out[v] = substrate[v] + mask[n] * (image.data[v] - substrate[v]);
+          n++;
         });
       },
       receive(index, score) {
@@ -70,7 +71,7 @@ export const rise: PerturbationMethod<RiseOptions> = {
         const norm = count * keepProbability;
         let n = 0;
         forEachVoxelInBox(roi, dims, (v) => {
-          saliency[v] = (weighted[n] - meanScore * maskSum[n]) / norm;
+          if (!roiMask || roiMask[v]) saliency[v] = (weighted[n] - meanScore * maskSum[n]) / norm;
           n++;
         });
         return saliency;

@@ -1,33 +1,31 @@
 import { Box } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 
-/** Occlusion window positions along one axis: start indices and the (clipped) window end. */
-export interface AxisWindows {
-  starts: number[];
-  ends: number[];
-}
-
 /**
- * Window positions per axis, Captum's convention: starts at 0, s, 2s, … with
- * ⌈(L − w) / s⌉ + 1 positions, the last window clipped at the edge. With an ROI, only the
- * positions whose window overlaps the ROI box are kept; the grid is the same as the full
- * image's, so ROI and full-image runs share windows.
+ * Occlusion windows, Captum's convention per axis: starts at 0, s, 2s, … with
+ * ⌈(L − w) / s⌉ + 1 positions, the last window clipped at the edge. With an ROI box, only the
+ * windows overlapping it are kept; the grid is the same as the full image's, so ROI and
+ * full-image runs share windows. Storage order (i fastest).
  */
-export function windowGrid(dimensions: Vec3, window: Vec3, stride: Vec3, roi: Box): AxisWindows[] {
-  return [0, 1, 2].map((axis) => {
+export function windowGrid(dimensions: Vec3, window: Vec3, stride: Vec3, roi: Box): Box[] {
+  const axes = [0, 1, 2].map((axis) => {
     const length = dimensions[axis];
     const w = Math.min(window[axis], length);
     const s = Math.max(1, Math.min(stride[axis], w));
     const positions = Math.ceil((length - w) / s) + 1;
-    const axisWindows: AxisWindows = { starts: [], ends: [] };
+    const spans: [number, number][] = [];
     for (let n = 0; n < positions; n++) {
       const start = n * s;
       const end = Math.min(start + w, length);
-      if (end > roi.min[axis] && start < roi.max[axis]) {
-        axisWindows.starts.push(start);
-        axisWindows.ends.push(end);
-      }
+      if (end > roi.min[axis] && start < roi.max[axis]) spans.push([start, end]);
     }
-    return axisWindows;
+    return spans;
   });
+  const windows: Box[] = [];
+  for (const [k0, k1] of axes[2]) {
+    for (const [j0, j1] of axes[1]) {
+      for (const [i0, i1] of axes[0]) windows.push({ min: [i0, j0, k0], max: [i1, j1, k1] });
+    }
+  }
+  return windows;
 }

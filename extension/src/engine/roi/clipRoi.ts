@@ -3,9 +3,15 @@ import { BinarizeRule } from '../util/binarize';
 import { Box } from '../volume/Box';
 import { Vec3, Volume } from '../volume/Volume';
 import { voxelCount, sliceOf } from '../volume/volumeUtils';
-import { Roi } from './Roi';
+import { Roi, RoiShape } from './Roi';
 import { roiFromSimilarity } from './roiFromSimilarity';
 import { targetProbabilityMap } from './targetProbabilityMap';
+
+/**
+ * In-plane growth of a mask-shaped CLIP ROI before the margin. Chosen on training slices among
+ * 0, 3, 6 and 10 mm (models/chaos-clip/MODEL_CARD.md, *Localisation*).
+ */
+export const DEFAULT_MASK_DILATION_MM = 3;
 
 /**
  * The CLIP ROI of one target prompt on a volume: per-slice similarity maps (one image-encoder
@@ -18,6 +24,9 @@ import { targetProbabilityMap } from './targetProbabilityMap';
  * slice looked at enters the threshold: the empty slices around a single explained slice
  * would otherwise pull Otsu's threshold down (and cost a 3-D connected-component pass over the
  * whole series).
+ *
+ * A mask-shaped ROI (`shape: 'mask'`) is grown in-plane by `maskDilationMm` before the margin:
+ * the threshold cuts the organ's rim, which a box's corners used to hold.
  */
 export async function clipRoi(
   volume: Volume,
@@ -29,6 +38,8 @@ export async function clipRoi(
     logitScale: number;
     contextSlices?: number;
     threshold?: BinarizeRule;
+    shape?: RoiShape;
+    maskDilationMm?: number;
   },
 ): Promise<Roi> {
   const [nx, ny, nz] = volume.dimensions;
@@ -46,12 +57,17 @@ export async function clipRoi(
     const { maps } = await clip.similarity(sliceOf(volume, k), prompts);
     stacked.set(targetProbabilityMap(maps, 0, options.logitScale), (k - first) * plane);
   }
+  const dilationMm = options.maskDilationMm ?? DEFAULT_MASK_DILATION_MM;
   const roi = roiFromSimilarity(stacked, slab, options.margin, {
     threshold: options.threshold,
     contextSlices: context,
+    shape: options.shape,
+    extraDilation: [dilationMm / volume.spacing[0], dilationMm / volume.spacing[1]],
   });
   const map = new Float32Array(plane * nz);
   map.set(roi.map!, first * plane);
+  const mask = roi.mask && new Uint8Array(plane * nz);
+  mask?.set(roi.mask!, first * plane);
   const shift = (box: Box): Box => ({
     min: [box.min[0], box.min[1], box.min[2] + first],
     max: [box.max[0], box.max[1], box.max[2] + first],
@@ -65,5 +81,6 @@ export async function clipRoi(
       ...new Array<null>(nz - 1 - last).fill(null),
     ],
     map,
+    mask,
   };
 }

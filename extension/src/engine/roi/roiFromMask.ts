@@ -1,6 +1,7 @@
+import { dilateInPlane } from '../util/dilateInPlane';
 import { Box, boundingBoxOf, dilateBox, fullBox } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
-import { Roi, RoiSource } from './Roi';
+import { Roi, RoiShape, RoiSource } from './Roi';
 
 export interface RoiFromMaskOptions {
   source?: RoiSource;
@@ -12,6 +13,10 @@ export interface RoiFromMaskOptions {
    * neighbours. 0: each slice's box is the mask on that slice alone.
    */
   contextSlices?: number;
+  /** 'box' (default): bounding boxes as above. 'mask': the region itself, see `maskShapedRoi`. */
+  shape?: RoiShape;
+  /** Mask shape only: in-plane growth [i, j] in voxels on top of the margin. */
+  extraDilation?: [number, number];
 }
 
 /**
@@ -29,6 +34,9 @@ export function roiFromMask(
   const box = boundingBoxOf(mask, dimensions);
   if (!box) {
     return { source, box: fullBox(dimensions), fallbackReason: `${emptyReason}; using the whole image` };
+  }
+  if (options.shape === 'mask') {
+    return maskShapedRoi(mask, dimensions, margin, contextSlices, options.extraDilation ?? [0, 0], source);
   }
   const [nx, ny, nz] = dimensions;
   const plane = nx * ny;
@@ -57,4 +65,44 @@ export function roiFromMask(
     max: [box.max[0], box.max[1], box.max[2] + contextSlices],
   };
   return { source, box: dilateBox(withContext, margin, dimensions), sliceBoxes };
+}
+
+/**
+ * A mask-shaped ROI: slice k's region is the mask on slices k − r … k + r (r = contextSlices +
+ * the margin across slices, as the boxes' context), grown in-plane by an ellipse of the margin
+ * + `extraDilation` voxels. The boxes bound the regions.
+ */
+function maskShapedRoi(
+  mask: Uint8Array,
+  dimensions: Vec3,
+  margin: Vec3,
+  contextSlices: number,
+  extraDilation: [number, number],
+  source: RoiSource,
+): Roi {
+  const [nx, ny, nz] = dimensions;
+  const plane = nx * ny;
+  const reach = contextSlices + margin[2];
+  // A sliding count over slices k − reach … k + reach: one pass, whatever the reach.
+  const counts = new Uint16Array(plane);
+  const add = (n: number, step: number) => {
+    if (n < 0 || n >= nz) return;
+    for (let p = 0, v = n * plane; p < plane; p++, v++) if (mask[v]) counts[p] += step;
+  };
+  for (let n = 0; n < reach; n++) add(n, 1);
+  const stacked = new Uint8Array(mask.length);
+  for (let k = 0; k < nz; k++) {
+    add(k + reach, 1);
+    add(k - reach - 1, -1);
+    for (let p = 0, v = k * plane; p < plane; p++, v++) stacked[v] = counts[p] > 0 ? 1 : 0;
+  }
+  const region = dilateInPlane(stacked, dimensions, [
+    margin[0] + extraDilation[0],
+    margin[1] + extraDilation[1],
+  ]);
+  const sliceBoxes = Array.from({ length: nz }, (_, k) => {
+    const b = boundingBoxOf(region.subarray(k * plane, (k + 1) * plane), [nx, ny, 1]);
+    return b && { min: [b.min[0], b.min[1], k] as Vec3, max: [b.max[0], b.max[1], k + 1] as Vec3 };
+  });
+  return { source, box: boundingBoxOf(region, dimensions)!, sliceBoxes, mask: region };
 }

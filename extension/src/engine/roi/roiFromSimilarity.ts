@@ -1,23 +1,37 @@
 import { largestConnectedComponent } from '../util/largestConnectedComponent';
 import { binarize, BinarizeRule } from '../util/binarize';
 import { Vec3 } from '../volume/Volume';
-import { Roi } from './Roi';
+import { Roi, RoiShape } from './Roi';
 import { roiFromMask } from './roiFromMask';
 
 /**
+ * A mask-shaped ROI keeps every connected component of at least this fraction of the largest
+ * one's voxels: a box around two components would span the gap between them, a mask does not,
+ * and the organ may be the second component where the map also lights a neighbour. Chosen on
+ * training slices (models/chaos-clip/MODEL_CARD.md).
+ */
+export const MASK_COMPONENT_FRACTION = 0.2;
+
+/**
  * ROI from a CLIP-style localisation map (one value per voxel, e.g. the target probability of
- * `targetProbabilityMap` stacked over slices): min–max normalise → threshold → largest
- * connected component → bounding box (per slice: over ±`contextSlices`, see roiFromMask) →
- * dilate by `margin` voxels. Falls back to the whole volume, with the reason, when the map is
- * flat or nothing survives.
+ * `targetProbabilityMap` stacked over slices): min–max normalise → threshold → the largest
+ * connected component (mask shape: every component of ≥ `MASK_COMPONENT_FRACTION` of it) →
+ * per slice, the region or its bounding box over ±`contextSlices` (see roiFromMask) → dilate by
+ * `margin` voxels. Falls back to the whole volume, with the reason, when the map is flat or
+ * nothing survives.
  */
 export function roiFromSimilarity(
   map: Float32Array,
   dimensions: Vec3,
   margin: Vec3,
-  options: { threshold?: BinarizeRule; contextSlices?: number } = {},
+  options: {
+    threshold?: BinarizeRule;
+    contextSlices?: number;
+    shape?: RoiShape;
+    extraDilation?: [number, number];
+  } = {},
 ): Roi {
-  const { threshold = { kind: 'otsu' }, contextSlices = 0 } = options;
+  const { threshold = { kind: 'otsu' }, contextSlices = 0, shape = 'box', extraDilation } = options;
   let min = Infinity;
   let max = -Infinity;
   for (let v = 0; v < map.length; v++) {
@@ -36,11 +50,14 @@ export function roiFromSimilarity(
     };
   }
   for (let v = 0; v < map.length; v++) normalised[v] = (map[v] - min) / (max - min);
-  const component = largestConnectedComponent(binarize(normalised, threshold), dimensions);
-  const roi = roiFromMask(component, dimensions, margin, {
+  const keepFraction = shape === 'mask' ? MASK_COMPONENT_FRACTION : 1;
+  const components = largestConnectedComponent(binarize(normalised, threshold), dimensions, keepFraction);
+  const roi = roiFromMask(components, dimensions, margin, {
     source: 'clip',
     emptyReason: 'no voxel passed the similarity threshold',
     contextSlices,
+    shape,
+    extraDilation,
   });
   return { ...roi, map: normalised };
 }

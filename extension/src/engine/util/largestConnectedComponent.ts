@@ -2,7 +2,8 @@ import { Vec3 } from '../volume/Volume';
 import { voxelCount } from '../volume/volumeUtils';
 
 /**
- * Keeps the largest 6-connected component of a binary mask (4-connected in 2-D, where nz = 1).
+ * Keeps the largest 6-connected component of a binary mask (4-connected in 2-D, where nz = 1),
+ * and, with `keepFraction` < 1, every other component of at least that fraction of its size.
  *
  * Cleans thresholded or predicted masks (stray islands) before they are used as an ROI. Breadth-first
  * search with an explicit queue, so large volumes (512 × 512 × 100) cannot overflow the stack; memory
@@ -11,10 +12,12 @@ import { voxelCount } from '../volume/volumeUtils';
  *
  * @param mask One value per voxel of `dimensions`, in storage order; non-zero is foreground.
  * @param dimensions [nx, ny, nz] of the grid.
- * @returns A new mask of the same length, 1 on the largest component and 0 elsewhere (all 0 when
+ * @param keepFraction 1 (default): the largest component only; below 1, also the components of
+ *   at least this fraction of the largest one's voxels.
+ * @returns A new mask of the same length, 1 on the kept components and 0 elsewhere (all 0 when
  *   the input is empty).
  */
-export function largestConnectedComponent(mask: Uint8Array, dimensions: Vec3): Uint8Array {
+export function largestConnectedComponent(mask: Uint8Array, dimensions: Vec3, keepFraction = 1): Uint8Array {
   const [nx, ny, nz] = dimensions;
   const total = voxelCount(dimensions);
   if (mask.length !== total) {
@@ -32,6 +35,8 @@ export function largestConnectedComponent(mask: Uint8Array, dimensions: Vec3): U
   let tail = 0;
   let bestStart = 0;
   let bestEnd = 0;
+  // Each component's [start, end) in the queue, for keepFraction < 1.
+  const ranges: [number, number][] = [];
   const enqueue = (index: number): void => {
     if (mask[index] && !visited[index]) {
       visited[index] = 1;
@@ -55,13 +60,18 @@ export function largestConnectedComponent(mask: Uint8Array, dimensions: Vec3): U
       if (k > 0) enqueue(index - plane);
       if (k < nz - 1) enqueue(index + plane);
     }
+    ranges.push([start, tail]);
     if (tail - start > bestEnd - bestStart) {
       bestStart = start;
       bestEnd = tail;
     }
   }
 
+  const kept =
+    keepFraction >= 1
+      ? [[bestStart, bestEnd]]
+      : ranges.filter(([start, end]) => end - start >= keepFraction * (bestEnd - bestStart));
   const result = new Uint8Array(total);
-  for (let q = bestStart; q < bestEnd; q++) result[queue[q]] = 1;
+  for (const [start, end] of kept) for (let q = start; q < end; q++) result[queue[q]] = 1;
   return result;
 }
