@@ -85,6 +85,12 @@ withCommon(
     new Option('--roi <mode>', 'where perturbations go').choices(['clip', 'mask', 'none']).default('clip'),
   )
   .addOption(
+    new Option(
+      '--roi-shape <shape>',
+      'the ROI as its region (mask) or its bounding box (box, the paper’s) (default: mask)',
+    ).choices(['mask', 'box']),
+  )
+  .addOption(
     new Option('--scope <scope>', 'what to explain').choices(['slice', 'slab', 'volume']).default('slab'),
   )
   .option('--slice <k>', 'slice index in sorted series order (scope slice)', integer('--slice'))
@@ -202,6 +208,12 @@ program
     integer('--deletion-steps'),
   )
   .addOption(new Option('--roi <mode>', 'ROI of the ROI-guided variant').choices(['clip', 'mask']))
+  .addOption(
+    new Option(
+      '--roi-shape <shape>',
+      'the ROI as its bounding box (default: box, the paper’s) or its region (mask, the explain default)',
+    ).choices(['mask', 'box']),
+  )
   .option('--no-coarse-to-fine', 'skip coarse-to-fine occlusion')
   .option('--coarse-factor <f>', 'coarse window = factor × window (default 2)', positive('--coarse-factor'))
   .option('--refine-fraction <f>', 'refine where coarse saliency ≥ f × max (default 0.5)', Number)

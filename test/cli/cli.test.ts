@@ -65,7 +65,7 @@ describe('xai-clip CLI', () => {
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ organ: 'organ', method: 'occlusion', backend: 'cpu', slices: [1] });
-    expect(report.roi.source).toBe('clip');
+    expect(report.roi).toMatchObject({ source: 'clip', shape: 'mask' });
     expect(report.passes).toBeGreaterThan(1);
     expect(report.methodOptions).toMatchObject({
       windowMm: 3.2,
@@ -81,6 +81,29 @@ describe('xai-clip CLI', () => {
     saliency.spacing.forEach((s, a) => expect(s).toBeCloseTo(geometry.spacing[a], 5));
     saliency.origin.forEach((o, a) => expect(o).toBeCloseTo(geometry.origin[a], 4));
     expect(Math.max(...saliency.data.subarray(0, 64 * 64))).toBe(0);
+  });
+
+  it('--roi-shape box explains inside the bounding box; the default region holds fewer voxels than its own box', async () => {
+    const run = async (shape: string) => {
+      const out = path.join(dir, `shape-${shape}`);
+      const result = await cli(
+        'explain',
+        ...['--model', model, '--input', image, '--organ', 'organ', '--roi', 'clip', '--roi-shape', shape],
+        ...['--scope', 'slice', '--slice', '1', '--window-mm', '4', '--margin-mm', '3'],
+        ...['--fill', '0', '--json', '--out', out],
+      );
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    const [region, box] = [await run('mask'), await run('box')];
+    expect(box.roi.shape).toBe('box');
+    const area = ({ min, max }: { min: number[]; max: number[] }) => (max[0] - min[0]) * (max[1] - min[1]);
+    expect(box.roi.voxels).toBe(area(box.roi.box));
+    expect(region.roi.shape).toBe('mask');
+    expect(region.roi.voxels).toBeLessThan(0.9 * area(region.roi.box));
+    expect((await cli('explain', '--roi-shape', 'circle')).stderr).toMatch(
+      /option '--roi-shape <shape>' argument 'circle' is invalid. Allowed choices are mask, box/,
+    );
   });
 
   it('evaluates the prediction against labels', async () => {

@@ -11,7 +11,7 @@ import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
 import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
 import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityModel';
 import { runExplanation } from '../../extension/src/runtime/runExplanation';
-import { fixture, PLANTED_S, plantedSlice } from '../helpers/plantedImage';
+import { fixture, PLANTED_S, plantedMask, plantedSlice } from '../helpers/plantedImage';
 
 const vocabulary = JSON.parse(fs.readFileSync(fixture('clip_text_planted.vocab.json'), 'utf8')) as Record<
   string,
@@ -317,6 +317,8 @@ describe('runExplanation with the CLIP ROI and prompt embeddings only (no text e
       windowMm: 4,
       strideMm: 4,
       marginMm: 0,
+      // Boxes: the texture-only slice's several small components would also fill a region's box.
+      roiShape: 'box',
     } as const;
     const withContext = (roiByClass: ClipEntry['roiByClass']): LoadedModel => ({
       ...loaded,
@@ -332,6 +334,11 @@ describe('runExplanation with the CLIP ROI and prompt embeddings only (no text e
     expect(covers(await boxOnSlice0({ organ: { contextMm: 5 } }), sBox)).toBe(true);
     // 2 mm is less than half a slice: no neighbour is looked at.
     expect(covers(await boxOnSlice0({ organ: { contextMm: 2 } }), sBox)).toBe(false);
+    // The region (the default shape) on slice 0 holds all of S from slice 1.
+    const region = (
+      await runExplanation(withContext({ organ: { contextMm: 5 } }), volume, { ...request, roiShape: 'mask' })
+    ).roi!.mask!;
+    plantedMask().forEach((inS, v) => inS && expect(region[v]).toBe(1));
   });
 
   it('says that free text needs a text encoder, listing the classes and their synonyms', async () => {

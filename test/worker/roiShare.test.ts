@@ -1,10 +1,11 @@
 import { ImageReport } from '../../extension/src/engine/explain/explainVolume';
-import { Box } from '../../extension/src/engine/volume/Box';
+import { Box, boxVoxelCount } from '../../extension/src/engine/volume/Box';
 import { roiShare } from '../../extension/src/worker/roiShare';
 
 const image = (slice: number | null, min: number[], max: number[]): ImageReport => ({
   slice,
   roi: { min, max } as Box,
+  roiVoxels: boxVoxelCount({ min, max } as Box),
   baselineScore: 1,
   organVoxels: 10,
   passes: 5,
@@ -18,6 +19,11 @@ describe('roiShare', () => {
       [100, 100, 9],
     );
     expect(share).toEqual({ voxels: 2000, fraction: 0.1 });
+  });
+
+  it("counts a mask-shaped ROI's voxels, not its box's", () => {
+    const masked = { ...image(2, [0, 0, 0], [50, 20, 1]), roiVoxels: 600 };
+    expect(roiShare([masked], [100, 100, 9])).toEqual({ voxels: 600, fraction: 0.06 });
   });
 
   it('ignores the context slices that a CLIP ROI box spans (one explained slice)', () => {

@@ -36,7 +36,7 @@ export function benchMarkdown(result: BenchResult): string {
     `Settings: batch size ${settings.batchSize}; occlusion window ${settings.windowMm} mm, stride ${settings.strideMm} mm ` +
       `(the same windows for full and ROI; ROI occlusion also occludes the outside in ` +
       `${settings.outsideTiles === 'slic' ? `superpixels of ${settings.outsideTileFactor} × the window` : `tiles of ${settings.outsideTileFactor} × ${settings.outsideTileFactor} windows`}, one pass each, counted in its passes and time); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
-      `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi}; ` +
+      `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi} (${settings.roiShape === 'mask' ? 'its region' : 'its bounding box'}); ` +
       `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps; times are the fastest of ${settings.timingRepeats} run(s), variants in turns.`,
     '',
     `Threshold protocol: ${result.thresholdProtocol}`,

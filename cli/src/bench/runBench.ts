@@ -12,12 +12,12 @@ import {
   OutsideTileShape,
 } from '../../../extension/src/engine/methods/occlusion';
 import { FillMode, MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { Roi } from '../../../extension/src/engine/roi/Roi';
+import { Roi, RoiShape } from '../../../extension/src/engine/roi/Roi';
 import { organScoreTarget } from '../../../extension/src/engine/targets/organScoreTarget';
 import { predictedMask } from '../../../extension/src/engine/targets/predictedMask';
 import { TargetKind } from '../../../extension/src/engine/targets/Target';
 import { binarize } from '../../../extension/src/engine/util/binarize';
-import { Box, boxVoxelCount } from '../../../extension/src/engine/volume/Box';
+import { Box } from '../../../extension/src/engine/volume/Box';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { asFloat32, sliceOf } from '../../../extension/src/engine/volume/volumeUtils';
 import { ExplainRequest, runExplanation } from '../../../extension/src/runtime/runExplanation';
@@ -42,6 +42,11 @@ export interface BenchSettings {
   limeSamples: number;
   /** ROI of the ROI-guided variant: CLIP (the paper) or the model's own prediction. */
   roi: 'clip' | 'mask';
+  /**
+   * Its shape: the bounding box (default: the paper's ROI, whose table this reproduces) or the
+   * region (the product's default; `--roi-shape mask`).
+   */
+  roiShape: RoiShape;
   fill: FillMode;
   target: TargetKind;
   seed: number;
@@ -84,6 +89,7 @@ export function defaultSettings(mode: 'quick' | 'full'): BenchSettings {
     riseMasks: quick ? 64 : 500,
     limeSamples: quick ? 64 : 300,
     roi: 'clip',
+    roiShape: 'box',
     fill: 'min',
     target: 'sum',
     seed: 0,
@@ -471,6 +477,7 @@ async function timeRun(context: UnitContext, kind: RunKind): Promise<TimedRun> {
     organ: organ.organ,
     method,
     roi: variant === 'full' ? 'none' : context.roiMode,
+    roiShape: settings.roiShape,
     scope: 'slice',
     slice,
     windowMm: settings.windowMm,
@@ -516,7 +523,7 @@ async function scoreRun(context: UnitContext, run: TimedRun): Promise<PlainUnit>
   const saliency = sliceData(result.saliency, slice);
   const image = asFloat32(sliceOf(data.volume, slice));
   const scores = await scoresOf(context, image, saliency, explanation.classIndex);
-  const box = result.images[0]?.roi;
+  const roiVoxels = result.images[0]?.roiVoxels;
   const unit: BenchUnit = {
     dataset: benchCase.dataset,
     subject: benchCase.subject,
@@ -535,7 +542,7 @@ async function scoreRun(context: UnitContext, run: TimedRun): Promise<PlainUnit>
     backend: model.loaded.backend,
     roiSource: roi?.source ?? 'none',
     roiFallback: roi?.fallbackReason,
-    roiFraction: box ? boxVoxelCount(box) / image.data.length : 1,
+    roiFraction: roiVoxels !== undefined ? roiVoxels / image.data.length : 1,
     ...scores,
     outsideRoiDrop: nullable(outsideRoiDrop(result.images)),
     peakRssMb: round(run.peakRssMb, 1),

@@ -5,6 +5,7 @@ import {
   DEFAULT_OUTSIDE_TILES,
 } from '../../../extension/src/engine/methods/occlusion';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
+import { DEFAULT_ROI_SHAPE } from '../../../extension/src/engine/roi/Roi';
 import { loadModelFile } from '../runtime/loadModelFile';
 import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/explain';
 import { CohortCase, listCohort, parseShard, shardCases } from './listCohort';
@@ -28,6 +29,7 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
     organ: options.organ,
     method: options.method,
     roi: options.roi,
+    roiShape: options.roiShape ?? DEFAULT_ROI_SHAPE,
     scope: options.scope,
     slice: options.slice,
     windowMm: options.windowMm,

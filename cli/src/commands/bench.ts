@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { OutsideTileShape } from '../../../extension/src/engine/methods/occlusion';
 import { MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
+import { RoiShape } from '../../../extension/src/engine/roi/Roi';
 import { BenchCase, CaseCache, chaosCases, readCasesFile } from '../bench/benchCases';
 import { benchMarkdown, benchSummary } from '../bench/formatBench';
 import { BUNDLED_MODELS, defaultDataRoot } from '../bench/repoPaths';
@@ -31,6 +32,7 @@ export interface BenchCommandOptions {
   ctSlices?: number;
   deletionSteps?: number;
   roi?: 'clip' | 'mask';
+  roiShape?: RoiShape;
   coarseToFine: boolean;
   coarseFactor?: number;
   refineFraction?: number;
@@ -124,6 +126,7 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('ctSlices', options.ctSlices);
   set('deletionSteps', options.deletionSteps);
   set('roi', options.roi);
+  set('roiShape', options.roiShape);
   set('coarseToFine', options.coarseToFine);
   set('coarseFactor', options.coarseFactor);
   set('refineFraction', options.refineFraction);

@@ -116,6 +116,7 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
       model: loaded.manifest.name,
       ...explanation.methodOptions,
       roi: roi?.source ?? 'none',
+      roiShape: roi ? (roi.mask ? 'mask' : 'box') : undefined,
     }),
   });
   const labelValue = parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className);
@@ -129,7 +130,13 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
     target: options.target,
     scope: options.scope,
     backend: loaded.backend,
-    roi: { source: roi?.source ?? 'none', box: roi?.box, fallbackReason: roi?.fallbackReason },
+    roi: {
+      source: roi?.source ?? 'none',
+      shape: roi ? (roi.mask ? 'mask' : 'box') : undefined,
+      box: roi?.box,
+      voxels: roi && result.images.reduce((sum, image) => sum + image.roiVoxels, 0),
+      fallbackReason: roi?.fallbackReason,
+    },
     outsideRoiDrop: outsideRoiDrop(result.images),
     slices: result.images.map((image) => image.slice),
     passes: result.passes,

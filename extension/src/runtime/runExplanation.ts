@@ -12,7 +12,7 @@ import {
 } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
-import { Roi, RoiSource } from '../engine/roi/Roi';
+import { DEFAULT_ROI_SHAPE, Roi, RoiShape, RoiSource } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
 import { Vec3, Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
@@ -27,6 +27,8 @@ export interface ExplainRequest {
   organ: string;
   method: MethodId;
   roi: RoiSource;
+  /** The ROI's bounding box or its region (default 'mask'; see RoiShape). */
+  roiShape?: RoiShape;
   scope: Scope;
   slice?: number;
   windowMm?: number;
@@ -165,6 +167,10 @@ async function buildRoi(
 ): Promise<Roi | undefined> {
   const className = loaded.segmenter.classNames[classIndex];
   if (request.roi === 'none') return undefined;
+  const shape = request.roiShape ?? DEFAULT_ROI_SHAPE;
+  if (shape !== 'box' && shape !== 'mask') {
+    throw new Error(`Unknown ROI shape "${String(shape)}". Use mask (the region) or box (its bounding box).`);
+  }
   if (request.roi === 'mask') {
     const mask = new Uint8Array(volume.data.length);
     // One slice explained by a 2-D model needs only that slice segmented.
@@ -182,6 +188,7 @@ async function buildRoi(
     labels.data.forEach((label, v) => (mask[offset + v] = label === classIndex ? 1 : 0));
     return roiFromMask(mask, volume.dimensions, margin, {
       emptyReason: `the model predicts no ${className}`,
+      shape,
     });
   }
   if (request.roi !== 'clip') throw new Error(`Unknown ROI mode "${request.roi}". Use clip, mask or none.`);
@@ -207,6 +214,7 @@ async function buildRoi(
       margin,
       logitScale,
       contextSlices: contextSlices(contextMm, volume.spacing[2]),
+      shape,
     },
   );
 }

@@ -7,6 +7,7 @@ type ExplainMessage = Extract<WorkerRequest, { type: 'explain' }>;
 export interface ExplainOutput {
   saliency: Float32Array;
   organMask: Uint8Array;
+  roiMask?: Uint8Array;
   report: ExplainReport;
 }
 
@@ -82,7 +83,12 @@ export class ExplainWorkerClient {
         break;
       case 'result':
         this.pending.delete(message.id);
-        run.resolve({ saliency: message.saliency, organMask: message.organMask, report: message.report });
+        run.resolve({
+          saliency: message.saliency,
+          organMask: message.organMask,
+          roiMask: message.roiMask,
+          report: message.report,
+        });
         break;
       case 'error':
         this.pending.delete(message.id);

@@ -94,6 +94,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         id,
         saliency: result.saliency.data,
         organMask: result.organMask.data,
+        roiMask: roi?.mask,
         report: {
           organ: className,
           method: message.request.method,
@@ -105,6 +106,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           slices: result.images.map((image) => image.slice),
           roi: {
             source: roi?.source ?? 'none',
+            shape: roi ? (roi.mask ? 'mask' : 'box') : undefined,
             box: roi?.box,
             fallbackReason: roi?.fallbackReason,
             voxels: share.voxels,
@@ -116,7 +118,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           outsideRanked,
         },
       },
-      [result.saliency.data.buffer, result.organMask.data.buffer],
+      [result.saliency.data.buffer, result.organMask.data.buffer, ...(roi?.mask ? [roi.mask.buffer] : [])],
     );
   } catch (error) {
     post({

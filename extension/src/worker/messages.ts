@@ -19,7 +19,15 @@ export type WorkerResponse =
   | { type: 'stage'; id: number; stage: string }
   | { type: 'model'; id: number; backend: string; fallbackReason?: string; classes: string[] }
   | { type: 'progress'; id: number; done: number; total: number; etaMs: number | null }
-  | { type: 'result'; id: number; saliency: Float32Array; organMask: Uint8Array; report: ExplainReport }
+  | {
+      type: 'result';
+      id: number;
+      saliency: Float32Array;
+      organMask: Uint8Array;
+      /** A mask-shaped ROI's region on the volume grid (plane k: slice k's); absent for a box ROI. */
+      roiMask?: Uint8Array;
+      report: ExplainReport;
+    }
   | { type: 'error'; id: number; message: string; cancelled: boolean };
 
 export interface ExplainReport {
@@ -31,8 +39,16 @@ export interface ExplainReport {
   calls: number;
   wallMs: number;
   slices: (number | null)[];
-  /** `fraction`: the ROI box's share of the explained slices (of the volume for a 3-D model). */
-  roi: { source: string; box?: Box; fallbackReason?: string; voxels: number; fraction: number };
+  /** `fraction`: the ROI's share of the explained slices (of the volume for a 3-D model). */
+  roi: {
+    source: string;
+    /** 'mask': the region itself; 'box': its bounding box. Absent without an ROI. */
+    shape?: 'mask' | 'box';
+    box?: Box;
+    fallbackReason?: string;
+    voxels: number;
+    fraction: number;
+  };
   /** Per explained image: its slice (null for a 3-D model) and ROI box in that image's coordinates. */
   roiBoxes: { slice: number | null; box: Box }[];
   /**
