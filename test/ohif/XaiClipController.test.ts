@@ -13,7 +13,13 @@ describe('XaiClipController (host glue with plain-object services)', () => {
     const report = await controller.explain({ organ: 'liver', levels: 4 });
     expect(report).toMatchObject({ organ: 'liver', passes: 3 });
     const request = worker.requests[0] as Extract<WorkerRequest, { type: 'explain' }>;
-    expect(request.request).toMatchObject({ organ: 'liver', slice: 1, scope: 'slice', roi: 'clip' });
+    expect(request.request).toMatchObject({
+      organ: 'liver',
+      slice: 1,
+      scope: 'slice',
+      roi: 'clip',
+      roiShape: 'mask',
+    });
     expect(segmentations.map((s) => s.label)).toEqual(['Manual liver', 'XAI-CLIP occlusion liver']);
     const segments = (segmentations[1] as any).segments;
     expect(Object.keys(segments)).toEqual(['1', '2', '3']);

@@ -26,6 +26,8 @@ export interface PanelSettings {
   organ: string;
   method: MethodId;
   roi: 'clip' | 'mask' | 'none';
+  /** The ROI as the organ's region or as its bounding box (the paper's). */
+  roiShape: 'mask' | 'box';
   scope: 'slice' | 'slab' | 'volume';
   windowMm: number;
   strideMm: number;
@@ -34,7 +36,7 @@ export interface PanelSettings {
   opacity: number;
   /** Occlusion: windows twice as large first, then the fine windows only where that saliency is high. */
   coarseToFine: boolean;
-  /** Also show the ROI box the perturbations were confined to. */
+  /** Also show the outline of the ROI the perturbations were confined to. */
   showRoi: boolean;
   /** Also show the model's predicted organ mask. */
   showOrganMask: boolean;
@@ -68,6 +70,7 @@ const DEFAULT_SETTINGS: PanelSettings = {
   organ: 'liver',
   method: 'occlusion',
   roi: 'clip',
+  roiShape: 'mask',
   scope: 'slice',
   windowMm: 20,
   strideMm: 10,
@@ -100,6 +103,7 @@ export class XaiClipController {
   private last?: {
     series: ActiveSeries;
     organMask: Uint8Array;
+    roiMask?: Uint8Array;
     report: ExplainReport;
     settings: PanelSettings;
   };
@@ -154,7 +158,7 @@ export class XaiClipController {
       void this.syncContextOverlays();
   }
 
-  /** Adds or removes the ROI-box and predicted-organ overlays of the last result to match the settings. */
+  /** Adds or removes the ROI-outline and predicted-organ overlays of the last result to match the settings. */
   private async syncContextOverlays(): Promise<void> {
     const { last } = this;
     if (!last) return;
@@ -162,7 +166,7 @@ export class XaiClipController {
     const { segmentationService } = this.services;
     const { showRoi, showOrganMask } = this.state.settings;
     if (showRoi && !this.state.roiOverlay) {
-      const outline = roiOutline(last.report.roiBoxes, last.series.volume.dimensions);
+      const outline = roiOutline(last.report.roiBoxes, last.series.volume.dimensions, 2, last.roiMask);
       const id = await writeLabelmap(this.services, libraries, last.series, outline, {
         label: `XAI-CLIP ROI (${last.report.roi.source})`,
         segments: [{ label: `XAI-CLIP ROI ${last.report.organ}`, color: ROI_COLOR }],
@@ -222,6 +226,7 @@ export class XaiClipController {
       organ: settings.organ,
       method: settings.method,
       roi: settings.roi,
+      roiShape: settings.roiShape,
       scope: settings.scope,
       slice: series.currentSlice,
       windowMm: settings.windowMm,
@@ -247,7 +252,7 @@ export class XaiClipController {
     );
     this.runningId = run.id;
     try {
-      const { saliency, organMask, report } = await run.done;
+      const { saliency, organMask, roiMask, report } = await run.done;
       if (this.runningId !== run.id) return undefined;
       this.setState({ stage: 'Drawing the overlay' });
       const overlay = await writeSaliencyLabelmap(this.services, libraries, series, saliency, {
@@ -256,7 +261,7 @@ export class XaiClipController {
         levels: settings.levels,
         opacity: settings.opacity,
       });
-      this.last = { series, organMask, report, settings };
+      this.last = { series, organMask, roiMask, report, settings };
       this.setState({ roiOverlay: undefined, organOverlay: undefined });
       await this.syncContextOverlays();
       this.setState({
@@ -331,6 +336,7 @@ export class XaiClipController {
     const parameters = JSON.stringify({
       model: this.config.models.find((m) => m.modalities.includes(last.series.displaySet.Modality))?.url,
       roi: report.roi.source,
+      roiShape: report.roi.shape,
       scope: last.settings.scope,
       slices: report.slices,
       ...(method === 'occlusion'

@@ -25,8 +25,12 @@ const METHODS = [
 /** ROI modes as the panel names them (the select and the result card). */
 const ROI_SOURCES = [
   ['clip', 'CLIP (organ prompt)'],
-  ['mask', 'Predicted mask box'],
+  ['mask', 'Predicted organ mask'],
   ['none', 'None (whole image)'],
+] as const;
+const ROI_SHAPES = [
+  ['mask', 'Organ region'],
+  ['box', 'Bounding box (paper)'],
 ] as const;
 const SCOPES = [
   ['slice', 'Current slice'],
@@ -109,6 +113,15 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         choices={ROI_SOURCES}
         onChange={(roi) => set({ roi })}
       />
+      {settings.roi !== 'none' && (
+        <ChoiceField
+          label="ROI shape"
+          dataCy="xai-roi-shape"
+          value={settings.roiShape}
+          choices={ROI_SHAPES}
+          onChange={(roiShape) => set({ roiShape })}
+        />
+      )}
       <ChoiceField
         label="Scope"
         dataCy="xai-scope"
