@@ -3,7 +3,7 @@
  * Per-class ROI calibration of a CLIP localiser, on training slices only, with the product's own
  * ROI code (clip_localisation.ts → clipRoi):
  *
- *   node models/train/calibrate_clip_roi.js [--model models/chaos-clip] [--write] [--smoke]
+ *   node models/train/calibrate_clip_roi.js [--model models/chaos-clip] [--write] [--smoke] [--shape box|mask]
  *
  * For each organ class it tries every logitScale × contextMm of the grid below on every 2nd slice of
  * the 12 CHAOS MR training subjects and every 2nd CHAOS CT training file (the same slices as
@@ -13,7 +13,8 @@
  * slices are never looked at. `--write` stores the result as `roiByClass` in the folder's
  * clip.manifest-part.json and in every models/<name>/manifest.json whose CLIP is that folder's, and
  * the whole table in roi_calibration.json. `--smoke` (CI): one subject, two CT files, a 2-setting
- * grid, nothing written.
+ * grid, nothing written. `--shape` (default box): the ROI shape scored; the shipped settings were
+ * calibrated on boxes, before the mask shape existed, and serve both shapes.
  */
 const fs = require('fs');
 const path = require('path');
@@ -34,6 +35,8 @@ async function main() {
   const lib = require('./clip_localisation.ts');
   const ort = require(path.join(repo, 'node_modules', 'onnxruntime-node'));
   const smoke = process.argv.includes('--smoke');
+  const shape = option('shape', 'box');
+  if (shape !== 'mask' && shape !== 'box') throw new Error(`--shape must be box or mask, got ${shape}.`);
   const folder = path.resolve(option('model', path.join(repo, 'models', 'chaos-clip')));
   const root = process.env.XAI_CLIP_DATA ?? path.resolve(repo, '..', 'shared', 'data');
   if (!fs.existsSync(path.join(root, 'README.md')))
@@ -63,7 +66,7 @@ async function main() {
     const cached = lib.memoised(clip);
     for (const item of await lib.loadHeldOut(root, group)) {
       for (const [g, settings] of grid.entries()) {
-        results[g].push(...(await lib.localise(cached, entry, item, [0], settings))[0]);
+        results[g].push(...(await lib.localise(cached, entry, item, [0], settings, shape))[0]);
       }
     }
     process.stderr.write('.');

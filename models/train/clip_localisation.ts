@@ -2,11 +2,13 @@
  * Localisation check of a CLIP organ localiser with the product's own code: held-out CHAOS slices
  * → clipRoi as `explain --roi clip` runs it on one slice of its series (OrtSimilarityModel's
  * resampling, channels and patch/text cosine on the slice and its ±contextMm neighbours →
- * targetProbabilityMap with the class's logitScale → min–max → Otsu → largest 3-D connected
- * component → the slice's box over ±context → margin).
+ * targetProbabilityMap with the class's logitScale → min–max → Otsu → the largest 3-D connected
+ * component (mask shape: and those of ≥ 20 % of it) → the slice's region (mask shape, grown by
+ * 3 mm) or box over ±context → margin).
  *
- * Per slice and organ present: coverage = ground-truth voxels inside the ROI box / ground-truth
- * voxels; area = box voxels / body voxels. The body is the slice's voxels above −500 HU (CT) or
+ * Per slice and organ present: coverage = ground-truth voxels inside the ROI (the product's
+ * default mask-shaped region, or its box with `shape: 'box'`) / ground-truth voxels; area = ROI
+ * voxels / body voxels. The body is the slice's voxels above −500 HU (CT) or
  * above 10 % of the slice's 99th percentile (MR), largest 4-connected component, holes filled.
  *
  * Used by eval_clip_localisation.js (the full table) and test/models/clip.test.ts (acceptance).
@@ -20,7 +22,9 @@ import { readNifti } from '../../cli/src/io/readNifti';
 import { mmToVoxels } from '../../extension/src/engine/methods/mmToVoxels';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { largestConnectedComponent } from '../../extension/src/engine/util/largestConnectedComponent';
-import { Box, boundingBoxOf, dilateBox } from '../../extension/src/engine/volume/Box';
+import { DEFAULT_ROI_SHAPE, RoiShape } from '../../extension/src/engine/roi/Roi';
+import { forEachRoiVoxel } from '../../extension/src/engine/roi/roiVoxels';
+import { Box, boundingBoxOf } from '../../extension/src/engine/volume/Box';
 import { Vec3, Volume } from '../../extension/src/engine/volume/Volume';
 import { sliceOf } from '../../extension/src/engine/volume/volumeUtils';
 import { PromptSet, SimilarityModel } from '../../extension/src/engine/model/SegmentationModel';
@@ -256,7 +260,8 @@ export function sliceMargin(slice: Volume, marginMm: number): Vec3 {
 
 /**
  * The ROI of every organ present on `item`, each against all other prompt classes (as the CLI does),
- * with the manifest's settings for the organ (`clipRoiSettings`) unless `settings` overrides them.
+ * with the manifest's settings for the organ (`clipRoiSettings`) unless `settings` overrides them,
+ * in `shape` (default: the product's).
  */
 export async function localise(
   clip: SimilarityModel & { classes: string[] },
@@ -264,6 +269,7 @@ export async function localise(
   item: HeldOutSlice,
   marginsMm: number[],
   settings?: ClipRoiSettings,
+  shape: RoiShape = DEFAULT_ROI_SHAPE,
 ): Promise<SliceResult[][]> {
   const slice = sliceOf(item.volume, item.k);
   const body = bodyMask(slice, item.modality);
@@ -278,32 +284,35 @@ export async function localise(
     for (let v = 0; v < gt.length; v++) gtVoxels += gt[v];
     const gtBox = boundingBoxOf(gt, [nx, ny, 1])!;
     const oracleArea = ((gtBox.max[0] - gtBox.min[0]) * (gtBox.max[1] - gtBox.min[1])) / bodyVoxels;
-    // One ROI at margin 0; each margin dilates its box in-plane, as roiFromMask does.
-    const roi = await clipRoi(
-      item.volume,
-      clip,
-      { target: organ, others },
-      {
-        slices: [item.k],
-        margin: [0, 0, 0],
-        logitScale,
-        contextSlices: contextSlices(contextMm, item.volume.spacing[2]),
-      },
-    );
-    const unpadded = roi.sliceBoxes?.[item.k] ?? roi.box;
     for (const [m, marginMm] of marginsMm.entries()) {
-      const box = dilateBox(unpadded, sliceMargin(slice, marginMm), item.volume.dimensions);
+      // The similarity maps are memoised by the caller, so each margin only re-runs the ROI step.
+      const roi = await clipRoi(
+        item.volume,
+        clip,
+        { target: organ, others },
+        {
+          slices: [item.k],
+          margin: sliceMargin(slice, marginMm),
+          logitScale,
+          contextSlices: contextSlices(contextMm, item.volume.spacing[2]),
+          shape,
+        },
+      );
+      const box = roi.sliceBoxes?.[item.k] ?? roi.box;
+      const planeBox: Box = { min: [box.min[0], box.min[1], 0], max: [box.max[0], box.max[1], 1] };
+      const region = roi.mask?.subarray(item.k * nx * ny, (item.k + 1) * nx * ny);
       let inside = 0;
-      for (let j = box.min[1]; j < box.max[1]; j++) {
-        for (let i = box.min[0]; i < box.max[0]; i++) inside += gt[j * nx + i];
-      }
-      const boxVoxels = (box.max[0] - box.min[0]) * (box.max[1] - box.min[1]);
+      let voxels = 0;
+      forEachRoiVoxel(planeBox, region, [nx, ny, 1], (v) => {
+        inside += gt[v];
+        voxels++;
+      });
       results[m].push({
         source: item.source,
         modality: item.modality,
         organ,
         coverage: inside / gtVoxels,
-        area: boxVoxels / bodyVoxels,
+        area: voxels / bodyVoxels,
         oracleArea,
         box,
         fallbackReason: roi.fallbackReason,

@@ -5,6 +5,8 @@
  *
  *   node models/train/eval_clip_localisation.js [--model models/chaos-clip] [--margins 0,10] [--json out.json]
  *        [--mr 3,13,21,33] [--ct-files 30-45]     (default: the held-out split of clip_data.py)
+ *        [--shape mask|box]                       (default: mask, the product's ROI shape)
+ *        [--train]                                (the calibration's training slices instead)
  *
  * Data: $XAI_CLIP_DATA or <repo>/../shared/data. The TypeScript sources are compiled on the fly
  * (registerTypeScript.js).
@@ -40,12 +42,21 @@ async function main() {
           const [a, b] = part.split('-').map(Number);
           return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, n) => a + n);
         });
-  const mrSubjects = list(option('mr', lib.HELD_OUT_MR.join(',')));
-  const ctFiles = list(option('ct-files', lib.CT_HELD_OUT_FILES.join(',')));
-  const slices = await lib.loadHeldOut(root, { mrSubjects, ctFiles });
+  const shape = option('shape', 'mask');
+  if (shape !== 'mask' && shape !== 'box') throw new Error(`--shape must be mask or box, got ${shape}.`);
+  // --train: every 2nd slice of the training subjects and files, as calibrate_clip_roi.js scores them.
+  const train = process.argv.includes('--train');
+  const mrSubjects = list(option('mr', (train ? lib.TRAINING_MR : lib.HELD_OUT_MR).join(',')));
+  const ctFiles = list(
+    option(
+      'ct-files',
+      (train ? lib.CT_TRAINING_FILES.filter((_, n) => n % 2 === 0) : lib.CT_HELD_OUT_FILES).join(','),
+    ),
+  );
+  const slices = await lib.loadHeldOut(root, { mrSubjects, ctFiles, mrEvery: train ? 2 : 1 });
   const results = margins.map(() => []);
   for (const item of slices) {
-    const perMargin = await lib.localise(clip, entry, item, margins);
+    const perMargin = await lib.localise(clip, entry, item, margins, undefined, shape);
     perMargin.forEach((rs, m) => results[m].push(...rs));
   }
   const report = {
@@ -53,6 +64,7 @@ async function main() {
     logitScale: entry.logitScale,
     contextMm: entry.contextMm ?? 0,
     roiByClass: entry.roiByClass ?? {},
+    shape,
     mrSubjects,
     ctFiles,
     seconds: 0,
@@ -62,7 +74,7 @@ async function main() {
     const rows = lib.summarise(results[m]);
     report.margins[`${marginMm}mm`] = { rows, fallbacks: results[m].filter((r) => r.fallbackReason).length };
     console.log(
-      `\nROI margin ${marginMm} mm (targets: coverage ≥ 0.95, area ≤ 0.35 of the body; means over slices)`,
+      `\nROI shape ${shape}, margin ${marginMm} mm (targets: coverage ≥ 0.95, area ≤ 0.35 of the body; means over slices)`,
     );
     console.log(
       '| group | slices | mean GT coverage | mean ROI area / body | GT box area / body (oracle) | means meet both | slices meeting both |',
