@@ -51,6 +51,11 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const state = await waitForIdle(page);
     expect(state).toMatchObject({ status: 'done', backend: 'wasm' });
     expect(state.report.slices).toEqual([slice]);
+    // The default ROI is the organ's region, smaller than its bounding box.
+    expect(state.report.roi.shape).toBe('mask');
+    const [i0, j0] = state.report.roi.box.min;
+    const [i1, j1] = state.report.roi.box.max;
+    expect(state.report.roi.voxels).toBeLessThan((i1 - i0) * (j1 - j0));
     const after = await segmentationLabels(page);
     expect(after).toEqual([...before, 'XAI-CLIP occlusion liver']);
     const { voxels, levels } = await newestSaliencyLabels(page);
@@ -80,6 +85,22 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     expect(await segmentationLabels(page)).toHaveLength(before.length + 1);
     const { voxels, levels } = await newestSaliencyLabels(page);
     expect(topBinInsideLiver(voxels, levels, truth.data).share).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('outlines the ROI region on request and removes the outline again, leaving the rest', async () => {
+    const { page } = session;
+    const before = await segmentationLabels(page);
+    await page.check('[data-cy="xai-show-roi"]');
+    await page.waitForFunction(() => (window as any).xaiClip.state.roiOverlay !== undefined, null, {
+      timeout: 30000,
+    });
+    expect(await segmentationLabels(page)).toEqual([...before, `XAI-CLIP ROI (${ROI_MODE})`]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-roi-outline.png') });
+    await page.uncheck('[data-cy="xai-show-roi"]');
+    await page.waitForFunction(() => (window as any).xaiClip.state.roiOverlay === undefined, null, {
+      timeout: 30000,
+    });
+    expect(await segmentationLabels(page)).toEqual(before);
   });
 
   it('cancels a whole-slab run within two seconds and leaves no overlay', async () => {

@@ -12,7 +12,7 @@ import {
 } from '../../models/train/clip_localisation';
 import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
-import { DEFAULT_ROI_SHAPE, RoiShape } from '../../extension/src/engine/roi/Roi';
+import { DEFAULT_ROI_SHAPE } from '../../extension/src/engine/roi/Roi';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { clipRoiSettings } from '../../extension/src/runtime/clip/clipRoiSettings';
 import { contextSlices } from '../../extension/src/runtime/clip/contextSlices';
@@ -190,58 +190,46 @@ describe('chaos-clip merged into the shipped segmenter manifests', () => {
 });
 
 describe('chaos-clip localisation on held-out slices (the product ROI recipe, margin 0)', () => {
-  const rows: Record<RoiShape, ReturnType<typeof summarise>> = { mask: [], box: [] };
-  const results: Record<RoiShape, SliceResult[]> = { mask: [], box: [] };
+  let rows: ReturnType<typeof summarise>;
+  let results: SliceResult[];
   beforeAll(async () => {
-    // Memoised: each slice's neighbours (the ROI's context) are encoded once, for both shapes.
+    // Memoised: each slice's neighbours (the ROI's context) are encoded once.
     const clip = memoised((await loadClip(folder, runtime)).clip);
-    // Every held-out slice that holds an organ (4 MR subjects, CHAOS CT files 30–45): the table of
-    // models/chaos-clip/MODEL_CARD.md, measured here by the same code.
+    // Every held-out slice that holds an organ (4 MR subjects, CHAOS CT files 30–45): the region
+    // table of models/chaos-clip/MODEL_CARD.md, measured here by the same code. (The box table,
+    // `eval_clip_localisation.js --shape box`, would double this test's ~5 min.)
     const slices = await loadHeldOut(dataRoot());
-    for (const shape of ['mask', 'box'] as RoiShape[]) {
-      for (const item of slices)
-        results[shape].push(...(await localise(clip, entry, item, [0], undefined, shape))[0]);
-      rows[shape] = summarise(results[shape]).filter((row) => !row.group.startsWith('all'));
-    }
+    results = [];
+    for (const item of slices)
+      results.push(...(await localise(clip, entry, item, [0], undefined, 'mask'))[0]);
+    rows = summarise(results).filter((row) => !row.group.startsWith('all'));
   }, 600000);
 
-  const row = (shape: RoiShape, group: string) => rows[shape].find((r) => r.group === group)!;
+  const row = (group: string) => rows.find((r) => r.group === group)!;
 
-  it.each(['mask', 'box'] as RoiShape[])(
-    '%s: finds an ROI on every slice (no fallback to the whole image)',
-    (shape) => {
-      expect(Object.fromEntries(rows[shape].map((r) => [r.group, r.slices]))).toEqual({
-        'MR liver': 84,
-        'MR right_kidney': 53,
-        'MR left_kidney': 59,
-        'MR spleen': 51,
-        'CT liver': 16,
-      });
-      expect(results[shape].filter((r) => r.fallbackReason)).toEqual([]);
-    },
-  );
-
-  it.each(['MR liver', 'MR right_kidney', 'MR left_kidney', 'MR spleen', 'CT liver'])(
-    'mask (the default): %s: covers ≥ 95 %% of the organ with an ROI of ≤ 35 %% of the body, on average',
-    (group) => {
-      expect(row('mask', group).coverage).toBeGreaterThanOrEqual(0.95);
-      expect(row('mask', group).area).toBeLessThanOrEqual(0.35);
-    },
-  );
-
-  it.each(['MR liver', 'MR right_kidney', 'MR left_kidney'])('box: %s meets both targets too', (group) => {
-    expect(row('box', group).coverage).toBeGreaterThanOrEqual(0.95);
-    expect(row('box', group).area).toBeLessThanOrEqual(0.35);
+  it('finds an ROI on every slice (no fallback to the whole image)', () => {
+    expect(Object.fromEntries(rows.map((r) => [r.group, r.slices]))).toEqual({
+      'MR liver': 84,
+      'MR right_kidney': 53,
+      'MR left_kidney': 59,
+      'MR spleen': 51,
+      'CT liver': 16,
+    });
+    expect(results.filter((r) => r.fallbackReason)).toEqual([]);
   });
 
-  // The box's known limits. The held-out CT files are the liver's widest slices: its own bounding
-  // box is 0.41 of the body there, so no box that covers it meets the 0.35 target. On the spleen
-  // the largest component is sometimes another structure (three slices of subject 13).
-  it('box: CT liver larger than 0.35 of the body but within its ground-truth box + 0.05; MR spleen coverage ≥ 0.92', () => {
-    expect(row('box', 'CT liver').coverage).toBeGreaterThanOrEqual(0.95);
-    expect(row('box', 'CT liver').oracleArea).toBeGreaterThan(0.35);
-    expect(row('box', 'CT liver').area).toBeLessThanOrEqual(row('box', 'CT liver').oracleArea + 0.05);
-    expect(row('box', 'MR spleen').coverage).toBeGreaterThanOrEqual(0.92);
-    expect(row('box', 'MR spleen').area).toBeLessThanOrEqual(0.35);
+  it.each(['MR liver', 'MR right_kidney', 'MR left_kidney', 'MR spleen', 'CT liver'])(
+    'the region (the default shape): %s: covers ≥ 95 %% of the organ with an ROI of ≤ 35 %% of the body, on average',
+    (group) => {
+      expect(row(group).coverage).toBeGreaterThanOrEqual(0.95);
+      expect(row(group).area).toBeLessThanOrEqual(0.35);
+    },
+  );
+
+  // The region is what makes the CT liver feasible: on these held-out files (the liver's widest)
+  // its own bounding box is 0.41 of the body, so no box that covers it meets 0.35.
+  it("CT liver: the region is smaller than the ground truth's own bounding box", () => {
+    expect(row('CT liver').oracleArea).toBeGreaterThan(0.35);
+    expect(row('CT liver').area).toBeLessThan(row('CT liver').oracleArea);
   });
 });

@@ -170,7 +170,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
       )}
 
       <CheckField
-        label="Show the ROI box"
+        label="Show the ROI outline"
         dataCy="xai-show-roi"
         checked={settings.showRoi}
         onChange={(showRoi) => set({ showRoi })}
