@@ -6,7 +6,7 @@ import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'build', 'screenshots');
-/** The CLIP ROI when the bundled CT model ships a CLIP part, else the predicted-mask box. */
+/** The CLIP ROI when the bundled CT model ships a CLIP part, else the predicted mask. */
 const ROI_MODE = JSON.parse(
   readFileSync(path.join(__dirname, '..', '..', 'models', 'chaos-ct-segformer', 'manifest.json'), 'utf8'),
 ).clip

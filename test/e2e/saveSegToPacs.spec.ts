@@ -81,7 +81,7 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
   const truth = chaosLiverTruth();
   const slice = largestLiverSlice(truth);
 
-  /** Explains the liver on the shown slice, quickly (60 mm windows every 60 mm in the predicted-mask box). */
+  /** Explains the liver on the shown slice, quickly (60 mm windows every 60 mm over the predicted mask). */
   const explainQuickly = async (page: Page) => {
     await page.evaluate(() =>
       (window as any).xaiClip.explain({

@@ -6,7 +6,7 @@ import { newestSaliencyLabels, showSlice, waitForIdle } from './helpers/pageActi
 /**
  * WebGPU path on Chromium's software adapter (SwiftShader): correct but slow (about 10–30 s per
  * forward pass of the CT segmenter on 2 cores), so a tiny run — four 150 mm occlusion windows
- * inside the predicted-mask box on one slice, with the baseline, the outside superpixels
+ * over the predicted mask's region on one slice, with the baseline, the outside superpixels
  * (2.25 × 150 mm: one or two) and the outside-ROI check about 7 passes — compared with the
  * same run on WASM.
  */

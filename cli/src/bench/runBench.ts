@@ -134,7 +134,7 @@ export interface BenchUnit {
   backend: string;
   roiSource: string;
   roiFallback?: string;
-  /** Share of the slice the ROI box covers (1 for the full image). */
+  /** Share of the slice the ROI covers (1 for the full image). */
   roiFraction: number;
   otsu: Score;
   topGt: Score;

@@ -49,7 +49,7 @@ export interface ExplainReport {
     voxels: number;
     fraction: number;
   };
-  /** Per explained image: its slice (null for a 3-D model) and ROI box in that image's coordinates. */
+  /** Per explained image: its slice (null for a 3-D model) and ROI box (bounding a region ROI) in that image's coordinates. */
   roiBoxes: { slice: number | null; box: Box }[];
   /**
    * The organ score's fall, as a fraction, when everything outside the ROI is replaced by the fill

@@ -88,7 +88,7 @@ type PlannedJob = Pick<Job, 'slice' | 'image' | 'box' | 'mask'>;
 /**
  * Explains the organ output `classIndex` of `model` on `volume` with one perturbation method.
  * 2-D models are explained slice by slice over the scope ∩ ROI slab; 3-D models once over
- * the volume with the ROI box (narrowed to the slice for scope `slice`).
+ * the volume with the ROI (its box narrowed to the slice for scope `slice`).
  *
  * Cost: Σ over explained images of 1 + the method's perturbation count; images whose
  * unperturbed prediction has no organ voxel stop after their first pass (saliency 0).

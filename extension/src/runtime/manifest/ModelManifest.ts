@@ -61,7 +61,7 @@ export interface ClipEntry {
   logitScale: number;
   /**
    * How far (mm, along the slice axis) on either side of an explained slice the similarity maps
-   * are looked at; the slice's ROI box spans the organ's 3-D component over that range. 0 (the
+   * are looked at; the slice's ROI (region or box) spans the organ's 3-D components over that range. 0 (the
    * default): the explained slice alone.
    */
   contextMm?: number;
