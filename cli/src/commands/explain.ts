@@ -7,6 +7,7 @@ import { ProgressCallback } from '../../../extension/src/engine/evaluate/Progres
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { getMethod } from '../../../extension/src/engine/methods';
 import { FillMode } from '../../../extension/src/engine/methods/PerturbationMethod';
+import { roiShapeOf } from '../../../extension/src/engine/roi/Roi';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { LoadedModel } from '../../../extension/src/runtime/loadModel';
 import { Explanation, ExplainRequest, runExplanation } from '../../../extension/src/runtime/runExplanation';
@@ -116,7 +117,7 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
       model: loaded.manifest.name,
       ...explanation.methodOptions,
       roi: roi?.source ?? 'none',
-      roiShape: roi ? (roi.mask ? 'mask' : 'box') : undefined,
+      roiShape: roi && roiShapeOf(roi),
     }),
   });
   const labelValue = parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className);
@@ -132,7 +133,7 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
     backend: loaded.backend,
     roi: {
       source: roi?.source ?? 'none',
-      shape: roi ? (roi.mask ? 'mask' : 'box') : undefined,
+      shape: roi && roiShapeOf(roi),
       box: roi?.box,
       voxels: roi && result.images.reduce((sum, image) => sum + image.roiVoxels, 0),
       fallbackReason: roi?.fallbackReason,

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
 import { outsideRoiDrop } from '../engine/explain/outsideRoiDrop';
+import { roiShapeOf } from '../engine/roi/Roi';
 import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { OrtModule } from '../runtime/ort/OrtModule';
@@ -106,7 +107,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           slices: result.images.map((image) => image.slice),
           roi: {
             source: roi?.source ?? 'none',
-            shape: roi ? (roi.mask ? 'mask' : 'box') : undefined,
+            shape: roi && roiShapeOf(roi),
             box: roi?.box,
             fallbackReason: roi?.fallbackReason,
             voxels: share.voxels,

@@ -3,7 +3,7 @@ import { forEachVoxelInBox } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 import { mmToVoxels } from './mmToVoxels';
 import { outsideRoiSegments } from './outsideRoiSegments';
-import { OutsideTile, outsideRoiTiles } from './outsideRoiTiles';
+import { outsideRoiTiles } from './outsideRoiTiles';
 import { PerturbationContext, PerturbationMethod, PerturbationPlan } from './PerturbationMethod';
 import { windowGrid } from './windowGrid';
 
@@ -86,7 +86,6 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
     const count = windows + tiles.length;
     const windowVoxels = window.reduce((product, w, axis) => product * Math.min(w, dimensions[axis]), 1);
     const voxels = image.data.length;
-    const forEachTileVoxel = (tile: OutsideTile, visit: (v: number) => void) => tile.voxels.forEach(visit);
     const scores = new Float64Array(count);
 
     return {
@@ -97,7 +96,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
           out[v] = substrate[v];
         };
         if (index < windows) forEachVoxelInBox(windowBoxes[index], dimensions, fill);
-        else forEachTileVoxel(tiles[index - windows], fill);
+        else tiles[index - windows].voxels.forEach(fill);
       },
       receive(index, score) {
         scores[index] = score;
@@ -118,7 +117,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
         });
         tiles.forEach((tile, t) => {
           const perWindow = ((baselineScore - scores[windows + t]) * windowVoxels) / tile.outsideVoxels;
-          forEachTileVoxel(tile, (v) => {
+          tile.voxels.forEach((v) => {
             saliency[v] = perWindow;
           });
         });

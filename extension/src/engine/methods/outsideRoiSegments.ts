@@ -8,9 +8,9 @@ import { OutsideTile } from './outsideRoiTiles';
  * Tiles outside the ROI that follow the anatomy instead of a grid: SLIC superpixels of
  * `regionSizeMm` (`slicSuperpixels`), computed on a copy of the image whose ROI (box, or
  * `roiMask`'s region) is painted at the image minimum so that no superpixel straddles the ROI
- * edge; each superpixel's voxels outside the ROI form one tile. A region of one tissue (e.g. a vertebra whose removal raises
- * the organ score) then lands in a tile of its own instead of sharing a square with the
- * context around it.
+ * edge; each superpixel's voxels outside the ROI form one tile. A region of one tissue (e.g. a
+ * vertebra whose removal raises the organ score) then lands in a tile of its own instead of
+ * sharing a square with the context around it.
  */
 export function outsideRoiSegments(
   image: Volume<Float32Array>,

@@ -25,5 +25,10 @@ export interface Roi {
   map?: Float32Array;
 }
 
+/** The shape an ROI has (a region carries its mask). */
+export function roiShapeOf(roi: Roi): RoiShape {
+  return roi.mask ? 'mask' : 'box';
+}
+
 /** Default `RoiShape`. */
 export const DEFAULT_ROI_SHAPE: RoiShape = 'mask';

@@ -16,8 +16,9 @@ export function dilateInPlane(mask: Uint8Array, dimensions: Vec3, radius: [numbe
   const reachJ = Math.floor(rj);
   for (let dj = -reachJ; dj <= reachJ; dj++) {
     for (let di = -reachI; di <= reachI; di++) {
-      const u = ri > 0 ? di / ri : di === 0 ? 0 : Infinity;
-      const w = rj > 0 ? dj / rj : dj === 0 ? 0 : Infinity;
+      // A radius below 1 reaches no neighbour on its axis (di or dj is then 0).
+      const u = ri > 0 ? di / ri : 0;
+      const w = rj > 0 ? dj / rj : 0;
       if (u * u + w * w <= 1) offsets.push([di, dj]);
     }
   }
