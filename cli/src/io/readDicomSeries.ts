@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
+import { numbers, stackSlices } from '../../../extension/src/engine/volume/stackSlices';
 import { Vec3, Volume } from '../../../extension/src/engine/volume/Volume';
 
 /** What the reader keeps of a DICOM series beyond its voxels (for reports and writing DICOM SEG). */
@@ -70,13 +71,6 @@ const NON_IMAGE: [string, string][] = [
   ['1.2.840.10008.5.1.4.1.1.104.', 'Encapsulated document'],
 ];
 const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
-
-interface Slice {
-  file: string;
-  dataset: Record<string, unknown>;
-  position: Vec3;
-  distance: number;
-}
 
 /**
  * Reads one DICOM image series from a folder into a Volume in LPS millimetres.
@@ -192,65 +186,25 @@ export async function readDicomSeries(folder: string): Promise<Volume & { meta: 
     );
   }
 
-  // Geometry: all slices must share one orientation; sort them along its normal.
-  const orientationOf = (ds: Record<string, unknown>) => numbers(ds.ImageOrientationPatient, 6);
-  const orientation =
-    orientationOf(parsed[0].dataset) ?? (parsed.length === 1 ? [1, 0, 0, 0, 1, 0] : undefined);
-  if (!orientation) {
-    throw new Error(
-      `${parsed[0].file} has no ImageOrientationPatient, so its slices cannot be placed in space. ` +
-        'Only cross-sectional series (CT, MR, PET) can be read.',
-    );
-  }
-  const row = orientation.slice(0, 3);
-  const column = orientation.slice(3, 6);
-  const normal = normalise([
-    row[1] * column[2] - row[2] * column[1],
-    row[2] * column[0] - row[0] * column[2],
-    row[0] * column[1] - row[1] * column[0],
-  ]);
-  const slices: Slice[] = parsed.map(({ file, dataset }) => {
-    const own = orientationOf(dataset) ?? orientation;
-    if (own.some((v, n) => Math.abs(v - orientation[n]) > 1e-3)) {
-      throw new Error(
-        `${file} is oriented differently (${own.join('\\')}) from ${parsed[0].file} (${orientation.join('\\')}); ` +
-          'a volume needs parallel slices. Split the folder by orientation.',
-      );
-    }
-    const position =
-      numbers(dataset.ImagePositionPatient, 3) ?? (parsed.length === 1 ? [0, 0, 0] : undefined);
-    if (!position) {
-      throw new Error(`${file} has no ImagePositionPatient, so it cannot be placed in the volume.`);
-    }
-    const distance = position[0] * normal[0] + position[1] * normal[1] + position[2] * normal[2];
-    return { file, dataset, position: position as Vec3, distance };
-  });
-  slices.sort((a, b) => a.distance - b.distance);
-
-  const steps = slices.slice(1).map((slice, k) => slice.distance - slices[k].distance);
-  const duplicate = steps.findIndex((step) => step < 1e-4);
-  if (duplicate >= 0) {
-    throw new Error(
-      `${slices[duplicate].file} and ${slices[duplicate + 1].file} lie at the same position; the folder seems to ` +
-        'hold several acquisitions (echoes, phases, time points) of one series. Keep one acquisition per folder.',
-    );
-  }
-  const first = slices[0].dataset;
-  const sliceSpacing =
-    steps.length > 0
-      ? steps.reduce((sum, step) => sum + step, 0) / steps.length
-      : Number(first.SpacingBetweenSlices ?? first.SliceThickness ?? 1) || 1;
-  const pixelSpacing = numbers(first.PixelSpacing, 2) ?? numbers(first.ImagerPixelSpacing, 2) ?? [1, 1];
-
-  const columns = Number(first.Columns);
-  const rows = Number(first.Rows);
+  const columns = Number(parsed[0].dataset.Columns);
+  const rows = Number(parsed[0].dataset.Rows);
+  const stacked = stackSlices(
+    parsed.map(({ file, dataset }) => ({
+      name: file,
+      values: modalityValues(file, dataset, columns, rows),
+      position: numbers(dataset.ImagePositionPatient, 3),
+      orientation: numbers(dataset.ImageOrientationPatient, 6),
+      pixelSpacing: numbers(dataset.PixelSpacing, 2) ?? numbers(dataset.ImagerPixelSpacing, 2),
+      sliceThickness: Number(dataset.SpacingBetweenSlices ?? dataset.SliceThickness ?? 1) || 1,
+    })),
+    columns,
+    rows,
+  );
+  const { order, sliceSpacingMaxDeviation, ...volume } = stacked;
+  const sorted = order.map((index) => parsed[index]);
+  const first = sorted[0].dataset;
   return {
-    ...decodeVoxels(slices, columns, rows),
-    dimensions: [columns, rows, slices.length],
-    // PixelSpacing is [between rows (along j), between columns (along i)].
-    spacing: [pixelSpacing[1], pixelSpacing[0], sliceSpacing],
-    origin: [...slices[0].position] as Vec3,
-    direction: [...row, ...column, ...normal],
+    ...volume,
     meta: {
       StudyInstanceUID: text(first.StudyInstanceUID),
       SeriesInstanceUID: text(first.SeriesInstanceUID),
@@ -260,15 +214,15 @@ export async function readDicomSeries(folder: string): Promise<Volume & { meta: 
       PatientID: text(first.PatientID),
       rows,
       columns,
-      sourceFiles: slices.map((slice) => slice.file),
-      sliceFileIndex: slices.map((slice) => parsed.findIndex((entry) => entry.file === slice.file)),
-      instances: slices.map(({ dataset, position }) => ({
+      sourceFiles: sorted.map((slice) => slice.file),
+      sliceFileIndex: order,
+      instances: sorted.map(({ dataset }) => ({
         SOPInstanceUID: text(dataset.SOPInstanceUID),
         SOPClassUID: text(dataset.SOPClassUID),
         InstanceNumber: dataset.InstanceNumber === undefined ? undefined : Number(dataset.InstanceNumber),
-        ImagePositionPatient: position,
+        ImagePositionPatient: (numbers(dataset.ImagePositionPatient, 3) ?? [0, 0, 0]) as Vec3,
       })),
-      sliceSpacingMaxDeviation: steps.reduce((max, step) => Math.max(max, Math.abs(step - sliceSpacing)), 0),
+      sliceSpacingMaxDeviation,
       firstSliceDataset: Object.fromEntries(Object.entries(first).filter(([key]) => key !== 'PixelData')),
     },
   };
@@ -297,57 +251,38 @@ function parseFile(
   }
 }
 
-/** Rescaled voxels of the sorted slices: Int16 when slope/intercept are integers and values fit. */
-function decodeVoxels(slices: Slice[], columns: number, rows: number): { data: Int16Array | Float32Array } {
+/** One file's pixels as modality values (RescaleSlope · stored + RescaleIntercept; HU for CT). */
+function modalityValues(
+  file: string,
+  dataset: Record<string, unknown>,
+  columns: number,
+  rows: number,
+): Float32Array {
   const plane = columns * rows;
-  const scratch = new Int32Array(plane);
-  const frames = slices.map(({ file, dataset }) => {
-    const bits = Number(dataset.BitsAllocated);
-    const frame = (dataset.PixelData as ArrayBuffer[])[0];
-    if (!(frame?.byteLength >= plane * (bits / 8))) {
-      throw new Error(
-        `${file} holds ${frame?.byteLength ?? 0} bytes of pixel data, fewer than its ${columns}×${rows} ` +
-          `${bits}-bit pixels need; the file is truncated. Replace it with an intact copy.`,
-      );
-    }
-    const frameInfo = {
+  const bits = Number(dataset.BitsAllocated);
+  const frame = (dataset.PixelData as ArrayBuffer[])[0];
+  if (!(frame?.byteLength >= plane * (bits / 8))) {
+    throw new Error(
+      `${file} holds ${frame?.byteLength ?? 0} bytes of pixel data, fewer than its ${columns}×${rows} ` +
+        `${bits}-bit pixels need; the file is truncated. Replace it with an intact copy.`,
+    );
+  }
+  const stored = new Int32Array(plane);
+  unpack(
+    {
       raw: bits === 16 ? new Uint16Array(frame, 0, plane) : new Uint8Array(frame, 0, plane),
       shift: 32 - Number(dataset.BitsStored ?? bits),
       signed: Number(dataset.PixelRepresentation) === 1,
-      slope: Number(dataset.RescaleSlope ?? 1),
-      intercept: Number(dataset.RescaleIntercept ?? 0),
-      min: 0,
-      max: 0,
-    };
-    unpack(frameInfo, scratch);
-    const [min, max] = rangeOf(scratch);
-    const ends = [min * frameInfo.slope + frameInfo.intercept, max * frameInfo.slope + frameInfo.intercept];
-    return { ...frameInfo, min: Math.min(...ends), max: Math.max(...ends) };
-  });
-  const fits = frames.every(
-    (f) => Number.isInteger(f.slope) && Number.isInteger(f.intercept) && f.min >= -32768 && f.max <= 32767,
+    },
+    stored,
   );
-  const data = fits ? new Int16Array(plane * slices.length) : new Float32Array(plane * slices.length);
-  frames.forEach((frame, k) => {
-    unpack(frame, scratch);
-    rescale(scratch, frame.slope, frame.intercept, data.subarray(k * plane, (k + 1) * plane));
-  });
-  return { data };
+  const values = new Float32Array(plane);
+  rescale(stored, Number(dataset.RescaleSlope ?? 1), Number(dataset.RescaleIntercept ?? 0), values);
+  return values;
 }
 
 // The loops below are separate functions so that V8 optimises each on its own.
-function rangeOf(values: Int32Array): [number, number] {
-  let min = values[0];
-  let max = values[0];
-  for (let n = 1; n < values.length; n++) {
-    const v = values[n];
-    if (v < min) min = v;
-    else if (v > max) max = v;
-  }
-  return [min, max];
-}
-
-function rescale(values: Int32Array, slope: number, intercept: number, out: Int16Array | Float32Array): void {
+function rescale(values: Int32Array, slope: number, intercept: number, out: Float32Array): void {
   for (let n = 0; n < values.length; n++) out[n] = values[n] * slope + intercept;
 }
 
@@ -359,21 +294,6 @@ function unpack(
   const { raw, shift } = frame;
   if (frame.signed) for (let n = 0; n < raw.length; n++) out[n] = (raw[n] << shift) >> shift;
   else for (let n = 0; n < raw.length; n++) out[n] = (raw[n] << shift) >>> shift;
-}
-
-/** A numeric multi-value of at least `count` numbers, or undefined. */
-function numbers(value: unknown, count: number): number[] | undefined {
-  const list = (Array.isArray(value) ? value : typeof value === 'string' ? value.split('\\') : []).map(
-    Number,
-  );
-  return list.length >= count && list.slice(0, count).every(Number.isFinite)
-    ? list.slice(0, count)
-    : undefined;
-}
-
-function normalise(v: number[]): number[] {
-  const length = Math.hypot(v[0], v[1], v[2]);
-  return v.map((x) => x / length);
 }
 
 function text(value: unknown): string {

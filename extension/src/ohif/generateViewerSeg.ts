@@ -43,7 +43,7 @@ export async function generateViewerSeg(
   { cornerstone }: CornerstoneLibraries,
   request: ViewerSegRequest,
 ): Promise<ViewerSeg> {
-  const imageIds = request.series.imageVolume.imageIds;
+  const imageIds = request.series.imageIds;
   const sources = imageIds.map((imageId) => cornerstone.metaData.get('instance', imageId));
   const missing = imageIds.filter((imageId, k) => !sources[k] || !cornerstone.cache.getImage(imageId));
   if (missing.length > 0) {

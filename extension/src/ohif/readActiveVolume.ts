@@ -1,5 +1,13 @@
-import { Vec3, Volume } from '../engine/volume/Volume';
-import { CornerstoneLibraries, CornerstoneViewport, DisplaySet, ImageVolume, Services } from './ohifTypes';
+import { numbers, PlacedSlice, stackSlices } from '../engine/volume/stackSlices';
+import { Volume } from '../engine/volume/Volume';
+import {
+  CachedImage,
+  CornerstoneLibraries,
+  CornerstoneViewport,
+  DisplaySet,
+  MetaDataProvider,
+  Services,
+} from './ohifTypes';
 
 const NON_IMAGE_MODALITIES = new Set(['SEG', 'SR', 'RTSTRUCT', 'RTPLAN', 'RTDOSE', 'KO', 'PR', 'DOC']);
 
@@ -15,8 +23,9 @@ export interface ActiveSeries {
   viewportId: string;
   viewport: CornerstoneViewport;
   displaySet: DisplaySet;
-  imageVolume: ImageVolume;
   volume: Volume;
+  /** imageIds[k]: the image of volume slice k. */
+  imageIds: string[];
   /** Slice k (volume order) shown in the viewport. */
   currentSlice: number;
 }
@@ -25,6 +34,11 @@ export interface ActiveSeries {
  * The active viewport's series as an engine Volume (HU for CT), from stack or MPR viewports.
  * Refuses, with a message saying what to do, when there is nothing to explain: no active
  * series, a non-image series or a single slice; throws SeriesLoadingError while voxels load.
+ *
+ * The voxels are read image by image and stacked by `stackSlices`, the CLI's own geometry code,
+ * from each image's DICOM header: never through the streaming volume's scalar array, whose type
+ * cornerstone takes from its first slice (an all-zero MR slice decodes as Uint8, and every other
+ * slice then wraps modulo 256).
  */
 export function readActiveVolume(services: Services, { cornerstone }: CornerstoneLibraries): ActiveSeries {
   const { viewportGridService, displaySetService, cornerstoneViewportService } = services;
@@ -41,27 +55,47 @@ export function readActiveVolume(services: Services, { cornerstone }: Cornerston
       `The active series is a ${displaySet.Modality} object, not an image. Select a CT or MR image series.`,
     );
   }
-  const imageIds = viewport.getImageIds();
-  if (imageIds.length < 2) {
+  const viewportImageIds = viewport.getImageIds();
+  if (viewportImageIds.length < 2) {
     throw new Error(
       'The active series has a single slice; XAI-CLIP needs a CT or MR series with several slices.',
     );
   }
-  const volumeId =
-    viewport.getVolumeId?.() ?? `cornerstoneStreamingImageVolume:${displaySet.displaySetInstanceUID}`;
-  const imageVolume = cornerstone.cache.getVolume(volumeId);
-  if (!imageVolume || !imageVolume.loadStatus?.loaded) throw new SeriesLoadingError();
-  const currentImageId = viewport.getCurrentImageId?.() ?? imageIds[viewport.getCurrentImageIdIndex?.() ?? 0];
-  const currentSlice = Math.max(0, imageVolume.imageIds.indexOf(currentImageId));
-  const scalars = imageVolume.voxelManager.getCompleteScalarDataArray();
-  const volume: Volume = {
-    data: scalars as unknown as Volume['data'],
-    dimensions: [...imageVolume.dimensions] as Vec3,
-    spacing: [...imageVolume.spacing] as Vec3,
-    origin: [...imageVolume.origin] as Vec3,
-    direction: Array.from(imageVolume.direction),
+  const images = viewportImageIds.map((imageId) => cornerstone.cache.getImage(imageId));
+  if (images.some((image) => !image?.getPixelData)) throw new SeriesLoadingError();
+  const first = images[0]!;
+  const { data, dimensions, spacing, origin, direction, order } = stackSlices(
+    viewportImageIds.map((imageId, n) => placedSlice(imageId, images[n]!, cornerstone.metaData)),
+    first.columns,
+    first.rows,
+  );
+  const volume: Volume = { data, dimensions, spacing, origin, direction };
+  const imageIds = order.map((n) => viewportImageIds[n]);
+  const currentImageId =
+    viewport.getCurrentImageId?.() ?? viewportImageIds[viewport.getCurrentImageIdIndex?.() ?? 0];
+  const currentSlice = Math.max(0, imageIds.indexOf(currentImageId));
+  return { viewportId, viewport, displaySet, volume, imageIds, currentSlice };
+}
+
+/** One cached image as `stackSlices` takes it: modality values and the plane from its DICOM header. */
+function placedSlice(imageId: string, image: CachedImage, metaData: MetaDataProvider): PlacedSlice {
+  const header = metaData.get('instance', imageId) ?? {};
+  const pixels = image.getPixelData();
+  // cornerstone applies the modality LUT while decoding unless pre-scaling is off.
+  const scaled = image.preScale?.scaled ?? false;
+  const slope = Number(header.RescaleSlope ?? 1);
+  const intercept = Number(header.RescaleIntercept ?? 0);
+  return {
+    name: `Image ${imageId}`,
+    values:
+      scaled || (slope === 1 && intercept === 0)
+        ? pixels
+        : Float32Array.from(pixels, (v) => v * slope + intercept),
+    position: numbers(header.ImagePositionPatient, 3),
+    orientation: numbers(header.ImageOrientationPatient, 6),
+    pixelSpacing: numbers(header.PixelSpacing, 2) ?? numbers(header.ImagerPixelSpacing, 2),
+    sliceThickness: Number(header.SpacingBetweenSlices ?? header.SliceThickness ?? 1) || 1,
   };
-  return { viewportId, viewport, displaySet, imageVolume, volume, currentSlice };
 }
 
 /** Creates and loads the streaming volume behind a stack viewport, so that it can be read. */

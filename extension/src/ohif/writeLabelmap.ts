@@ -37,7 +37,7 @@ export async function writeLabelmap(
     const plane = series.volume.dimensions[0] * series.volume.dimensions[1];
     for (const imageId of imageIds) {
       const image = cornerstone.cache.getImage(imageId);
-      const k = image?.referencedImageId ? series.imageVolume.imageIds.indexOf(image.referencedImageId) : -1;
+      const k = image?.referencedImageId ? series.imageIds.indexOf(image.referencedImageId) : -1;
       if (!image || k < 0) continue;
       image.voxelManager.getScalarData().set(labels.subarray(k * plane, (k + 1) * plane));
     }

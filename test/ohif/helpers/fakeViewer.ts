@@ -74,6 +74,7 @@ export function sourceHeader(k: number) {
     StudyInstanceUID: '1.2.3.200',
     ImagePositionPatient: [0, 0, 2 * k],
     ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
+    PixelSpacing: [1, 1],
   };
 }
 
@@ -214,14 +215,17 @@ export function setup(
     origin: [0, 0, 0],
     direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
     loadStatus: { loaded: overrides.loaded ?? true, loading: false },
-    voxelManager: { getCompleteScalarDataArray: () => new Int16Array(NX * NY * NZ) },
     load: jest.fn(),
   };
   const libraries = {
     cornerstone: {
       cache: {
         getVolume: () => volume,
-        getImage: (id: string) => labelmapImages.get(id) ?? (sourceImages.has(id) ? {} : undefined),
+        getImage: (id: string) =>
+          labelmapImages.get(id) ??
+          (sourceImages.has(id) && volume.loadStatus.loaded
+            ? { rows: NY, columns: NX, getPixelData: () => new Int16Array(NX * NY), preScale: { scaled: true } }
+            : undefined),
       },
       metaData: {
         get: (type: string, id: string) =>
