@@ -123,20 +123,29 @@ function appConfig(port, pacs) {
 /** CHAOS MR T2 subject shown in the demo: one that neither bundled model trained on. */
 const DEMO_MR_SUBJECT = 3;
 
-/** Converts the demo MR subject to DICOM once (the compiled CLI I/O does the work). */
+/** Where the demo MR series is written (the name changes whenever the conversion does). */
+const DEMO_MR_FOLDER = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}-lps`);
+
+/**
+ * Converts the demo MR subject to DICOM once (the compiled CLI I/O does the work). The NIfTI is
+ * stored LAS (rows run posterior to anterior); the series is written in the DICOM display
+ * orientation, LPS, as a scanner writes axial slices: anterior up, the patient's left on the
+ * image's right, slices from feet to head, with orientation tags that say so.
+ */
 async function convertDemoMr(data) {
-  const folder = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}`);
+  const folder = DEMO_MR_FOLDER;
   if (fs.existsSync(path.join(folder, 'slice_0000.dcm'))) return folder;
   const { readNifti } = require('../build/cli/src/io/readNifti.js');
   const { writeDicomSeries } = require('../build/cli/src/io/writeDicomSeries.js');
-  const volume = await readNifti(path.join(data, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.nii.gz`));
-  writeDicomSeries(folder, volume, {
+  const { reorientVolume } = require('../build/extension/src/engine/volume/reorient.js');
+  const nifti = await readNifti(path.join(data, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.nii.gz`));
+  writeDicomSeries(folder, reorientVolume(nifti, 'LPS'), {
     modality: 'MR',
     patientName: `CHAOS^MR_T2_${DEMO_MR_SUBJECT}`,
     patientId: `CHAOS-MR-T2-${DEMO_MR_SUBJECT}`,
     studyDescription: 'CHAOS MR T2-SPIR (converted by XAI-CLIP)',
     seriesDescription: 'T2-SPIR',
-    uidSeed: `chaos-mr-t2-${DEMO_MR_SUBJECT}`,
+    uidSeed: `chaos-mr-t2-${DEMO_MR_SUBJECT}-lps`,
   });
   return folder;
 }
@@ -186,7 +195,7 @@ async function start({ port = 3000, build = true, pacs } = {}) {
     roots: [OVERLAY, OHIF_DIST],
     mounts: {
       '/demo/chaos-ct/': path.join(data, 'chaos-ct', 'dicom'),
-      '/demo/chaos-mr/': path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}`),
+      '/demo/chaos-mr/': DEMO_MR_FOLDER,
       '/xai/models/': path.join(ROOT, 'models'),
       '/xai/fixtures/': path.join(ROOT, 'test', 'fixtures', 'models'),
     },
@@ -200,7 +209,7 @@ async function start({ port = 3000, build = true, pacs } = {}) {
   };
 }
 
-module.exports = { start };
+module.exports = { start, DEMO_MR_SUBJECT, DEMO_MR_FOLDER };
 
 if (require.main === module) {
   start({ port: Number(option('--port', '3000')), build: !process.argv.includes('--no-build') })

@@ -67,6 +67,10 @@ export interface CornerstoneViewport {
   getCurrentImageId?(): string;
   getCurrentImageIdIndex?(): number;
   getVolumeId?(): string;
+  /** Stack viewports: shows image `index` of getImageIds(). */
+  setImageIdIndex?(index: number): Promise<unknown>;
+  /** The viewport's element, where cornerstone dispatches its new-image events. */
+  element?: HTMLElement;
   render(): void;
 }
 
@@ -78,20 +82,33 @@ export interface ImageVolume {
   origin: [number, number, number];
   direction: ArrayLike<number>;
   loadStatus?: { loaded: boolean; loading: boolean };
-  voxelManager: { getCompleteScalarDataArray(): ArrayLike<number> & { buffer: ArrayBufferLike } };
   load(callback?: () => void): void;
+}
+
+/** An image in cornerstone's cache: a decoded source image, or a labelmap image over one. */
+export interface CachedImage {
+  rows: number;
+  columns: number;
+  referencedImageId?: string;
+  /** The decoded pixels (source images); labelmaps write through `voxelManager`. */
+  getPixelData(): ArrayLike<number>;
+  /** Whether decoding already applied the modality LUT (RescaleSlope/Intercept). */
+  preScale?: { scaled?: boolean };
+  voxelManager: { getScalarData(): Uint8Array };
+}
+
+/** OHIF's providers answer 'instance' with the image's naturalized DICOM header. */
+export interface MetaDataProvider {
+  get(type: string, imageId: string): Record<string, unknown> | undefined;
 }
 
 export interface CornerstoneLibraries {
   cornerstone: {
     cache: {
       getVolume(id: string): ImageVolume | undefined;
-      getImage(
-        id: string,
-      ): { referencedImageId?: string; voxelManager: { getScalarData(): Uint8Array } } | undefined;
+      getImage(id: string): CachedImage | undefined;
     };
-    /** OHIF's providers answer 'instance' with the image's naturalized DICOM header. */
-    metaData: { get(type: string, imageId: string): Record<string, unknown> | undefined };
+    metaData: MetaDataProvider;
     volumeLoader: { createAndCacheVolume(id: string, options: { imageIds: string[] }): Promise<ImageVolume> };
     eventTarget: EventTarget;
     Enums: { Events: Record<string, string> };

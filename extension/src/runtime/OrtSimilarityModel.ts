@@ -1,7 +1,8 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import { PromptSet, SimilarityModel } from '../engine/model/SegmentationModel';
 import { resampleLinear } from '../engine/util/resample';
-import { Volume } from '../engine/volume/Volume';
+import { voxelReorder } from '../engine/volume/reorient';
+import { Vec3, Volume } from '../engine/volume/Volume';
 import { findPromptClass } from './clip/findPromptClass';
 import { listPrompts } from './clip/listPrompts';
 import { normalize } from './clip/normalize';
@@ -77,7 +78,12 @@ export class OrtSimilarityModel implements SimilarityModel {
   async similarity(slice: Volume, prompts: PromptSet): Promise<{ classes: string[]; maps: Float32Array[] }> {
     const classes = [prompts.target, ...prompts.others];
     const embeddings = await Promise.all(classes.map((name) => this.embeddingOf(name)));
-    const patches = await this.patchEmbeddings(slice);
+    // The encoder sees the slice in the orientation it was trained in; the maps go back to the slice's order.
+    const reorder = voxelReorder(slice, this.entry.imageEncoder.orientation, true);
+    const [nx, ny] = reorder?.dimensions ?? slice.dimensions;
+    const oriented = reorder ? new Float32Array(nx * ny) : Float32Array.from(slice.data);
+    reorder?.gather(slice.data, oriented);
+    const patches = await this.patchEmbeddings(oriented, [nx, ny, 1]);
     const [rows, columns] = this.entry.imageEncoder.grid;
     const size = this.entry.embeddingSize;
     const maps = embeddings.map((text) => {
@@ -87,7 +93,11 @@ export class OrtSimilarityModel implements SimilarityModel {
         for (let e = 0; e < size; e++) dot += patches[n * size + e] * text[e];
         grid[n] = dot;
       }
-      return resampleLinear(grid, [columns, rows, 1], [slice.dimensions[0], slice.dimensions[1], 1]);
+      const map = resampleLinear(grid, [columns, rows, 1], [nx, ny, 1]);
+      if (!reorder) return map;
+      const inSliceOrder = new Float32Array(map.length);
+      reorder.scatter(map, inSliceOrder);
+      return inSliceOrder;
     });
     return { classes, maps };
   }
@@ -136,11 +146,10 @@ export class OrtSimilarityModel implements SimilarityModel {
   }
 
   /** L2-normalised patch embeddings [rows·columns, E] of one slice. */
-  private async patchEmbeddings(slice: Volume): Promise<Float32Array> {
+  private async patchEmbeddings(raw: Float32Array, dimensions: Vec3): Promise<Float32Array> {
     const encoder = this.entry.imageEncoder;
     const [height, width] = encoder.shape;
-    const raw = Float32Array.from(slice.data);
-    const resampled = resampleLinear(raw, slice.dimensions, [width, height, 1]);
+    const resampled = resampleLinear(raw, dimensions, [width, height, 1]);
     const statistics = intensityStatistics(resampled, encoder.channels);
     const input = new Float32Array(encoder.channels.length * width * height);
     writeChannels(resampled, encoder.channels, statistics, input, width * height);

@@ -1,3 +1,5 @@
+import { OrientationCode } from '../../engine/volume/reorient';
+
 /** Intensity → network-input transform of one input channel. */
 export type ChannelTransform =
   /** CT window: clip to [centre − width/2, centre + width/2] and scale to [0, 1]. */
@@ -27,7 +29,16 @@ export interface SegmenterEntry {
   classes: string[];
   /** A fixed batch size the network was exported with; detected from the model when absent. */
   fixedBatch?: number;
+  /** The voxel orientation the network was trained on (see `Orientation`); default 'native'. */
+  orientation?: Orientation;
 }
+
+/**
+ * Where voxel axes i, j, k of the training images pointed, as nibabel axis codes ("LPS": the
+ * DICOM display, "RAS"/"LAS": NIfTI files as stored); the runtime reorients every image to it
+ * before the network and maps the outputs back. 'native': images as the reader stores them.
+ */
+export type Orientation = OrientationCode | 'native';
 
 export interface ClipEntry {
   imageEncoder: {
@@ -40,6 +51,8 @@ export interface ClipEntry {
     /** Patch grid [rows, columns] of `patchOutput` (N = rows · columns, row-major). */
     grid: number[];
     channels: ChannelTransform[];
+    /** The voxel orientation the encoder was trained on; default 'native'. */
+    orientation?: Orientation;
   };
   textEncoder?: {
     file: string;
