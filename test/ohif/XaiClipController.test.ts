@@ -139,3 +139,65 @@ describe('XaiClipController (host glue with plain-object services)', () => {
     expect(report).toBeDefined();
   });
 });
+
+describe('XaiClipController before a run: where is the organ?', () => {
+  beforeAll(() => {
+    (globalThis as any).location = { href: 'http://localhost/xai-clip' };
+  });
+  const surveyed = async (controller: any) => {
+    controller.attach();
+    while (!controller.state.survey?.result) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
+  it('surveys the series on attach, takes its model organs, and shows the slice where the organ is largest', async () => {
+    const { controller, worker, viewport } = setup();
+    worker.surveyResult = { organ: 'liver', modelVoxels: [6, 2], clipFraction: [0.5, 0.5], sliceVoxels: 12 };
+    await surveyed(controller);
+    const request = worker.requests.find((r) => r.type === 'survey') as Extract<
+      WorkerRequest,
+      { type: 'survey' }
+    >;
+    expect(request).toMatchObject({ organ: 'liver' });
+    // The survey gets a copy: the series keeps its voxels.
+    expect(request.volume.data.byteLength).toBeGreaterThan(0);
+    expect(controller.state.classes).toEqual(['background', 'liver']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(viewport.setImageIdIndex).toHaveBeenCalledWith(0);
+    expect(controller.state.currentSlice).toBe(0);
+    controller.detach();
+  });
+
+  it.each([
+    [[0, 0], [0, 0], /Neither the model nor the localiser finds liver on this slice/],
+    [
+      [0, 6],
+      [0, 0],
+      /The model predicts liver here \(6 pixels\), but the localiser finds none: likely a false positive/,
+    ],
+    [[0, 0], [0, 0.5], /The localiser finds liver here, but the model predicts none/],
+  ])(
+    'holds a slice run back until confirmed when model %j and localiser %j doubt the organ',
+    async (modelVoxels, clipFraction, message) => {
+      const { controller, worker, segmentations } = setup();
+      worker.surveyResult = { organ: 'liver', modelVoxels, clipFraction, sliceVoxels: 12 };
+      await surveyed(controller);
+      expect(await controller.explain()).toBeUndefined();
+      expect(controller.state.confirm?.message).toMatch(message);
+      expect(worker.requests.some((r) => r.type === 'explain')).toBe(false);
+      expect(segmentations).toHaveLength(1);
+      const report = await controller.explain({ confirmed: true });
+      expect(report).toBeDefined();
+      expect(controller.state.confirm).toBeUndefined();
+      controller.detach();
+    },
+  );
+
+  it('runs at once where model and localiser agree, and never holds a slab run', async () => {
+    const { controller, worker } = setup();
+    await surveyed(controller);
+    expect(await controller.explain()).toBeDefined();
+    worker.surveyResult = { organ: 'liver', modelVoxels: [0, 0], clipFraction: [0, 0], sliceVoxels: 12 };
+    expect(await controller.explain({ scope: 'slab' })).toBeDefined();
+    controller.detach();
+  });
+});

@@ -1,10 +1,12 @@
 import { Progress } from '../engine/evaluate/ProgressTracker';
 import { MethodId } from '../engine/methods/PerturbationMethod';
 import { ExplainRequest } from '../runtime/runExplanation';
+import { largestOrganSlice, OrganSurvey, sliceVerdict } from '../runtime/surveyOrgan';
 import { organMaskSegments } from '../seg/organMaskSegments';
 import { saliencySegments } from '../seg/saliencySegments';
 import { xaiClipVersion } from '../version';
 import { CancelledError, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
+import { SliceInspection } from '../worker/messages';
 import { ExplainReport } from '../worker/messages';
 import { describeSegExport } from './describeSegExport';
 import { exportSeg, SegExport } from './exportSeg';
@@ -13,6 +15,7 @@ import {
   CommandsManager,
   CornerstoneLibraries,
   ExtensionManager,
+  PubSub,
   Services,
   XaiClipConfig,
 } from './ohifTypes';
@@ -64,6 +67,22 @@ export interface PanelState {
   /** Segmentation ids of the ROI and organ-mask overlays, when shown. */
   roiOverlay?: string;
   organOverlay?: string;
+  /** Where the selected organ is in the active series (model and localiser), once surveyed. */
+  survey?: SurveyState;
+  /** Slice k (volume order) the active viewport shows. */
+  currentSlice?: number;
+  /** A run held back until the user confirms it: the organ is doubtful on the slice. */
+  confirm?: { message: string };
+}
+
+/** The organ survey of one series: running, done or failed. */
+export interface SurveyState {
+  displaySetInstanceUID: string;
+  organ: string;
+  result?: OrganSurvey;
+  /** imageIds[k] of the surveyed series: where "Go to" sends the viewport. */
+  imageIds: string[];
+  error?: string;
 }
 
 const DEFAULT_SETTINGS: PanelSettings = {
@@ -99,9 +118,12 @@ export class XaiClipController {
   private worker?: ExplainWorkerClient;
   private runningId?: number;
   private readonly unsubscribers: (() => void)[] = [];
+  private surveyTimer?: ReturnType<typeof setTimeout>;
+  private stopFollowingSlices?: () => void;
   /** What the context overlays and saved SEGs are drawn from: the last result, its series and settings. */
   private last?: {
     series: ActiveSeries;
+    saliency: Float32Array;
     organMask: Uint8Array;
     roiMask?: Uint8Array;
     report: ExplainReport;
@@ -125,16 +147,27 @@ export class XaiClipController {
   /** Starts listening to the viewer (on mode enter). */
   attach(): void {
     const grid = this.services.viewportGridService;
-    const cancelOnChange = () => this.cancel('The active series changed; the explanation was cancelled.');
+    const onChange = () => {
+      this.cancel('The active series changed; the explanation was cancelled.');
+      this.scheduleSurvey();
+    };
     for (const event of ['ACTIVE_VIEWPORT_ID_CHANGED', 'GRID_STATE_CHANGED']) {
       if (grid.EVENTS?.[event])
-        this.unsubscribers.push(grid.subscribe(grid.EVENTS[event], cancelOnChange).unsubscribe);
+        this.unsubscribers.push(grid.subscribe(grid.EVENTS[event], onChange).unsubscribe);
     }
-    void this.loadClasses();
+    const viewports = this.services.cornerstoneViewportService as Partial<PubSub>;
+    if (viewports.subscribe && viewports.EVENTS?.VIEWPORT_DATA_CHANGED) {
+      this.unsubscribers.push(
+        viewports.subscribe(viewports.EVENTS.VIEWPORT_DATA_CHANGED, () => this.scheduleSurvey()).unsubscribe,
+      );
+    }
+    this.scheduleSurvey();
   }
 
   detach(): void {
     this.cancel();
+    clearTimeout(this.surveyTimer);
+    this.stopFollowingSlices?.();
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
     this.worker?.terminate();
     this.worker = undefined;
@@ -156,6 +189,10 @@ export class XaiClipController {
     }
     if (settings.showRoi !== undefined || settings.showOrganMask !== undefined)
       void this.syncContextOverlays();
+    if (settings.organ !== undefined) {
+      this.setState({ confirm: undefined });
+      this.scheduleSurvey();
+    }
   }
 
   /** Adds or removes the ROI-outline and predicted-organ overlays of the last result to match the settings. */
@@ -191,14 +228,24 @@ export class XaiClipController {
   }
 
   /** Runs an explanation of the active series with the panel's settings (plus overrides). */
-  async explain(overrides: Partial<PanelSettings> = {}): Promise<ExplainReport | undefined> {
+  async explain(
+    overrides: Partial<PanelSettings> & { confirmed?: boolean } = {},
+  ): Promise<ExplainReport | undefined> {
     if (this.state.status === 'running') {
       this.notify('warning', 'An explanation is already running. Wait for it or press Cancel.');
       return undefined;
     }
-    const settings = { ...this.state.settings, ...overrides };
+    const { confirmed, ...settingsOverrides } = overrides;
+    const settings = { ...this.state.settings, ...settingsOverrides };
+    const doubt = confirmed ? undefined : this.doubtBeforeRun(settings);
+    if (doubt) {
+      this.setState({ settings, confirm: { message: doubt } });
+      this.notify('warning', doubt);
+      return undefined;
+    }
     // Marked running before the first await, so that a double click cannot start two runs.
     this.setState({
+      confirm: undefined,
       settings,
       status: 'running',
       stage: 'Reading the series',
@@ -215,7 +262,7 @@ export class XaiClipController {
       this.fail((error as Error).message);
       return undefined;
     }
-    const model = this.config.models.find((m) => m.modalities.includes(series.displaySet.Modality));
+    const model = this.modelFor(series.displaySet.Modality);
     if (!model) {
       this.fail(
         `No XAI-CLIP model is configured for ${series.displaySet.Modality} series (models exist for ${[...new Set(this.config.models.flatMap((m) => m.modalities))].join(', ')}).`,
@@ -261,7 +308,7 @@ export class XaiClipController {
         levels: settings.levels,
         opacity: settings.opacity,
       });
-      this.last = { series, organMask, roiMask, report, settings };
+      this.last = { series, saliency, organMask, roiMask, report, settings };
       this.setState({ roiOverlay: undefined, organOverlay: undefined });
       await this.syncContextOverlays();
       this.setState({
@@ -334,7 +381,7 @@ export class XaiClipController {
     const { report } = last;
     const { method, organ } = report;
     const parameters = JSON.stringify({
-      model: this.config.models.find((m) => m.modalities.includes(last.series.displaySet.Modality))?.url,
+      model: this.modelFor(last.series.displaySet.Modality)?.url,
       roi: report.roi.source,
       roiShape: report.roi.shape,
       scope: last.settings.scope,
@@ -407,28 +454,172 @@ export class XaiClipController {
   }
 
   /** The active series' volume, waiting (with a message) while its slices still load. */
-  private async readSeries(libraries: CornerstoneLibraries) {
+  async readSeries(
+    libraries: CornerstoneLibraries = this.libraries(),
+    announce = true,
+  ): Promise<ActiveSeries> {
     try {
       return readActiveVolume(this.services, libraries);
     } catch (error) {
       if (!(error instanceof SeriesLoadingError)) throw error;
-      this.setState({ stage: 'Waiting for the series to finish loading' });
+      if (announce) this.setState({ stage: 'Waiting for the series to finish loading' });
       await ensureVolumeLoaded(this.services, libraries);
       return readActiveVolume(this.services, libraries);
     }
   }
 
-  private async loadClasses(): Promise<void> {
-    const first = this.config.models[0];
-    if (!first) return;
-    try {
-      const manifest = await (await fetch(first.url)).json();
-      this.setState({ classes: manifest.segmenter.classes });
-    } catch {
-      this.setState({
-        message: `The model manifest ${first.url} could not be loaded; check window.config.xaiClip.models.`,
-      });
+  /**
+   * The doubt to raise before a slice run, or undefined: the survey finds the organ on the current
+   * slice by the model and the localiser alike (or has not finished: a run is never held for it).
+   */
+  private doubtBeforeRun(settings: PanelSettings): string | undefined {
+    const { survey } = this.state;
+    const viewport = this.services.cornerstoneViewportService.getCornerstoneViewport(
+      this.services.viewportGridService.getActiveViewportId(),
+    );
+    const shown = viewport?.getCurrentImageId?.();
+    const currentSlice = shown && survey ? survey.imageIds.indexOf(shown) : -1;
+    if (settings.scope !== 'slice' || !survey?.result || currentSlice < 0) return undefined;
+    if (survey.organ !== settings.organ) return undefined;
+    const verdict = sliceVerdict(survey.result, currentSlice);
+    const organ = survey.result.organ.replace('_', ' ');
+    if (verdict.modelFinds && verdict.clipFinds !== false) return undefined;
+    if (verdict.modelFinds) {
+      return `The model predicts ${organ} here (${verdict.modelVoxels} pixels), but the localiser finds none: likely a false positive. Explain anyway?`;
     }
+    if (verdict.clipFinds) {
+      return `The localiser finds ${organ} here, but the model predicts none, so the saliency would be 0. Explain anyway?`;
+    }
+    return `Neither the model nor the localiser finds ${organ} on this slice. Explain anyway?`;
+  }
+
+  /** Surveys the active series for the selected organ shortly after the viewer settles. */
+  private scheduleSurvey(): void {
+    clearTimeout(this.surveyTimer);
+    this.surveyTimer = setTimeout(() => void this.survey(), 300);
+  }
+
+  /**
+   * Where the selected organ is in the active series: segments every slice and scores its CLIP
+   * map in the worker (the series keeps its voxels), then, the first time a series is surveyed,
+   * shows the slice where the organ is largest. Skips a series and organ already surveyed.
+   */
+  private async survey(): Promise<void> {
+    const libraries = this.libraries();
+    let series: ActiveSeries;
+    try {
+      series = await this.readSeries(libraries, false);
+    } catch {
+      return; // no image series in the active viewport yet: a later viewer event retries
+    }
+    this.followSlices(series, libraries);
+    const uid = series.displaySet.displaySetInstanceUID;
+    const model = this.modelFor(series.displaySet.Modality);
+    const known = this.state.survey;
+    if (!model || (known?.displaySetInstanceUID === uid && known.organ === this.state.settings.organ)) return;
+    const firstLook = known?.displaySetInstanceUID !== uid;
+    const organ = this.state.settings.organ;
+    const state: SurveyState = { displaySetInstanceUID: uid, organ, imageIds: series.imageIds };
+    this.setState({ survey: state });
+    this.worker ??= new ExplainWorkerClient(this.createWorker());
+    const run = this.worker.survey(
+      {
+        manifestUrl: new URL(model.url, location.href).href,
+        executionProviders: this.config.executionProviders ?? ['webgpu', 'wasm'],
+        organ,
+        volume: series.volume,
+      },
+      { onModel: ({ classes }) => this.useClasses(classes) },
+    );
+    try {
+      const result = await run.done;
+      if (this.state.survey !== state) return; // superseded by another series or organ
+      this.setState({ survey: { ...state, result } });
+      const largest = largestOrganSlice(result);
+      if (firstLook && largest !== undefined && this.state.currentSlice === series.currentSlice) {
+        await this.goToSlice(largest);
+      }
+    } catch (error) {
+      if (this.state.survey === state)
+        this.setState({ survey: { ...state, error: (error as Error).message } });
+    }
+  }
+
+  /** The organ list of the series' model; a selected organ that model lacks becomes its first. */
+  private useClasses(classes: string[]): void {
+    const organs = classes.filter((name) => name !== 'background');
+    const { organ } = this.state.settings;
+    const known = organs.some((name) => name.toLowerCase() === organ.toLowerCase());
+    this.setState({ classes });
+    if (!known && organs.length > 0) {
+      this.setState({
+        settings: { ...this.state.settings, organ: organs[0] },
+        message: `This series' model does not segment "${organ}"; the organ is now ${organs[0]} (its organs: ${organs.join(', ')}).`,
+      });
+      this.scheduleSurvey();
+    }
+  }
+
+  /** Shows the slice where the surveyed organ is largest. */
+  async goToOrgan(): Promise<void> {
+    const result = this.state.survey?.result;
+    const largest = result && largestOrganSlice(result);
+    if (largest === undefined) {
+      this.notify('info', `Neither model nor localiser finds ${this.state.settings.organ} in this series.`);
+      return;
+    }
+    this.setState({ confirm: undefined });
+    await this.goToSlice(largest);
+  }
+
+  /** Shows slice k (volume order) of the surveyed series in the active viewport. */
+  private async goToSlice(k: number): Promise<void> {
+    const imageId = this.state.survey?.imageIds[k];
+    const viewport = this.services.cornerstoneViewportService.getCornerstoneViewport(
+      this.services.viewportGridService.getActiveViewportId(),
+    );
+    const index = imageId ? (viewport?.getImageIds().indexOf(imageId) ?? -1) : -1;
+    if (!viewport?.setImageIdIndex || index < 0) return;
+    await viewport.setImageIdIndex(index);
+    viewport.render();
+    this.setState({ currentSlice: k });
+  }
+
+  /** Keeps `currentSlice` in step with the viewport as the user scrolls. */
+  private followSlices(series: ActiveSeries, { cornerstone }: CornerstoneLibraries): void {
+    this.stopFollowingSlices?.();
+    const { viewport, imageIds } = series;
+    const update = () => {
+      const current = viewport.getCurrentImageId?.();
+      const k = current ? imageIds.indexOf(current) : -1;
+      if (k >= 0 && k !== this.state.currentSlice) this.setState({ currentSlice: k, confirm: undefined });
+    };
+    const element = viewport.element;
+    const events = [
+      cornerstone.Enums.Events.STACK_NEW_IMAGE,
+      cornerstone.Enums.Events.VOLUME_NEW_IMAGE,
+    ].filter(Boolean);
+    events.forEach((event) => element?.addEventListener(event, update));
+    this.stopFollowingSlices = () => events.forEach((event) => element?.removeEventListener(event, update));
+    this.setState({ currentSlice: series.currentSlice });
+  }
+
+  /** Slice k of the active series as the network receives it and as the model labels it (parity checks). */
+  async inspectSlice(k: number): Promise<SliceInspection> {
+    const series = await this.readSeries(this.libraries());
+    const model = this.modelFor(series.displaySet.Modality);
+    if (!model) throw new Error(`No XAI-CLIP model is configured for ${series.displaySet.Modality} series.`);
+    this.worker ??= new ExplainWorkerClient(this.createWorker());
+    return this.worker.inspect({
+      manifestUrl: new URL(model.url, location.href).href,
+      executionProviders: this.config.executionProviders ?? ['webgpu', 'wasm'],
+      slice: k,
+      volume: series.volume,
+    });
+  }
+
+  private modelFor(modality: string) {
+    return this.config.models.find((m) => m.modalities.includes(modality));
   }
 
   private libraries(): CornerstoneLibraries {

@@ -2,21 +2,15 @@ import React, { useEffect, useState } from 'react';
 import { PanelSettings, PanelState, XaiClipController } from '../ohif/XaiClipController';
 import { CheckField } from './CheckField';
 import { ChoiceField } from './ChoiceField';
-import { fieldStyle as field, labelStyle as label } from './fieldStyles';
+import {
+  buttonStyle as button,
+  fieldStyle as field,
+  labelStyle as label,
+  MESSAGE_BACKGROUND,
+} from './fieldStyles';
+import { OrganOnSlice } from './OrganOnSlice';
 import { NumberField } from './NumberField';
 
-const button = (primary: boolean): React.CSSProperties => ({
-  flex: 1,
-  padding: '6px 10px',
-  borderRadius: 4,
-  border: '1px solid #5acce6',
-  background: primary ? '#5acce6' : 'transparent',
-  color: primary ? '#041c2c' : '#5acce6',
-  fontWeight: 600,
-  cursor: 'pointer',
-});
-
-const MESSAGE_BACKGROUND = { error: '#4a1c24', success: '#1c4a2c', info: '#20324a' };
 const METHODS = [
   ['occlusion', 'Occlusion'],
   ['lime', 'LIME'],
@@ -181,6 +175,8 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         checked={settings.showOrganMask}
         onChange={(showOrganMask) => set({ showOrganMask })}
       />
+
+      <OrganOnSlice controller={controller} state={state} />
 
       <div style={{ display: 'flex', gap: 6, marginTop: 12 }}>
         <button

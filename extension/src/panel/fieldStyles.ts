@@ -16,3 +16,22 @@ export const fieldStyle: React.CSSProperties = {
   padding: '4px 6px',
   fontSize: 13,
 };
+
+export const buttonStyle = (primary: boolean): React.CSSProperties => ({
+  flex: 1,
+  padding: '6px 10px',
+  borderRadius: 4,
+  border: '1px solid #5acce6',
+  background: primary ? '#5acce6' : 'transparent',
+  color: primary ? '#041c2c' : '#5acce6',
+  fontWeight: 600,
+  cursor: 'pointer',
+});
+
+/** Message box backgrounds by tone. */
+export const MESSAGE_BACKGROUND = {
+  error: '#4a1c24',
+  success: '#1c4a2c',
+  info: '#20324a',
+  warning: '#4a3a1c',
+};

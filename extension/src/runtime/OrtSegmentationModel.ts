@@ -2,6 +2,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { Predictor, SegmentationModel } from '../engine/model/SegmentationModel';
 import { resampleLinear } from '../engine/util/resample';
 import { Vec3, Volume } from '../engine/volume/Volume';
+import { voxelReorder } from '../engine/volume/reorient';
 import { voxelCount } from '../engine/volume/volumeUtils';
 import { SegmenterEntry } from './manifest/ModelManifest';
 import { OrtModule } from './ort/OrtModule';
@@ -45,20 +46,17 @@ export class OrtSegmentationModel implements SegmentationModel {
     this.fixedBatch = entry.fixedBatch ?? (typeof batch === 'number' && batch > 0 ? batch : undefined);
   }
 
-  async bind(reference: Volume): Promise<Predictor> {
+  async bind(image: Volume): Promise<Predictor> {
     const { entry } = this;
-    const source = reference.dimensions;
-    if (this.dimensionality === 2 && source[2] !== 1) {
-      throw new Error(`This 2-D model takes one slice at a time; got an image with ${source[2]} slices.`);
-    }
-    const grid = this.networkGrid(reference);
-    const padded = grid.map((n, a) =>
-      entry.size.mode === 'dynamic' && (a < 2 || this.dimensionality === 3)
-        ? Math.ceil(n / entry.size.multiple) * entry.size.multiple
-        : n,
-    ) as Vec3;
-    const referenceData = Float32Array.from(reference.data);
-    const statistics = intensityStatistics(referenceData, entry.channels);
+    const source = image.dimensions;
+    const { reorder, reference, network, grid, padded } = this.prepare(image);
+    const imageSize = voxelCount(source);
+    const oriented = reorder ? new Float32Array(imageSize) : undefined;
+    const asTrained = (values: Float32Array): Float32Array => {
+      if (!reorder) return values;
+      reorder.gather(values, oriented!);
+      return oriented!;
+    };
     const gridSize = voxelCount(grid);
     const paddedSize = voxelCount(padded);
     const classes = entry.classes.length;
@@ -68,7 +66,6 @@ export class OrtSegmentationModel implements SegmentationModel {
       padded[1],
       padded[0],
     ];
-    const network = new NetworkInput(referenceData, source, grid, padded, entry.channels, statistics);
     // Voxel v of the grid sits at this index of a padded channel plane.
     const place = (v: number) => {
       const i = v % grid[0];
@@ -86,7 +83,6 @@ export class OrtSegmentationModel implements SegmentationModel {
       classNames: this.classNames,
       outputSize: gridSize,
       predict: async (images, count) => {
-        const imageSize = voxelCount(source);
         const size = count * network.itemSize;
         const reuse = !busy;
         if (reuse && inputBuffer.length < size) inputBuffer = new Float32Array(size);
@@ -95,7 +91,7 @@ export class OrtSegmentationModel implements SegmentationModel {
         try {
           for (let n = 0; n < count; n++) {
             network.write(
-              images.subarray(n * imageSize, (n + 1) * imageSize),
+              asTrained(images.subarray(n * imageSize, (n + 1) * imageSize)),
               input.subarray(n * network.itemSize, (n + 1) * network.itemSize),
             );
           }
@@ -105,19 +101,62 @@ export class OrtSegmentationModel implements SegmentationModel {
         }
       },
       toImageGrid: (probabilities) => {
-        if (sameGrid(grid, source)) return probabilities;
-        const out = new Float32Array(classes * voxelCount(source));
+        const onGrid = sameGrid(grid, reference.dimensions);
+        if (onGrid && !reorder) return probabilities;
+        const out = new Float32Array(classes * imageSize);
+        const plane = reorder ? new Float32Array(imageSize) : undefined;
         for (let c = 0; c < classes; c++) {
-          resampleLinear(
-            probabilities.subarray(c * gridSize, (c + 1) * gridSize),
-            grid,
-            source,
-            out.subarray(c * voxelCount(source), (c + 1) * voxelCount(source)),
-          );
+          const values = probabilities.subarray(c * gridSize, (c + 1) * gridSize);
+          const target = out.subarray(c * imageSize, (c + 1) * imageSize);
+          const resampled = onGrid
+            ? values
+            : resampleLinear(values, grid, reference.dimensions, plane ?? target);
+          reorder?.scatter(resampled, target);
         }
         return out;
       },
     };
+  }
+
+  /**
+   * The network input item of `image` (channels × padded grid), exactly as `bind(image)` feeds
+   * it: what the viewer and the CLI are compared on.
+   */
+  networkInput(image: Volume): Float32Array {
+    const { network, referenceData } = this.prepare(image);
+    return network.wholeItem(referenceData);
+  }
+
+  /** Everything a bound image fixes: its orientation for the network, grids, frozen statistics. */
+  private prepare(image: Volume) {
+    const { entry } = this;
+    const source = image.dimensions;
+    if (this.dimensionality === 2 && source[2] !== 1) {
+      throw new Error(`This 2-D model takes one slice at a time; got an image with ${source[2]} slices.`);
+    }
+    // The network sees the image in the orientation it was trained in; everything else stays in source order.
+    const reorder = voxelReorder(image, entry.orientation, this.dimensionality === 2);
+    const reference: Volume = reorder
+      ? { ...image, dimensions: reorder.dimensions, spacing: reorder.spacing }
+      : image;
+    const referenceData = reorder ? new Float32Array(voxelCount(source)) : Float32Array.from(image.data);
+    reorder?.gather(image.data, referenceData);
+    const grid = this.networkGrid(reference);
+    const padded = grid.map((n, a) =>
+      entry.size.mode === 'dynamic' && (a < 2 || this.dimensionality === 3)
+        ? Math.ceil(n / entry.size.multiple) * entry.size.multiple
+        : n,
+    ) as Vec3;
+    const statistics = intensityStatistics(referenceData, entry.channels);
+    const network = new NetworkInput(
+      referenceData,
+      reference.dimensions,
+      grid,
+      padded,
+      entry.channels,
+      statistics,
+    );
+    return { reorder, reference, referenceData, network, grid, padded };
   }
 
   /** Runs the network on prepared inputs and returns activated, cropped probabilities. */

@@ -1,7 +1,10 @@
 import { Progress } from '../engine/evaluate/ProgressTracker';
-import { ExplainReport, WorkerRequest, WorkerResponse } from './messages';
+import { OrganSurvey } from '../runtime/surveyOrgan';
+import { ExplainReport, SliceInspection, WorkerRequest, WorkerResponse } from './messages';
 
 type ExplainMessage = Extract<WorkerRequest, { type: 'explain' }>;
+type SurveyMessage = Extract<WorkerRequest, { type: 'survey' }>;
+type InspectMessage = Extract<WorkerRequest, { type: 'inspect' }>;
 
 /** What a finished run hands back. */
 export interface ExplainOutput {
@@ -12,10 +15,13 @@ export interface ExplainOutput {
 }
 
 export interface WorkerCallbacks {
-  onStage(stage: string): void;
-  onModel(info: { backend: string; fallbackReason?: string; classes: string[] }): void;
-  onProgress(progress: Progress): void;
+  onStage?(stage: string): void;
+  onModel?(info: { backend: string; fallbackReason?: string; classes: string[] }): void;
+  onProgress?(progress: Progress): void;
 }
+
+/** Omit over each member of a union (the built-in Omit merges them). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Thrown when a run was cancelled; callers keep the viewer as it was. */
 export class CancelledError extends Error {
@@ -31,7 +37,7 @@ export class ExplainWorkerClient {
   private readonly pending = new Map<
     number,
     {
-      resolve(value: ExplainOutput): void;
+      resolve(value: unknown): void;
       reject(error: Error): void;
       callbacks: WorkerCallbacks;
     }
@@ -47,16 +53,39 @@ export class ExplainWorkerClient {
     };
   }
 
+  /** Runs an explanation; the volume's buffer is transferred (the caller's copy is detached). */
   run(
     message: Omit<ExplainMessage, 'type' | 'id'>,
     callbacks: WorkerCallbacks,
   ): { id: number; done: Promise<ExplainOutput> } {
+    return this.send<ExplainOutput>({ type: 'explain', ...message }, callbacks, [
+      message.volume.data.buffer as ArrayBuffer,
+    ]);
+  }
+
+  /** Where the organ is, slice by slice; the volume is copied, so the caller keeps it. */
+  survey(
+    message: Omit<SurveyMessage, 'type' | 'id'>,
+    callbacks: WorkerCallbacks = {},
+  ): { id: number; done: Promise<OrganSurvey> } {
+    return this.send<OrganSurvey>({ type: 'survey', ...message }, callbacks);
+  }
+
+  /** Slice k's network input and labels; the volume is copied. */
+  inspect(message: Omit<InspectMessage, 'type' | 'id'>): Promise<SliceInspection> {
+    return this.send<SliceInspection>({ type: 'inspect', ...message }, {}).done;
+  }
+
+  private send<T>(
+    message: DistributiveOmit<Exclude<WorkerRequest, { type: 'cancel' }>, 'id'>,
+    callbacks: WorkerCallbacks,
+    transfer: Transferable[] = [],
+  ): { id: number; done: Promise<T> } {
     const id = this.nextId++;
-    const done = new Promise<ExplainOutput>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, callbacks });
+    const done = new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, callbacks });
     });
-    const transfer = [message.volume.data.buffer as ArrayBuffer];
-    this.worker.postMessage({ type: 'explain', id, ...message } satisfies WorkerRequest, transfer);
+    this.worker.postMessage({ ...message, id } as WorkerRequest, transfer);
     return { id, done };
   }
 
@@ -73,13 +102,21 @@ export class ExplainWorkerClient {
     if (!run) return;
     switch (message.type) {
       case 'stage':
-        run.callbacks.onStage(message.stage);
+        run.callbacks.onStage?.(message.stage);
         break;
       case 'model':
-        run.callbacks.onModel(message);
+        run.callbacks.onModel?.(message);
         break;
       case 'progress':
-        run.callbacks.onProgress(message);
+        run.callbacks.onProgress?.(message);
+        break;
+      case 'survey':
+        this.pending.delete(message.id);
+        run.resolve(message.survey);
+        break;
+      case 'inspection':
+        this.pending.delete(message.id);
+        run.resolve({ networkInput: message.networkInput, labels: message.labels });
         break;
       case 'result':
         this.pending.delete(message.id);

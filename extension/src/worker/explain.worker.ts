@@ -6,6 +6,9 @@ import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { OrtModule } from '../runtime/ort/OrtModule';
 import { runExplanation } from '../runtime/runExplanation';
+import { surveyOrgan } from '../runtime/surveyOrgan';
+import { segmentVolume } from '../engine/explain/segmentVolume';
+import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { WorkerRequest, WorkerResponse } from './messages';
 import { roiShare } from './roiShare';
 import { yieldingModel } from './yieldingModel';
@@ -57,6 +60,8 @@ function modelFor(manifestUrl: string, executionProviders: string[]): Promise<Lo
   return models.get(key)!;
 }
 
+type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' }>;
+
 scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const message = event.data;
   if (message.type === 'cancel') {
@@ -76,51 +81,11 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       fallbackReason: loaded.fallbackReason,
       classes: [...loaded.segmenter.classNames],
     });
+    const model = yieldingModel(loaded, controller.signal);
     const volume = { ...message.volume } as Volume;
-    const { result, roi, className, outsideRanked } = await runExplanation(
-      yieldingModel(loaded, controller.signal),
-      volume,
-      message.request,
-      {
-        signal: controller.signal,
-        onProgress: (p) => post({ type: 'progress', id, ...p }),
-        onStage: (stage) => post({ type: 'stage', id, stage }),
-      },
-    );
-    // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
-    const share = roiShare(result.images, volume.dimensions);
-    post(
-      {
-        type: 'result',
-        id,
-        saliency: result.saliency.data,
-        organMask: result.organMask.data,
-        roiMask: roi?.mask,
-        report: {
-          organ: className,
-          method: message.request.method,
-          backend: loaded.backend,
-          fallbackReason: loaded.fallbackReason,
-          passes: result.passes,
-          calls: result.calls,
-          wallMs: result.wallMs,
-          slices: result.images.map((image) => image.slice),
-          roi: {
-            source: roi?.source ?? 'none',
-            shape: roi && roiShapeOf(roi),
-            box: roi?.box,
-            fallbackReason: roi?.fallbackReason,
-            voxels: share.voxels,
-            fraction: share.fraction,
-          },
-          notes: result.notes,
-          roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
-          outsideRoiDrop: outsideRoiDrop(result.images),
-          outsideRanked,
-        },
-      },
-      [result.saliency.data.buffer, result.organMask.data.buffer, ...(roi?.mask ? [roi.mask.buffer] : [])],
-    );
+    if (message.type === 'explain') await explain(message, model, volume, controller.signal);
+    else if (message.type === 'survey') await survey(message, model, volume, controller.signal);
+    else await inspect(message, loaded, volume);
   } catch (error) {
     post({
       type: 'error',
@@ -132,3 +97,77 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     running.delete(id);
   }
 };
+
+async function explain(
+  message: Extract<ModelRequest, { type: 'explain' }>,
+  loaded: LoadedModel,
+  volume: Volume,
+  signal: AbortSignal,
+): Promise<void> {
+  const { id } = message;
+  const { result, roi, className, outsideRanked } = await runExplanation(loaded, volume, message.request, {
+    signal,
+    onProgress: (p) => post({ type: 'progress', id, ...p }),
+    onStage: (stage) => post({ type: 'stage', id, stage }),
+  });
+  // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
+  const share = roiShare(result.images, volume.dimensions);
+  post(
+    {
+      type: 'result',
+      id,
+      saliency: result.saliency.data,
+      organMask: result.organMask.data,
+      roiMask: roi?.mask,
+      report: {
+        organ: className,
+        method: message.request.method,
+        backend: loaded.backend,
+        fallbackReason: loaded.fallbackReason,
+        passes: result.passes,
+        calls: result.calls,
+        wallMs: result.wallMs,
+        slices: result.images.map((image) => image.slice),
+        roi: {
+          source: roi?.source ?? 'none',
+          shape: roi && roiShapeOf(roi),
+          box: roi?.box,
+          fallbackReason: roi?.fallbackReason,
+          voxels: share.voxels,
+          fraction: share.fraction,
+        },
+        notes: result.notes,
+        roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
+        outsideRoiDrop: outsideRoiDrop(result.images),
+        outsideRanked,
+      },
+    },
+    [result.saliency.data.buffer, result.organMask.data.buffer, ...(roi?.mask ? [roi.mask.buffer] : [])],
+  );
+}
+
+async function survey(
+  message: Extract<ModelRequest, { type: 'survey' }>,
+  loaded: LoadedModel,
+  volume: Volume,
+  signal: AbortSignal,
+): Promise<void> {
+  const { id } = message;
+  post({ type: 'stage', id, stage: `Finding ${message.organ} on every slice` });
+  const result = await surveyOrgan(loaded, volume, message.organ, {
+    signal,
+    onProgress: (done, total) => post({ type: 'progress', id, done, total, etaMs: null }),
+  });
+  post({ type: 'survey', id, survey: result });
+}
+
+async function inspect(
+  message: Extract<ModelRequest, { type: 'inspect' }>,
+  loaded: LoadedModel,
+  volume: Volume,
+): Promise<void> {
+  const image = asFloat32(loaded.segmenter.dimensionality === 2 ? sliceOf(volume, message.slice) : volume);
+  const networkInput = loaded.segmenter.networkInput(image);
+  const labels = (await segmentVolume(image, loaded.segmenter)).data;
+  post({ type: 'inspection', id: message.id, networkInput, labels }, [networkInput.buffer, labels.buffer]);
+}

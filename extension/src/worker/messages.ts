@@ -1,18 +1,37 @@
 import { ExplainRequest } from '../runtime/runExplanation';
 import { Box } from '../engine/volume/Box';
 import { Vec3 } from '../engine/volume/Volume';
+import { OrganSurvey } from '../runtime/surveyOrgan';
+
+/** A volume as it crosses to the worker. */
+export interface VolumeMessage {
+  data: ArrayBufferView;
+  dimensions: Vec3;
+  spacing: Vec3;
+  origin: Vec3;
+  direction: number[];
+}
+
+/** The model a request runs on. */
+interface ModelChoice {
+  manifestUrl: string;
+  executionProviders: string[];
+}
 
 /** Main thread → worker. */
 export type WorkerRequest =
-  | {
-      type: 'explain';
-      id: number;
-      manifestUrl: string;
-      executionProviders: string[];
-      request: ExplainRequest;
-      volume: { data: ArrayBufferView; dimensions: Vec3; spacing: Vec3; origin: Vec3; direction: number[] };
-    }
+  | ({ type: 'explain'; id: number; request: ExplainRequest; volume: VolumeMessage } & ModelChoice)
+  /** Where the organ is, slice by slice (`surveyOrgan`): for the panel's line before a run. */
+  | ({ type: 'survey'; id: number; organ: string; volume: VolumeMessage } & ModelChoice)
+  /** Slice k's network input and label map: what the viewer–CLI parity checks compare. */
+  | ({ type: 'inspect'; id: number; slice: number; volume: VolumeMessage } & ModelChoice)
   | { type: 'cancel'; id: number };
+
+/** Slice k as the network receives it and as the model labels it. */
+export interface SliceInspection {
+  networkInput: Float32Array;
+  labels: Uint8Array;
+}
 
 /** Worker → main thread. */
 export type WorkerResponse =
@@ -28,6 +47,8 @@ export type WorkerResponse =
       roiMask?: Uint8Array;
       report: ExplainReport;
     }
+  | { type: 'survey'; id: number; survey: OrganSurvey }
+  | ({ type: 'inspection'; id: number } & SliceInspection)
   | { type: 'error'; id: number; message: string; cancelled: boolean };
 
 export interface ExplainReport {

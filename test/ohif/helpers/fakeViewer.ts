@@ -47,9 +47,20 @@ export class FakeWorker {
       },
     ];
   };
+  /** What a survey request answers (see surveyOrgan): by default, liver on slice 1 only. */
+  surveyResult = { organ: 'liver', modelVoxels: [0, 6], clipFraction: [0, 0.5], sliceVoxels: NX * NY };
   postMessage(message: WorkerRequest) {
     this.requests.push(message);
-    if (message.type === 'explain') {
+    if (message.type === 'survey') {
+      const classes = ['background', 'liver'];
+      const id = message.id;
+      setTimeout(() =>
+        [
+          { type: 'model', id, backend: 'wasm', classes },
+          { type: 'survey', id, survey: this.surveyResult },
+        ].forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)),
+      );
+    } else if (message.type === 'explain') {
       setTimeout(() =>
         this.respond(message).forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)),
       );
@@ -159,6 +170,14 @@ export function setup(
     { segmentationId: 'existing', label: 'Manual liver' },
   ];
   const colors: any[] = [];
+  const viewport = {
+    type: 'stack',
+    id: 'vp',
+    getImageIds: () => imageIds,
+    getCurrentImageId: () => 'img:1',
+    setImageIdIndex: jest.fn(async () => undefined),
+    render() {},
+  };
   const services: any = {
     viewportGridService: {
       EVENTS: {},
@@ -175,13 +194,7 @@ export function setup(
       }),
     },
     cornerstoneViewportService: {
-      getCornerstoneViewport: () => ({
-        type: 'stack',
-        id: 'vp',
-        getImageIds: () => imageIds,
-        getCurrentImageId: () => 'img:1',
-        render() {},
-      }),
+      getCornerstoneViewport: () => viewport,
     },
     segmentationService: {
       EVENTS: {},
@@ -224,7 +237,12 @@ export function setup(
         getImage: (id: string) =>
           labelmapImages.get(id) ??
           (sourceImages.has(id) && volume.loadStatus.loaded
-            ? { rows: NY, columns: NX, getPixelData: () => new Int16Array(NX * NY), preScale: { scaled: true } }
+            ? {
+                rows: NY,
+                columns: NX,
+                getPixelData: () => new Int16Array(NX * NY),
+                preScale: { scaled: true },
+              }
             : undefined),
       },
       metaData: {
@@ -275,5 +293,6 @@ export function setup(
     volume,
     commandsManager,
     sourceImages,
+    viewport,
   };
 }
