@@ -87,8 +87,11 @@ const PACS_SOURCE = {
   },
 };
 
-/** app-config.js: our plugins and models, the demo sources, and with `pacs` its DICOMweb source as the default. */
-function appConfig(port, pacs) {
+/**
+ * app-config.js: our plugins and models, the demo sources, and with `pacs` its DICOMweb source as
+ * the default. `xaiClip` overrides keys of window.config.xaiClip (tests).
+ */
+function appConfig(port, pacs, xaiClip = {}) {
   const config = {
     routerBasename: null,
     extensions: ['/xai/xai-clip-extension.mjs'],
@@ -113,7 +116,7 @@ function appConfig(port, pacs) {
         configuration: { friendlyName: 'Local files' },
       },
     ],
-    xaiClip: { models: modelConfig(), executionProviders: ['webgpu', 'wasm'] },
+    xaiClip: { models: modelConfig(), executionProviders: ['webgpu', 'wasm'], ...xaiClip },
     httpErrorHandler: undefined,
     origin: `http://localhost:${port}`,
   };
@@ -150,14 +153,10 @@ async function convertDemoMr(data) {
   return folder;
 }
 
-/** Writes one dicomjson manifest per demo study; returns {name: StudyInstanceUID}. */
-async function writeDemo(port, data) {
+/** Writes one dicomjson manifest per study ({name: DICOM folder}); returns {name: StudyInstanceUID}. */
+function writeManifests(port, studies) {
   const demo = path.join(OVERLAY, 'demo');
   fs.mkdirSync(demo, { recursive: true });
-  const studies = {
-    'chaos-ct': path.join(data, 'chaos-ct', 'dicom'),
-    'chaos-mr': await convertDemoMr(data),
-  };
   const uids = {};
   for (const [name, folder] of Object.entries(studies)) {
     const manifest = dicomJsonManifest(folder, `http://localhost:${port}/demo/${name}/`);
@@ -172,6 +171,11 @@ function pacsStudyUrl(port, uid) {
   return `http://localhost:${port}/xai-clip/${PACS_SOURCE.sourceName}?StudyInstanceUIDs=${uid}`;
 }
 
+/** The demo studies: the CHAOS CT study and the converted MR subject, {name: DICOM folder}. */
+async function demoStudies(data) {
+  return { 'chaos-ct': path.join(data, 'chaos-ct', 'dicom'), 'chaos-mr': await convertDemoMr(data) };
+}
+
 function studyUrl(port, name, uid) {
   const manifest = encodeURIComponent(`http://localhost:${port}/demo/${name}.json`);
   return `http://localhost:${port}/xai-clip/dicomjson?url=${manifest}&StudyInstanceUIDs=${uid}`;
@@ -181,21 +185,24 @@ function studyUrl(port, name, uid) {
  * Prepares and starts the viewer; resolves with the server and the demo URLs (pacsUrl: the CT
  * demo study opened from the PACS, when `pacs` is given).
  *
- * @param {{port?: number, build?: boolean, pacs?: {url: string}}} options pacs: a running Orthanc
- *   (scripts/pacs.js startOrthanc), proxied at /dicom-web and /wado and made the default data source.
+ * @param {{port?: number, build?: boolean, pacs?: {url: string}, studies?: Record<string, string>,
+ *   xaiClip?: object}} options pacs: a running Orthanc (scripts/pacs.js startOrthanc), proxied at
+ *   /dicom-web and /wado and made the default data source; studies: more DICOM series folders to
+ *   serve beside the demo ({name: folder}; their links come back in `studyUrls`); xaiClip: keys of
+ *   window.config.xaiClip to override.
  */
-async function start({ port = 3000, build = true, pacs } = {}) {
+async function start({ port = 3000, build = true, pacs, studies: extra = {}, xaiClip } = {}) {
   ensureOhif();
   if (build) execFileSync('npx', ['webpack', '--mode', 'production'], { cwd: ROOT, stdio: 'inherit' });
   const data = dataRoot();
-  const uids = await writeDemo(port, data);
+  const studies = { ...(await demoStudies(data)), ...extra };
+  const uids = writeManifests(port, studies);
   const server = createServer({
-    files: { '/app-config.js': appConfig(port, pacs) },
+    files: { '/app-config.js': appConfig(port, pacs, xaiClip) },
     proxies: pacs ? { '/dicom-web': `${pacs.url}/dicom-web`, '/wado': `${pacs.url}/wado` } : {},
     roots: [OVERLAY, OHIF_DIST],
     mounts: {
-      '/demo/chaos-ct/': path.join(data, 'chaos-ct', 'dicom'),
-      '/demo/chaos-mr/': DEMO_MR_FOLDER,
+      ...Object.fromEntries(Object.entries(studies).map(([name, folder]) => [`/demo/${name}/`, folder])),
       '/xai/models/': path.join(ROOT, 'models'),
       '/xai/fixtures/': path.join(ROOT, 'test', 'fixtures', 'models'),
     },
@@ -205,6 +212,9 @@ async function start({ port = 3000, build = true, pacs } = {}) {
     server,
     url: studyUrl(port, 'chaos-ct', uids['chaos-ct']),
     mrUrl: studyUrl(port, 'chaos-mr', uids['chaos-mr']),
+    studyUrls: Object.fromEntries(
+      Object.keys(studies).map((name) => [name, studyUrl(port, name, uids[name])]),
+    ),
     ...(pacs ? { pacsUrl: pacsStudyUrl(port, uids['chaos-ct']) } : {}),
   };
 }

@@ -145,7 +145,7 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
 
   it('lists the stored SEG after a reload and displays it over its series', async () => {
     const { page } = session;
-    await showStudy(page, session.url);
+    await showStudy(page, session.url, { survey: false });
     const segUid = await page.waitForFunction(
       () =>
         (window as any).services.displaySetService

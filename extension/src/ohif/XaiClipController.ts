@@ -82,6 +82,8 @@ export interface SurveyState {
   result?: OrganSurvey;
   /** imageIds[k] of the surveyed series: where "Go to" sends the viewport. */
   imageIds: string[];
+  /** stackPositions[k]: where slice k is in the viewport's stack (its numbering starts at 0 there too). */
+  stackPositions: number[];
   error?: string;
 }
 
@@ -505,6 +507,7 @@ export class XaiClipController {
    * shows the slice where the organ is largest. Skips a series and organ already surveyed.
    */
   private async survey(): Promise<void> {
+    if (this.config.survey?.enabled === false) return;
     const libraries = this.libraries();
     let series: ActiveSeries;
     try {
@@ -519,13 +522,20 @@ export class XaiClipController {
     if (!model || (known?.displaySetInstanceUID === uid && known.organ === this.state.settings.organ)) return;
     const firstLook = known?.displaySetInstanceUID !== uid;
     const organ = this.state.settings.organ;
-    const state: SurveyState = { displaySetInstanceUID: uid, organ, imageIds: series.imageIds };
+    const stack = series.viewport.getImageIds();
+    const state: SurveyState = {
+      displaySetInstanceUID: uid,
+      organ,
+      imageIds: series.imageIds,
+      stackPositions: series.imageIds.map((imageId) => stack.indexOf(imageId)),
+    };
     this.setState({ survey: state });
     this.worker ??= new ExplainWorkerClient(this.createWorker());
     const run = this.worker.survey(
       {
         manifestUrl: new URL(model.url, location.href).href,
-        executionProviders: this.config.executionProviders ?? ['webgpu', 'wasm'],
+        executionProviders: this.config.survey?.executionProviders ??
+          this.config.executionProviders ?? ['webgpu', 'wasm'],
         organ,
         volume: series.volume,
       },

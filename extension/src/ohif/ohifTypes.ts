@@ -148,6 +148,12 @@ export interface XaiClipConfig {
   models: { url: string; modalities: string[] }[];
   /** Execution providers tried in order. */
   executionProviders?: string[];
+  /**
+   * The organ survey on opening a series (where the organ is, slice by slice): off with
+   * `enabled: false`; its own execution providers (default: executionProviders), e.g. WASM
+   * where WebGPU is a slow software adapter.
+   */
+  survey?: { enabled?: boolean; executionProviders?: string[] };
   defaults?: Partial<{
     organ: string;
     method: string;

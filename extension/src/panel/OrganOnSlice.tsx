@@ -36,7 +36,7 @@ export function OrganOnSlice({
           style={{ ...button(false), marginTop: 6, width: '100%' }}
           onClick={() => void controller.goToOrgan()}
         >
-          Go to the {organ} (slice {target + 1})
+          Go to the {organ} (image {survey.stackPositions[target] + 1})
         </button>
       )}
       {confirm && (
