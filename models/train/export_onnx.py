@@ -111,23 +111,26 @@ def sha256(path: str) -> str:
 def write_manifest(out: str, name: str, description: str, modalities, shape, channels, classes,
                    onnx_file: str = "segmenter.onnx") -> str:
     path = os.path.join(out, "manifest.json")
-    # A re-export keeps what was added to the manifest by hand, e.g. the shared CLIP part.
+    # A re-export keeps what was added to the manifest by hand, e.g. the shared CLIP part, or a
+    # segmenter property this function does not write (e.g. "orientation").
     previous = json.load(open(path)) if os.path.exists(path) else {}
+    segmenter = {
+        "file": onnx_file,
+        "layout": "NCHW",
+        "inputName": "image",
+        "outputName": "probabilities",
+        "size": {"mode": "fixed", "shape": list(shape)},
+        "channels": channels,
+        "activation": "none",
+        "classes": list(classes),
+    }
+    segmenter.update({k: v for k, v in previous.get("segmenter", {}).items() if k not in segmenter})
     manifest = {
         "name": name,
         "version": "1.0.0",
         "description": description,
         "modalities": list(modalities),
-        "segmenter": {
-            "file": onnx_file,
-            "layout": "NCHW",
-            "inputName": "image",
-            "outputName": "probabilities",
-            "size": {"mode": "fixed", "shape": list(shape)},
-            "channels": channels,
-            "activation": "none",
-            "classes": list(classes),
-        },
+        "segmenter": segmenter,
         **({"clip": previous["clip"]} if "clip" in previous else {}),
     }
     with open(path, "w") as f:

@@ -162,7 +162,10 @@ describe('chaos-clip merged into the shipped segmenter manifests', () => {
       const file = path.join(tmp, segmenter, 'manifest.json');
       fs.writeFileSync(file, JSON.stringify({ ...manifest, clip }));
       const loaded = await loadModelFile(file);
-      expect(loaded.clip!.classes).toEqual(manifest.segmenter.classes);
+      // The CLIP's classes are its prompt classes: every segmenter class, and for the liver-only CT
+      // segmenter also the kidneys and spleen, kept as competitors in the ROI's softmax.
+      expect(loaded.clip!.classes).toEqual(Object.keys(entry.prompts));
+      expect(loaded.clip!.classes).toEqual(expect.arrayContaining(manifest.segmenter.classes));
       fs.rmSync(path.join(tmp, 'chaos-clip'));
       // As `xai-clip explain --roi clip --organ liver` does: target = the class, others = the rest.
       const [item] = await loadHeldOut(dataRoot(), { mrSubjects: [3], mrPick: 'largest', ctFiles: [] });

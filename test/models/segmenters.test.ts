@@ -3,11 +3,16 @@
  * the project's own runtime (loadModelFile → OrtSegmentationModel on onnxruntime-node):
  *
  * - golden pairs written by models/train/export_onnx.py reproduce within 1e-4;
- * - held-out accuracy: a CHAOS MR subject never trained on, and CHAOS CT slices never trained on.
+ * - held-out accuracy: a CHAOS MR subject never trained on, and CHAOS CT slices never trained on;
+ * - the CT model's acceptance table (models/train/eval_ct_segmenter.js): no liver on the CHAOS CT
+ *   slices without liver, held-out liver Dice ≥ 0.90.
  */
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as ortNode from 'onnxruntime-node';
+import * as os from 'os';
 import * as path from 'path';
+import { promisify } from 'util';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { readLabels } from '../../cli/src/labels/readLabels';
@@ -16,6 +21,7 @@ import { segmentVolume } from '../../extension/src/engine/explain/segmentVolume'
 import { overlap } from '../../extension/src/engine/metrics/overlap';
 import { resampleLinear } from '../../extension/src/engine/util/resample';
 import { Vec3, Volume } from '../../extension/src/engine/volume/Volume';
+import { directionOf } from '../../extension/src/engine/volume/reorient';
 import { createVolume, sliceOf } from '../../extension/src/engine/volume/volumeUtils';
 import { LoadedModel } from '../../extension/src/runtime/loadModel';
 import { ChannelTransform } from '../../extension/src/runtime/manifest/ModelManifest';
@@ -24,7 +30,12 @@ import { writeChannels } from '../../extension/src/runtime/preprocess/writeChann
 import { dataRoot } from '../helpers/dataRoot';
 
 const root = path.join(__dirname, '..', '..');
-const MODELS = ['chaos-mr-t2-segformer', 'chaos-ct-segformer'];
+/** Each shipped segmenter with its classes. The CT model is liver-only: its data has no kidney or
+ * spleen labels beyond a few TotalSegmentator predictions (models/chaos-ct-segformer/MODEL_CARD.md). */
+const MODELS: [string, string[]][] = [
+  ['chaos-mr-t2-segformer', ['background', 'liver', 'right_kidney', 'left_kidney', 'spleen']],
+  ['chaos-ct-segformer', ['background', 'liver']],
+];
 
 interface Golden {
   input: { file: string; shape: number[]; sha256: string };
@@ -69,7 +80,7 @@ function slab(volume: Volume, first: number, last: number): Volume {
   });
 }
 
-describe.each(MODELS)('shipped segmenter %s', (name) => {
+describe.each(MODELS)('shipped segmenter %s', (name, classes) => {
   const folder = path.join(root, 'models', name);
   const manifestPath = path.join(folder, 'manifest.json');
   const golden = JSON.parse(fs.readFileSync(path.join(folder, 'golden', 'golden.json'), 'utf8')) as Golden;
@@ -82,9 +93,12 @@ describe.each(MODELS)('shipped segmenter %s', (name) => {
     const input = readFloats(path.join(folder, 'golden', golden.input.file));
     const expected = readFloats(path.join(folder, 'golden', golden.probabilities.file));
     const [h, w] = golden.input.shape;
-    const image = createVolume(input, [w, h, 1]);
+    // The golden slice is stored as the network was trained on it.
+    const image = createVolume(input, [w, h, 1], {
+      direction: directionOf(model.manifest.segmenter.orientation ?? 'LPS'),
+    });
     const predictor = await model.segmenter.bind(image);
-    expect(predictor.classNames).toEqual(['background', 'liver', 'right_kidney', 'left_kidney', 'spleen']);
+    expect(predictor.classNames).toEqual(classes);
     const one = predictor.toImageGrid(await predictor.predict(input, 1));
     expect(one).toHaveLength(expected.length);
     expect(maxAbsDiff(one, expected)).toBeLessThan(1e-4);
@@ -163,7 +177,7 @@ describe('held-out accuracy of the shipped segmenters', () => {
 
   // CHAOS CT files 30–45 (runtime slices 32–47, since slice k is file 77 − k) were held out,
   // with files 26–29 and 46–49 unused as a gap.
-  it('CT: liver ≥ 0.85 Dice on the held-out CHAOS CT slab (files 30–45)', async () => {
+  it('CT: liver ≥ 0.90 Dice on the held-out CHAOS CT slab (files 30–45)', async () => {
     const data = dataRoot();
     const model = await loadModelFile(path.join(root, 'models', 'chaos-ct-segformer', 'manifest.json'));
     const series = await readDicomSeries(path.join(data, 'chaos-ct', 'dicom'));
@@ -174,8 +188,56 @@ describe('held-out accuracy of the shipped segmenters', () => {
     );
     const predicted = await segmentVolume(slab(series, first, last), model.segmenter);
     const [liver] = diceByClass(predicted.data, slab(labels, first, last).data, [[1, 1]]);
-    // The CLI on the same slab written as NIfTI (models/train/write_heldout_nifti.py) gives 0.9054.
-    expect(liver).toBeCloseTo(0.9054, 3);
-    expect(liver).toBeGreaterThanOrEqual(0.85);
+    // Python (training_report.json) and eval_ct_segmenter.js on the whole series give 0.9580.
+    expect(liver).toBeCloseTo(0.958, 3);
+    expect(liver).toBeGreaterThanOrEqual(0.9);
   }, 120000);
 });
+
+/** The real-data folder, or undefined when it is absent (the data tests below are then skipped). */
+const dataFolder = (() => {
+  try {
+    return dataRoot();
+  } catch {
+    return undefined;
+  }
+})();
+const describeWithData = dataFolder ? describe : describe.skip;
+
+describeWithData(
+  `CT model acceptance (models/train/eval_ct_segmenter.js on the built CLI runtime)${dataFolder ? '' : ': SKIPPED, real data not found (set XAI_CLIP_DATA)'}`,
+  () => {
+    // Issue 15 item 5: the former 5-class CT model labelled most of the study (air included) as a
+    // kidney and found liver at heart level. The script runs what `xai-clip segment` runs (build/,
+    // onnxruntime-node, readDicomSeries, readPngMaskFolder) and exits non-zero on a missed target.
+    it('predicts ≤ 200 liver voxels on every liver-free CHAOS CT slice and held-out liver Dice ≥ 0.90', async () => {
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-ct-'));
+      const out = path.join(tmp, 'result.json');
+      let code = 0;
+      let stdout = '';
+      try {
+        ({ stdout } = await promisify(execFile)(
+          'node',
+          [path.join(root, 'models', 'train', 'eval_ct_segmenter.js'), '--json', out],
+          { cwd: root, env: { ...process.env, XAI_CLIP_DATA: dataFolder! }, maxBuffer: 16 * 1024 * 1024 },
+        ));
+      } catch (error) {
+        const failed = error as { code: number; stdout: string; stderr: string };
+        code = failed.code;
+        stdout = `${failed.stdout}\n${failed.stderr}`;
+      }
+      const result = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : undefined;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      expect({ code, table: result ? 'written' : stdout }).toEqual({ code: 0, table: 'written' });
+      expect(result.classes).toEqual(['background', 'liver']);
+      // Files 0–6 (heart level, runtime slices 77–71) are the study's liver-free slices.
+      expect(result.liverFreeSlices.map((s: { file: number }) => s.file)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(result.maxFalsePositiveVoxels).toBeLessThanOrEqual(200);
+      expect(result.heldOutSlices).toBe(16);
+      expect(result.heldOutLiverDice).toBeGreaterThanOrEqual(0.9);
+      // All 78 slices, training slices included (what `xai-clip evaluate` counts): 0.9604.
+      expect(result.wholeStudyLiverDice).toBeCloseTo(0.9604, 3);
+      expect(stdout).toContain('| liver Dice, held-out CHAOS CT files 30-45 (16 slices) |');
+    }, 180000);
+  },
+);

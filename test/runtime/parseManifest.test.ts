@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { ManifestError, parseManifest } from '../../extension/src/runtime/manifest/parseManifest';
+import { resolveOrgan } from '../../extension/src/runtime/resolveOrgan';
 import { fixture } from '../helpers/plantedImage';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are edited as plain JSON here */
@@ -173,6 +174,25 @@ describe('parseManifest', () => {
     delete manifest.clip.textEncoder;
     manifest.clip.promptEmbeddings = 'embeddings.json';
     expect(parseManifest(manifest, 'x').clip?.promptEmbeddings).toBe('embeddings.json');
+  });
+
+  // The shipped CT model segments background and liver only, but its CLIP keeps the prompts of the
+  // kidneys and spleen: they are competitors in the ROI's softmax over prompt classes, so the liver's
+  // ROI stays what it was with the 5-class model. Prompts must cover the segmenter's classes, not
+  // match them; an organ the segmenter lacks is still refused as a target.
+  it('accepts CLIP prompts (and roiByClass) for classes the segmenter does not have, as competitors', () => {
+    const manifest = valid();
+    manifest.clip.prompts.spleen = ['spleen', 'splenic tissue'];
+    manifest.clip.roiByClass = { organ: { logitScale: 6 }, spleen: { logitScale: 4, contextMm: 16 } };
+    const parsed = parseManifest(manifest, 'x');
+    expect(parsed.segmenter.classes).toEqual(['background', 'organ']);
+    expect(Object.keys(parsed.clip!.prompts)).toEqual(['background', 'organ', 'spleen']);
+    expect(resolveOrgan(parsed, 'liver')).toEqual({ classIndex: 1, className: 'organ' });
+    expect(() => resolveOrgan(parsed, 'spleen')).toThrow('does not know the organ "spleen"');
+    // The message offers what can be explained: the segmenter's organs and their prompts only.
+    expect(() => resolveOrgan(parsed, 'spleen')).toThrow(
+      /Use one of its classes \(organ\) or one of their prompts \(organ: [^;)]*\)\.$/,
+    );
   });
 
   it('rejects a non-object', () => {

@@ -18,7 +18,13 @@ export function resolveOrgan(
     classIndex = promptClass === undefined ? -1 : classes.indexOf(promptClass);
   }
   if (classIndex <= 0) {
-    const synonyms = manifest.clip ? ` or one of their prompts (${listPrompts(manifest.clip.prompts)})` : '';
+    // Only the prompts of classes the segmenter has: CLIP may know more organs than it segments.
+    const own = manifest.clip
+      ? Object.fromEntries(
+          Object.entries(manifest.clip.prompts).filter(([name]) => classes.indexOf(name) > 0),
+        )
+      : {};
+    const synonyms = Object.keys(own).length > 0 ? ` or one of their prompts (${listPrompts(own)})` : '';
     throw new Error(
       `The model "${manifest.name}" does not know the organ "${text}". Use one of its classes (${classes.slice(1).join(', ')})${synonyms}.`,
     );

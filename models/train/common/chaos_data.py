@@ -119,5 +119,22 @@ def totalseg_nifti(root: Optional[str] = None) -> SliceSet:
     )
 
 
+def restrict_classes(s: SliceSet, keep: List[int]) -> SliceSet:
+    """The same slices for a segmenter with fewer classes: ["background", *CLASSES[keep]].
+
+    Kept organs get the indices 1, 2, … in the order of `keep`; every other organ joins
+    background. The new background is supervised wherever every kept organ is (a pixel that is
+    none of the kept organs is background, whichever dropped organ it was): CHAOS CT, which
+    only knows liver, becomes fully supervised for a liver-only model.
+    """
+    lut = np.zeros(256, np.uint8)
+    for n, c in enumerate(keep):
+        lut[c] = n + 1
+    supervised = [n + 1 for n, c in enumerate(keep) if c in s.supervised]
+    if len(supervised) == len(keep):
+        supervised = [0] + supervised
+    return SliceSet(s.name, s.images, lut[s.labels], supervised, list(s.slice_ids))
+
+
 def organ_counts(labels: np.ndarray) -> Dict[str, List[int]]:
     return {CLASSES[c]: [int((s == c).sum()) for s in labels] for c in range(1, len(CLASSES))}

@@ -23,10 +23,11 @@ class Prepared:
     """Slices resampled to the network grid exactly as the runtime does, with the statistics of
     the RAW slice (for percentile/z-score channels) and soft targets on the network grid."""
 
-    def __init__(self, sets: Sequence[SliceSet], shape: Sequence[int], channels: List[dict]):
+    def __init__(self, sets: Sequence[SliceSet], shape: Sequence[int], channels: List[dict],
+                 num_classes: int = len(CLASSES)):
         self.shape, self.channels = tuple(shape), channels
         images, stats, targets, supervised, ids = [], [], [], [], []
-        nc = len(CLASSES)
+        nc = num_classes
         for s in sets:
             mask = np.zeros(nc, bool)
             mask[s.supervised] = True
@@ -205,11 +206,12 @@ def predict_slices(model, raw_slices: np.ndarray, shape, channels, batch: int = 
     return out
 
 
-def dice_scores(pred: np.ndarray, truth: np.ndarray, classes: Sequence[int]) -> Dict[str, float]:
+def dice_scores(pred: np.ndarray, truth: np.ndarray, classes: Sequence[int],
+                names: Sequence[str] = CLASSES) -> Dict[str, float]:
     """Dice per class over the whole stack (as the CLI's evaluate: 1 when both are empty)."""
     out = {}
     for c in classes:
         p, t = pred == c, truth == c
         denom = int(p.sum()) + int(t.sum())
-        out[CLASSES[c]] = 1.0 if denom == 0 else 2.0 * int((p & t).sum()) / denom
+        out[names[c]] = 1.0 if denom == 0 else 2.0 * int((p & t).sum()) / denom
     return out
