@@ -1,6 +1,7 @@
 /** End-to-end suites: OHIF 3.13.2 + XAI-CLIP in Debian's headless Chromium (run `npm run test:e2e`). */
 module.exports = {
-  testEnvironment: 'node',
+  // Typed arrays of Node's own realm: onnxruntime-node (the CLI side of the parity checks) needs them.
+  testEnvironment: '<rootDir>/test/helpers/nativeTypedArrayEnvironment.js',
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
