@@ -152,7 +152,7 @@ describe('A first click that makes sense (CHAOS CT, WASM)', () => {
     );
     const before = await segmentationLabels(page);
     await page.click('[data-cy="xai-explain"]');
-    const question = await page.locator('[data-cy="xai-confirm"]').textContent();
+    const question = await page.locator('[data-cy="xai-confirm"] > div').textContent();
     console.log(`Explain on slice ${heart}: "${question}"`);
     expect(question).toMatch(/Explain anyway\?/);
     expect(await page.evaluate(() => (window as any).xaiClip.state.status)).not.toBe('running');

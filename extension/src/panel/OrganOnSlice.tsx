@@ -19,18 +19,21 @@ export function OrganOnSlice({
   const organ = state.settings.organ.replace('_', ' ');
   if (!survey || survey.organ !== state.settings.organ) return null;
   const result = survey.result;
+  const verdict = result && currentSlice !== undefined ? sliceVerdict(result, currentSlice) : undefined;
   const line = survey.error
     ? `Could not look for ${organ}: ${survey.error}`
     : !result
       ? `Looking for ${organ} on every slice…`
-      : currentSlice === undefined
-        ? ''
-        : describe(sliceVerdict(result, currentSlice), organ);
-  const target = result && largestOrganSlice(result);
+      : verdict
+        ? describe(verdict, organ)
+        : '';
+  // "Go to" where the slice shown lacks the organ or the two disagree; not on a slice that has it.
+  const target =
+    verdict && !(verdict.modelFinds && verdict.clipFinds !== false) ? largestOrganSlice(result!) : undefined;
   return (
     <div data-cy="xai-organ-on-slice" style={{ marginTop: 10, fontSize: 12 }}>
       <div>{line}</div>
-      {target !== undefined && target !== currentSlice && (
+      {target !== undefined && (
         <button
           data-cy="xai-go-to-organ"
           style={{ ...button(false), marginTop: 6, width: '100%' }}
