@@ -192,6 +192,19 @@ describe('XaiClipController before a run: where is the organ?', () => {
     },
   );
 
+  it('cancels a survey that another organ made obsolete', async () => {
+    const { controller, worker } = setup();
+    worker.holdSurveys = true;
+    controller.attach();
+    const surveys = () => worker.requests.filter((r) => r.type === 'survey');
+    while (surveys().length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.updateSettings({ organ: 'spleen' });
+    while (surveys().length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(worker.requests).toContainEqual({ type: 'cancel', id: surveys()[0].id });
+    expect(controller.state.survey).toMatchObject({ organ: 'spleen' });
+    controller.detach();
+  });
+
   it('runs at once where model and localiser agree, and never holds a slab run', async () => {
     const { controller, worker } = setup();
     await surveyed(controller);

@@ -121,6 +121,7 @@ export class XaiClipController {
   private runningId?: number;
   private readonly unsubscribers: (() => void)[] = [];
   private surveyTimer?: ReturnType<typeof setTimeout>;
+  private surveyRunId?: number;
   private stopFollowingSlices?: () => void;
   /** What the context overlays and saved SEGs are drawn from: the last result, its series and settings. */
   private last?: {
@@ -531,6 +532,8 @@ export class XaiClipController {
     };
     this.setState({ survey: state });
     this.worker ??= new ExplainWorkerClient(this.createWorker());
+    // A survey of another series or organ would only slow this one down.
+    if (this.surveyRunId !== undefined) this.worker.cancel(this.surveyRunId);
     const run = this.worker.survey(
       {
         manifestUrl: new URL(model.url, location.href).href,
@@ -541,6 +544,7 @@ export class XaiClipController {
       },
       { onModel: ({ classes }) => this.useClasses(classes) },
     );
+    this.surveyRunId = run.id;
     try {
       const result = await run.done;
       if (this.state.survey !== state) return; // superseded by another series or organ
@@ -552,6 +556,8 @@ export class XaiClipController {
     } catch (error) {
       if (this.state.survey === state)
         this.setState({ survey: { ...state, error: (error as Error).message } });
+    } finally {
+      if (this.surveyRunId === run.id) this.surveyRunId = undefined;
     }
   }
 

@@ -48,9 +48,12 @@ export class FakeWorker {
     ];
   };
   /** What a survey request answers (see surveyOrgan): by default, liver on slice 1 only. */
+  /** Leave survey requests unanswered (a survey still running). */
+  holdSurveys = false;
   surveyResult = { organ: 'liver', modelVoxels: [0, 6], clipFraction: [0, 0.5], sliceVoxels: NX * NY };
   postMessage(message: WorkerRequest) {
     this.requests.push(message);
+    if (message.type === 'survey' && this.holdSurveys) return;
     if (message.type === 'survey') {
       const classes = ['background', 'liver'];
       const id = message.id;
