@@ -66,6 +66,11 @@ describe('xai-clip CLI', () => {
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ organ: 'organ', method: 'occlusion', backend: 'cpu', slices: [1] });
     expect(report.roi).toMatchObject({ source: 'clip', shape: 'mask' });
+    // The viewer's result card reads the same report (reportOf): the ROI's share, boxes, timing.
+    expect(report).toMatchObject({ model: 'planted-2d', scope: 'slice', outsideRanked: true });
+    expect(report.roi.fraction).toBeCloseTo(report.roi.voxels / (64 * 64), 10);
+    expect(report.roiBoxes).toEqual([{ slice: 1, box: expect.objectContaining({ min: expect.any(Array) }) }]);
+    expect(report.explainMs).toBeLessThanOrEqual(report.wallMs);
     expect(report.passes).toBeGreaterThan(1);
     expect(report.methodOptions).toMatchObject({
       windowMm: 3.2,

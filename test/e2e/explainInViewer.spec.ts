@@ -61,7 +61,7 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const { voxels, levels } = await newestSaliencyLabels(page);
     const { share, count } = topBinInsideLiver(voxels, levels, truth.data);
     console.log(
-      `panel run: ${state.report.passes} passes, ${state.report.wallMs} ms, top bin ${count} voxels, ${(100 * share).toFixed(1)} % inside the liver`,
+      `panel run: ${state.report.passes} passes, ${state.report.explainMs} ms, top bin ${count} voxels, ${(100 * share).toFixed(1)} % inside the liver`,
     );
     expect(count).toBeGreaterThan(0);
     expect(share).toBeGreaterThanOrEqual(0.7);

@@ -93,7 +93,7 @@ describe('XAI-CLIP on the CHAOS MR demo (T2-SPIR, WASM)', () => {
       const { share, count } = topBinInside(voxels, levels, truth.data);
       const organDice = await predictedDice(session, truth.data, slice);
       console.log(
-        `MR ${organ}, slice ${slice}: ${state.report.passes} passes, ${state.report.wallMs} ms, top level ${count} voxels, ` +
+        `MR ${organ}, slice ${slice}: ${state.report.passes} passes, ${state.report.explainMs} ms, top level ${count} voxels, ` +
           `${(100 * share).toFixed(1)} % inside the ${organ}; predicted ${organ} Dice ${organDice.toFixed(3)}`,
       );
       expect(count).toBeGreaterThan(0);

@@ -86,7 +86,15 @@ describe('xai-clip explain --seg', () => {
           .AlgorithmParameters,
       ),
     );
-    expect(parameters).toEqual({ model: 'planted-2d', windowMm: 80, strideMm: 80, roi: 'none' });
+    // segParameters of the run's report: what the viewer writes for the same run.
+    expect(parameters).toEqual({
+      model: 'planted-2d',
+      windowMm: 80,
+      strideMm: 80,
+      roi: 'none',
+      scope: 'slice',
+      slices: [40],
+    });
     const { labels } = binSaliency(saliency, 6);
     const pairs = new Set<string>();
     for (let v = 0; v < labels.length; v++) if (labels[v]) pairs.add(`${Math.floor(v / plane)}:${labels[v]}`);

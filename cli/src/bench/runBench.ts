@@ -1,5 +1,4 @@
 import * as os from 'os';
-import { outsideRoiDrop } from '../../../extension/src/engine/explain/outsideRoiDrop';
 import { ProgressTracker } from '../../../extension/src/engine/evaluate/ProgressTracker';
 import { deletionInsertion } from '../../../extension/src/engine/metrics/deletionInsertion';
 import { overlap } from '../../../extension/src/engine/metrics/overlap';
@@ -20,6 +19,7 @@ import { binarize } from '../../../extension/src/engine/util/binarize';
 import { Box } from '../../../extension/src/engine/volume/Box';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { asFloat32, sliceOf } from '../../../extension/src/engine/volume/volumeUtils';
+import { reportOf } from '../../../extension/src/runtime/reportOf';
 import { ExplainRequest, runExplanation } from '../../../extension/src/runtime/runExplanation';
 import { BenchCase, BenchOrgan, CaseCache, LoadedCase, pickSlices } from './benchCases';
 import { InstrumentedModel, loadInstrumentedModel } from './instrumentedModel';
@@ -519,11 +519,12 @@ async function timeRun(context: UnitContext, kind: RunKind): Promise<TimedRun> {
 async function scoreRun(context: UnitContext, run: TimedRun): Promise<PlainUnit> {
   const { benchCase, data, organ, slice, model } = context;
   const { kind, explanation, wallMs } = run;
-  const { result, roi } = explanation;
+  const { result } = explanation;
   const saliency = sliceData(result.saliency, slice);
   const image = asFloat32(sliceOf(data.volume, slice));
   const scores = await scoresOf(context, image, saliency, explanation.classIndex);
-  const roiVoxels = result.images[0]?.roiVoxels;
+  // The fields every host reports alike (the viewer's card, report.json).
+  const shared = reportOf(explanation, model.loaded, data.volume.dimensions);
   const unit: BenchUnit = {
     dataset: benchCase.dataset,
     subject: benchCase.subject,
@@ -531,29 +532,29 @@ async function scoreRun(context: UnitContext, run: TimedRun): Promise<PlainUnit>
     slice,
     method: kind.coarseToFine ? 'occlusion-c2f' : kind.method,
     variant: kind.variant,
-    passes: result.passes,
-    calls: result.calls,
+    passes: shared.passes,
+    calls: shared.calls,
     wallMs: round(wallMs, 1),
-    explainMs: result.wallMs,
-    roiMs: round(Math.max(0, wallMs - result.wallMs), 1),
+    explainMs: shared.explainMs,
+    roiMs: round(Math.max(0, wallMs - shared.explainMs), 1),
     cpuMs: round(run.cpuMs, 1),
     ortMs: round(run.ortMs, 1),
     ortImages: run.ortImages,
-    backend: model.loaded.backend,
-    roiSource: roi?.source ?? 'none',
-    roiFallback: roi?.fallbackReason,
-    roiFraction: roiVoxels !== undefined ? roiVoxels / image.data.length : 1,
+    backend: shared.backend,
+    roiSource: shared.roi.source,
+    roiFallback: shared.roi.fallbackReason,
+    roiFraction: shared.roi.fraction,
     ...scores,
-    outsideRoiDrop: nullable(outsideRoiDrop(result.images)),
+    outsideRoiDrop: nullable(shared.outsideRoiDrop),
     peakRssMb: round(run.peakRssMb, 1),
-    methodOptions: explanation.methodOptions,
+    methodOptions: shared.methodOptions,
   };
   context.log(
     `${benchCase.dataset}${benchCase.subject ? ` ${benchCase.subject}` : ''} ${organ.organ} slice ${slice} ` +
       `${unit.method} ${kind.variant}: ${unit.passes} passes, ${(wallMs / 1000).toFixed(1)} s, ` +
       `Dice ${unit.otsu.dice.toFixed(3)}, deletion AUC ${unit.deletionAuc.toFixed(3)}`,
   );
-  return { unit, roi, saliency, classIndex: explanation.classIndex };
+  return { unit, roi: explanation.roi, saliency, classIndex: explanation.classIndex };
 }
 
 interface PlainUnit {

@@ -2,15 +2,15 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
 import { ExplainResult } from '../../../extension/src/engine/explain/explainVolume';
-import { outsideRoiDrop } from '../../../extension/src/engine/explain/outsideRoiDrop';
 import { ProgressCallback } from '../../../extension/src/engine/evaluate/ProgressTracker';
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { getMethod } from '../../../extension/src/engine/methods';
 import { FillMode } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { roiShapeOf } from '../../../extension/src/engine/roi/Roi';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { LoadedModel } from '../../../extension/src/runtime/loadModel';
+import { reportOf } from '../../../extension/src/runtime/reportOf';
 import { Explanation, ExplainRequest, runExplanation } from '../../../extension/src/runtime/runExplanation';
+import { segParameters } from '../../../extension/src/seg/segParameters';
 import { explainCohort } from '../cohort/explainCohort';
 import { isCohortInput } from '../cohort/listCohort';
 import { mostSalientSlices, renderOverlayPng } from '../cohort/overlayPng';
@@ -110,41 +110,19 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
     3,
   );
   await fs.writeFile(overlayPath, renderOverlayPng(volume, result.saliency, overlaySlices).png);
+  const shared = reportOf(explanation, loaded, volume.dimensions);
   const seg = await exportSeg?.(result.saliency.data, {
     method: method.id,
     organ: className,
-    parameters: JSON.stringify({
-      model: loaded.manifest.name,
-      ...explanation.methodOptions,
-      roi: roi?.source ?? 'none',
-      roiShape: roi && roiShapeOf(roi),
-    }),
+    parameters: segParameters(shared),
   });
   const labelValue = parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className);
   const report = {
     input: options.input,
-    model: loaded.manifest.name,
-    organ: className,
     prompt: options.organ,
-    method: method.id,
-    methodOptions: explanation.methodOptions,
     target: options.target,
-    scope: options.scope,
-    backend: loaded.backend,
-    roi: {
-      source: roi?.source ?? 'none',
-      shape: roi && roiShapeOf(roi),
-      box: roi?.box,
-      voxels: roi && result.images.reduce((sum, image) => sum + image.roiVoxels, 0),
-      fallbackReason: roi?.fallbackReason,
-    },
-    outsideRoiDrop: outsideRoiDrop(result.images),
-    slices: result.images.map((image) => image.slice),
-    passes: result.passes,
-    calls: result.calls,
-    explainMs: result.wallMs,
+    ...shared,
     wallMs: Date.now() - started,
-    notes: result.notes,
     metrics: labels && labelValue !== undefined ? metricsAgainst(result, labels, labelValue) : undefined,
     saliency: saliencyPath,
     overlay: { path: overlayPath, slices: overlaySlices },

@@ -4,10 +4,11 @@ import { ExplainRequest } from '../runtime/runExplanation';
 import { largestOrganSlice, OrganSurvey, sliceVerdict } from '../runtime/surveyOrgan';
 import { organMaskSegments } from '../seg/organMaskSegments';
 import { saliencySegments } from '../seg/saliencySegments';
+import { segParameters } from '../seg/segParameters';
 import { xaiClipVersion } from '../version';
 import { CancelledError, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
 import { SliceInspection } from '../worker/messages';
-import { ExplainReport } from '../worker/messages';
+import { ExplanationReport } from '../runtime/reportOf';
 import { describeSegExport } from './describeSegExport';
 import { exportSeg, SegExport } from './exportSeg';
 import { ViewerSegRequest } from './generateViewerSeg';
@@ -62,7 +63,7 @@ export interface PanelState {
   backend?: string;
   fallbackReason?: string;
   classes: string[];
-  report?: ExplainReport;
+  report?: ExplanationReport;
   overlay?: SaliencyOverlay;
   /** Segmentation ids of the ROI and organ-mask overlays, when shown. */
   roiOverlay?: string;
@@ -129,7 +130,7 @@ export class XaiClipController {
     saliency: Float32Array;
     organMask: Uint8Array;
     roiMask?: Uint8Array;
-    report: ExplainReport;
+    report: ExplanationReport;
     settings: PanelSettings;
   };
 
@@ -233,7 +234,7 @@ export class XaiClipController {
   /** Runs an explanation of the active series with the panel's settings (plus overrides). */
   async explain(
     overrides: Partial<PanelSettings> & { confirmed?: boolean } = {},
-  ): Promise<ExplainReport | undefined> {
+  ): Promise<ExplanationReport | undefined> {
     if (this.state.status === 'running') {
       this.notify('warning', 'An explanation is already running. Wait for it or press Cancel.');
       return undefined;
@@ -383,16 +384,7 @@ export class XaiClipController {
     if (!last || !overlay) throw new Error('There is no XAI-CLIP result to save yet: click Explain first.');
     const { report } = last;
     const { method, organ } = report;
-    const parameters = JSON.stringify({
-      model: this.modelFor(last.series.displaySet.Modality)?.url,
-      roi: report.roi.source,
-      roiShape: report.roi.shape,
-      scope: last.settings.scope,
-      slices: report.slices,
-      ...(method === 'occlusion'
-        ? { windowMm: last.settings.windowMm, strideMm: last.settings.strideMm }
-        : { samples: last.settings.samples }),
-    });
+    const parameters = segParameters(report);
     const common = { series: last.series, type: settings.segType, version: xaiClipVersion };
     if (settings.segContent === 'organ') {
       if (!last.organMask.some((v) => v > 0)) {

@@ -246,7 +246,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
             {report.method} · {report.organ.replace(/_/g, ' ')}
           </div>
           <div>
-            {report.passes} forward passes · {(report.wallMs / 1000).toFixed(1)} s
+            {report.passes} forward passes · {(report.explainMs / 1000).toFixed(1)} s
           </div>
           <div>
             ROI ({roiName(report.roi.source)}): {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}

@@ -52,6 +52,8 @@ export interface ExplainRequest {
 }
 
 export interface Explanation {
+  method: MethodId;
+  scope: Scope;
   result: ExplainResult;
   roi?: Roi;
   classIndex: number;
@@ -106,6 +108,8 @@ export async function runExplanation(
       refineFraction: refine.refineFraction,
     });
     return {
+      method: method.id,
+      scope: request.scope,
       result,
       roi,
       classIndex,
@@ -122,6 +126,8 @@ export async function runExplanation(
     seed: request.seed,
   });
   return {
+    method: method.id,
+    scope: request.scope,
     result,
     roi,
     classIndex,

@@ -1,6 +1,7 @@
 import { Progress } from '../engine/evaluate/ProgressTracker';
 import { OrganSurvey } from '../runtime/surveyOrgan';
-import { ExplainReport, SliceInspection, WorkerRequest, WorkerResponse } from './messages';
+import { ExplanationReport } from '../runtime/reportOf';
+import { SliceInspection, WorkerRequest, WorkerResponse } from './messages';
 
 type ExplainMessage = Extract<WorkerRequest, { type: 'explain' }>;
 type SurveyMessage = Extract<WorkerRequest, { type: 'survey' }>;
@@ -11,7 +12,7 @@ export interface ExplainOutput {
   saliency: Float32Array;
   organMask: Uint8Array;
   roiMask?: Uint8Array;
-  report: ExplainReport;
+  report: ExplanationReport;
 }
 
 export interface WorkerCallbacks {

@@ -1,16 +1,14 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
-import { outsideRoiDrop } from '../engine/explain/outsideRoiDrop';
-import { roiShapeOf } from '../engine/roi/Roi';
 import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { OrtModule } from '../runtime/ort/OrtModule';
+import { reportOf } from '../runtime/reportOf';
 import { runExplanation } from '../runtime/runExplanation';
 import { surveyOrgan } from '../runtime/surveyOrgan';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { WorkerRequest, WorkerResponse } from './messages';
-import { roiShare } from './roiShare';
 import { yieldingModel } from './yieldingModel';
 
 /**
@@ -105,13 +103,12 @@ async function explain(
   signal: AbortSignal,
 ): Promise<void> {
   const { id } = message;
-  const { result, roi, className, outsideRanked } = await runExplanation(loaded, volume, message.request, {
+  const explanation = await runExplanation(loaded, volume, message.request, {
     signal,
     onProgress: (p) => post({ type: 'progress', id, ...p }),
     onStage: (stage) => post({ type: 'stage', id, stage }),
   });
-  // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
-  const share = roiShare(result.images, volume.dimensions);
+  const { result, roi } = explanation;
   post(
     {
       type: 'result',
@@ -119,28 +116,7 @@ async function explain(
       saliency: result.saliency.data,
       organMask: result.organMask.data,
       roiMask: roi?.mask,
-      report: {
-        organ: className,
-        method: message.request.method,
-        backend: loaded.backend,
-        fallbackReason: loaded.fallbackReason,
-        passes: result.passes,
-        calls: result.calls,
-        wallMs: result.wallMs,
-        slices: result.images.map((image) => image.slice),
-        roi: {
-          source: roi?.source ?? 'none',
-          shape: roi && roiShapeOf(roi),
-          box: roi?.box,
-          fallbackReason: roi?.fallbackReason,
-          voxels: share.voxels,
-          fraction: share.fraction,
-        },
-        notes: result.notes,
-        roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
-        outsideRoiDrop: outsideRoiDrop(result.images),
-        outsideRanked,
-      },
+      report: reportOf(explanation, loaded, volume.dimensions),
     },
     [result.saliency.data.buffer, result.organMask.data.buffer, ...(roi?.mask ? [roi.mask.buffer] : [])],
   );

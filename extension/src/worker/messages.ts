@@ -1,6 +1,6 @@
 import { ExplainRequest } from '../runtime/runExplanation';
-import { Box } from '../engine/volume/Box';
 import { Vec3 } from '../engine/volume/Volume';
+import { ExplanationReport } from '../runtime/reportOf';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 
 /** A volume as it crosses to the worker. */
@@ -45,39 +45,8 @@ export type WorkerResponse =
       organMask: Uint8Array;
       /** A mask-shaped ROI's region on the volume grid (plane k: slice k's); absent for a box ROI. */
       roiMask?: Uint8Array;
-      report: ExplainReport;
+      report: ExplanationReport;
     }
   | { type: 'survey'; id: number; survey: OrganSurvey }
   | ({ type: 'inspection'; id: number } & SliceInspection)
   | { type: 'error'; id: number; message: string; cancelled: boolean };
-
-export interface ExplainReport {
-  organ: string;
-  method: string;
-  backend: string;
-  fallbackReason?: string;
-  passes: number;
-  calls: number;
-  wallMs: number;
-  slices: (number | null)[];
-  /** `fraction`: the ROI's share of the explained slices (of the volume for a 3-D model). */
-  roi: {
-    source: string;
-    /** 'mask': the region itself; 'box': its bounding box. Absent without an ROI. */
-    shape?: 'mask' | 'box';
-    box?: Box;
-    fallbackReason?: string;
-    voxels: number;
-    fraction: number;
-  };
-  /** Per explained image: its slice (null for a 3-D model) and ROI box (bounding a region ROI) in that image's coordinates. */
-  roiBoxes: { slice: number | null; box: Box }[];
-  /**
-   * The organ score's fall, as a fraction, when everything outside the ROI is replaced by the fill
-   * (`outsideRoiDrop`); absent without an ROI.
-   */
-  outsideRoiDrop?: number;
-  /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) or leaves it 0. */
-  outsideRanked: boolean;
-  notes: string[];
-}

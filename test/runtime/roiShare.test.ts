@@ -1,6 +1,6 @@
 import { ImageReport } from '../../extension/src/engine/explain/explainVolume';
 import { Box, boxVoxelCount } from '../../extension/src/engine/volume/Box';
-import { roiShare } from '../../extension/src/worker/roiShare';
+import { roiShare } from '../../extension/src/runtime/roiShare';
 
 const image = (slice: number | null, min: number[], max: number[]): ImageReport => ({
   slice,

@@ -1,0 +1,81 @@
+import { outsideRoiDrop } from '../engine/explain/outsideRoiDrop';
+import { Scope } from '../engine/explain/Scope';
+import { MethodId } from '../engine/methods/PerturbationMethod';
+import { roiShapeOf } from '../engine/roi/Roi';
+import { Box } from '../engine/volume/Box';
+import { Vec3 } from '../engine/volume/Volume';
+import { LoadedModel } from './loadModel';
+import { roiShare } from './roiShare';
+import { Explanation } from './runExplanation';
+
+/**
+ * What one explanation did, the same from every host: the viewer's result card, the CLI's
+ * report.json and the SEG's algorithm parameters are built from it, each host adding only its own
+ * fields (paths, labels' metrics, the total wall time).
+ */
+export interface ExplanationReport {
+  /** The model manifest's name. */
+  model: string;
+  organ: string;
+  method: MethodId;
+  /** The method's options as run: its defaults with the request's values over them. */
+  methodOptions: object;
+  scope: Scope;
+  backend: string;
+  fallbackReason?: string;
+  passes: number;
+  calls: number;
+  /** The explanation's own time (ROI and perturbations), ms. */
+  explainMs: number;
+  /** Explained slices (null: the whole volume, for a 3-D model). */
+  slices: (number | null)[];
+  /** `voxels` and `fraction`: the ROI's part of the explained slices (of the volume for a 3-D model). */
+  roi: {
+    source: string;
+    /** 'mask': the region itself; 'box': its bounding box. Absent without an ROI. */
+    shape?: 'mask' | 'box';
+    box?: Box;
+    fallbackReason?: string;
+    voxels: number;
+    fraction: number;
+  };
+  /** Per explained image: its slice and ROI box (bounding a region ROI) in that image's coordinates. */
+  roiBoxes: { slice: number | null; box: Box }[];
+  /** The organ score's fall when everything outside the ROI is replaced by the fill; absent without an ROI. */
+  outsideRoiDrop?: number;
+  /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) or leaves it 0. */
+  outsideRanked: boolean;
+  notes: string[];
+}
+
+/** The report of `explanation`, run by `loaded` on a volume of `dimensions`. */
+export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensions: Vec3): ExplanationReport {
+  const { result, roi } = explanation;
+  // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
+  const share = roiShare(result.images, dimensions);
+  return {
+    model: loaded.manifest.name,
+    organ: explanation.className,
+    method: explanation.method,
+    methodOptions: explanation.methodOptions,
+    scope: explanation.scope,
+    backend: loaded.backend,
+    fallbackReason: loaded.fallbackReason,
+    passes: result.passes,
+    calls: result.calls,
+    explainMs: result.wallMs,
+    slices: result.images.map((image) => image.slice),
+    roi: {
+      source: roi?.source ?? 'none',
+      shape: roi && roiShapeOf(roi),
+      box: roi?.box,
+      fallbackReason: roi?.fallbackReason,
+      voxels: share.voxels,
+      fraction: share.fraction,
+    },
+    roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
+    outsideRoiDrop: outsideRoiDrop(result.images),
+    outsideRanked: explanation.outsideRanked,
+    notes: result.notes,
+  };
+}
