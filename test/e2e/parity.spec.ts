@@ -127,7 +127,7 @@ async function cliSide(folder: string, slice: number) {
   const loaded = await loadModelFile(MANIFESTS[volume.meta.Modality]);
   const image = asFloat32(sliceOf(volume, slice));
   const labels = (await segmentVolume(image, loaded.segmenter)).data;
-  const { result } = await runExplanation(loaded, volume, { ...EXPLANATION, slice, samples: 300 });
+  const { result } = await runExplanation(loaded, volume, { ...EXPLANATION, slice });
   const plane = image.data.length;
   return {
     volume,

@@ -1,11 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  DEFAULT_OUTSIDE_TILE_FACTOR,
-  DEFAULT_OUTSIDE_TILES,
-} from '../../../extension/src/engine/methods/occlusion';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
-import { DEFAULT_ROI_SHAPE } from '../../../extension/src/engine/roi/Roi';
+import { resolveRequest } from '../../../extension/src/runtime/resolveRequest';
+import { requestOf } from '../commands/requestOf';
 import { loadModelFile } from '../runtime/loadModelFile';
 import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/explain';
 import { CohortCase, listCohort, parseShard, shardCases } from './listCohort';
@@ -24,25 +21,11 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const all = listCohort(options.input, options.labels);
   const cases = shardCases(all, shard);
+  // The request as it will run, defaults resolved: a case explained under other settings (or older
+  // defaults) is not taken as finished.
   const resumeKey = JSON.stringify({
     model: path.resolve(options.model),
-    organ: options.organ,
-    method: options.method,
-    roi: options.roi,
-    roiShape: options.roiShape ?? DEFAULT_ROI_SHAPE,
-    scope: options.scope,
-    slice: options.slice,
-    windowMm: options.windowMm,
-    strideMm: options.strideMm,
-    // Resolved, so that cases explained under older defaults are not taken as finished.
-    outsideTileFactor: options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR,
-    outsideTiles: options.outsideTiles ?? DEFAULT_OUTSIDE_TILES,
-    samples: options.samples,
-    marginMm: options.marginMm,
-    fill: options.fill,
-    target: options.target,
-    seed: options.seed,
-    coarseToFine: options.coarseToFine ? [options.coarseFactor, options.refineFraction] : undefined,
+    ...resolveRequest(requestOf(options)),
   });
   fs.mkdirSync(options.out, { recursive: true });
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -5,7 +5,6 @@ import { ExplainResult } from '../../../extension/src/engine/explain/explainVolu
 import { ProgressCallback } from '../../../extension/src/engine/evaluate/ProgressTracker';
 import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
 import { getMethod } from '../../../extension/src/engine/methods';
-import { FillMode } from '../../../extension/src/engine/methods/PerturbationMethod';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { LoadedModel } from '../../../extension/src/runtime/loadModel';
 import { reportOf } from '../../../extension/src/runtime/reportOf';
@@ -22,6 +21,7 @@ import { loadModelFile } from '../runtime/loadModelFile';
 import { prepareSegExport, SegExportOptions } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
+import { requestOf } from './requestOf';
 
 export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainRequest, 'fill'>, SegExportOptions {
   fill: string;
@@ -72,25 +72,13 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
   bar?.start(1, 0);
   let explanation: Explanation;
   try {
-    explanation = await runExplanation(
-      loaded,
-      volume,
-      {
-        ...options,
-        fill: parseFill(options.fill),
-        coarseToFine: options.coarseToFine && {
-          factor: options.coarseFactor,
-          refineFraction: options.refineFraction,
-        },
+    explanation = await runExplanation(loaded, volume, requestOf(options), {
+      onProgress: (p) => {
+        bar?.setTotal(p.total);
+        bar?.update(p.done);
+        context.onProgress?.(p);
       },
-      {
-        onProgress: (p) => {
-          bar?.setTotal(p.total);
-          bar?.update(p.done);
-          context.onProgress?.(p);
-        },
-      },
-    );
+    });
   } finally {
     bar?.stop();
   }
@@ -158,13 +146,6 @@ export type CaseReport = Awaited<ReturnType<typeof explainOne>>;
 
 function fmt(score: { dice: number; iou: number }): string {
   return `${score.dice.toFixed(3)}/${score.iou.toFixed(3)}`;
-}
-
-function parseFill(text: string): FillMode {
-  if (text === 'min' || text === 'mean' || text === 'blur') return text;
-  const value = Number(text);
-  if (!Number.isFinite(value)) throw new Error(`--fill must be min, mean, blur or a number, got "${text}".`);
-  return value;
 }
 
 /** Dice/IoU of the saliency vs the organ's labels, over the voxels of the explained slices only. */

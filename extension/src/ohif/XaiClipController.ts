@@ -35,7 +35,8 @@ export interface PanelSettings {
   scope: 'slice' | 'slab' | 'volume';
   windowMm: number;
   strideMm: number;
-  samples: number;
+  /** RISE masks or LIME samples; unset: the method's own default (its registry entry). */
+  samples?: number;
   levels: number;
   opacity: number;
   /** Occlusion: windows twice as large first, then the fine windows only where that saliency is high. */
@@ -96,7 +97,6 @@ const DEFAULT_SETTINGS: PanelSettings = {
   scope: 'slice',
   windowMm: 20,
   strideMm: 10,
-  samples: 300,
   coarseToFine: false,
   levels: 6,
   opacity: 0.5,

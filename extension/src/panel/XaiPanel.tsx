@@ -8,14 +8,13 @@ import {
   labelStyle as label,
   MESSAGE_BACKGROUND,
 } from './fieldStyles';
+import { METHODS } from '../engine/methods';
+import { defaultSamples } from '../runtime/resolveRequest';
 import { OrganOnSlice } from './OrganOnSlice';
 import { NumberField } from './NumberField';
 
-const METHODS = [
-  ['occlusion', 'Occlusion'],
-  ['lime', 'LIME'],
-  ['rise', 'RISE'],
-] as const;
+/** The methods of the engine's registry, by id and label. */
+const METHOD_CHOICES = Object.values(METHODS).map((method) => [method.id, method.label] as const);
 /** ROI modes as the panel names them (the select and the result card). */
 const ROI_SOURCES = [
   ['clip', 'CLIP (organ prompt)'],
@@ -97,7 +96,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         label="Method"
         dataCy="xai-method"
         value={settings.method}
-        choices={METHODS}
+        choices={METHOD_CHOICES}
         onChange={(method) => set({ method })}
       />
       <ChoiceField
@@ -158,7 +157,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
           label={settings.method === 'rise' ? 'Masks' : 'Samples'}
           dataCy="xai-samples"
           min={10}
-          value={settings.samples}
+          value={settings.samples ?? defaultSamples(settings.method)!}
           onChange={(samples) => set({ samples })}
         />
       )}

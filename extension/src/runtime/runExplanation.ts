@@ -5,14 +5,10 @@ import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
 import { coarseToFineOcclusion } from '../engine/methods/coarseToFineOcclusion';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
-import {
-  DEFAULT_OUTSIDE_TILE_FACTOR,
-  DEFAULT_OUTSIDE_TILES,
-  OutsideTileShape,
-} from '../engine/methods/occlusion';
+import { OutsideTileShape } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
-import { DEFAULT_ROI_SHAPE, Roi, RoiShape, RoiSource } from '../engine/roi/Roi';
+import { Roi, RoiShape, RoiSource } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
 import { Vec3, Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
@@ -20,6 +16,7 @@ import { clipRoiSettings } from './clip/clipRoiSettings';
 import { contextSlices } from './clip/contextSlices';
 import { LoadedModel } from './loadModel';
 import { resolveOrgan } from './resolveOrgan';
+import { ResolvedRequest, resolveRequest } from './resolveRequest';
 
 /** One explanation as a user asks for it, the same from the CLI and the viewer. */
 export interface ExplainRequest {
@@ -52,6 +49,8 @@ export interface ExplainRequest {
 }
 
 export interface Explanation {
+  /** The request as it ran, every default filled in. */
+  request: ResolvedRequest;
   method: MethodId;
   scope: Scope;
   result: ExplainResult;
@@ -63,9 +62,6 @@ export interface Explanation {
   outsideRanked: boolean;
 }
 
-/** Default occlusion window (mm) when the request names none. */
-export const DEFAULT_WINDOW_MM = 20;
-
 /**
  * ROI (CLIP, predicted mask or none) → perturbation explanation of `volume` with a loaded
  * model. `onStage` names each step for progress displays.
@@ -73,13 +69,14 @@ export const DEFAULT_WINDOW_MM = 20;
 export async function runExplanation(
   loaded: LoadedModel,
   volume: Volume,
-  request: ExplainRequest,
+  asked: ExplainRequest,
   hooks: { signal?: AbortSignal; onProgress?: ProgressCallback; onStage?: (stage: string) => void } = {},
 ): Promise<Explanation> {
+  const request = resolveRequest(asked);
   const method = getMethod(request.method);
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
-  const methodOptions = methodOptionsFrom(request);
-  const outsideRanked = Number(methodOptions.outsideTileFactor ?? 0) > 0;
+  const methodOptions = methodOptionsOf(request);
+  const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
   const common = {
@@ -95,27 +92,30 @@ export async function runExplanation(
     signal: hooks.signal,
     onProgress: hooks.onProgress,
   };
-  if (request.coarseToFine && method.id === 'occlusion') {
+  const explanation = {
+    request,
+    method: method.id,
+    scope: request.scope,
+    roi,
+    classIndex,
+    className,
+    outsideRanked,
+  };
+  if (request.coarseToFine) {
     hooks.onStage?.(`Coarse-to-fine occlusion of ${className}`);
-    const refine = typeof request.coarseToFine === 'object' ? request.coarseToFine : {};
     const result = await coarseToFineOcclusion(volume, loaded.segmenter, {
       ...common,
-      windowMm: request.windowMm ?? DEFAULT_WINDOW_MM,
+      windowMm: request.windowMm!,
       strideMm: request.strideMm,
       outsideTileFactor: request.outsideTileFactor,
       outsideTiles: request.outsideTiles,
-      coarseFactor: refine.factor,
-      refineFraction: refine.refineFraction,
+      coarseFactor: request.coarseToFine.factor,
+      refineFraction: request.coarseToFine.refineFraction,
     });
     return {
-      method: method.id,
-      scope: request.scope,
+      ...explanation,
       result,
-      roi,
-      classIndex,
-      className,
       methodOptions: { ...method.defaults, ...methodOptions, coarseToFine: result.coarseToFine },
-      outsideRanked,
     };
   }
   hooks.onStage?.(`${method.label} of ${className}`);
@@ -125,47 +125,36 @@ export async function runExplanation(
     methodOptions,
     seed: request.seed,
   });
-  return {
-    method: method.id,
-    scope: request.scope,
-    result,
-    roi,
-    classIndex,
-    className,
-    methodOptions: { ...method.defaults, ...methodOptions },
-    outsideRanked,
-  };
+  return { ...explanation, result, methodOptions: { ...method.defaults, ...methodOptions } };
 }
 
-function methodOptionsFrom(request: ExplainRequest): Record<string, number | string> {
-  const set = (key: string, value: number | string | undefined) =>
-    value === undefined ? {} : { [key]: value };
+/** The method's own options in a resolved request. */
+function methodOptionsOf(request: ResolvedRequest): Record<string, number | string> {
   if (request.method === 'occlusion') {
-    return {
-      ...set('windowMm', request.windowMm),
-      ...set('strideMm', request.strideMm),
-      // Reported only where it acts: the outside of an ROI.
-      ...(request.roi === 'none'
-        ? {}
-        : {
-            outsideTileFactor: request.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR,
-            outsideTiles: request.outsideTiles ?? DEFAULT_OUTSIDE_TILES,
-          }),
-    };
+    const { windowMm, strideMm, outsideTileFactor, outsideTiles } = request;
+    // The outside tiles only where they act: the outside of an ROI.
+    return Object.fromEntries(
+      Object.entries({ windowMm, strideMm, outsideTileFactor, outsideTiles }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    ) as Record<string, number | string>;
   }
-  return set(request.method === 'rise' ? 'masks' : 'samples', request.samples);
+  return { [request.method === 'rise' ? 'masks' : 'samples']: request.samples! };
 }
 
-/** ROI margin: marginMm (default 10), at least half the occlusion window; none across slices for 2-D models. */
-function marginVoxels(request: ExplainRequest, loaded: LoadedModel, volume: Volume): Vec3 {
-  const window = request.method === 'occlusion' ? (request.windowMm ?? DEFAULT_WINDOW_MM) : 0;
-  const margin = mmToVoxels(Math.max(request.marginMm ?? 10, window / 2), volume.spacing, volume.dimensions);
+/** ROI margin: marginMm, at least half the occlusion window; none across slices for 2-D models. */
+function marginVoxels(request: ResolvedRequest, loaded: LoadedModel, volume: Volume): Vec3 {
+  const margin = mmToVoxels(
+    Math.max(request.marginMm, (request.windowMm ?? 0) / 2),
+    volume.spacing,
+    volume.dimensions,
+  );
   if (loaded.segmenter.dimensionality === 2) margin[2] = 0;
   return margin;
 }
 
 async function buildRoi(
-  request: ExplainRequest,
+  request: ResolvedRequest,
   loaded: LoadedModel,
   volume: Volume,
   classIndex: number,
@@ -173,7 +162,7 @@ async function buildRoi(
 ): Promise<Roi | undefined> {
   const className = loaded.segmenter.classNames[classIndex];
   if (request.roi === 'none') return undefined;
-  const shape = request.roiShape ?? DEFAULT_ROI_SHAPE;
+  const shape = request.roiShape;
   if (shape !== 'box' && shape !== 'mask') {
     throw new Error(`Unknown ROI shape "${String(shape)}". Use mask (the region) or box (its bounding box).`);
   }

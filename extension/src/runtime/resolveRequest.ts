@@ -1,0 +1,98 @@
+import { Scope } from '../engine/explain/Scope';
+import { getMethod } from '../engine/methods';
+import {
+  DEFAULT_OUTSIDE_TILE_FACTOR,
+  DEFAULT_OUTSIDE_TILES,
+  OutsideTileShape,
+} from '../engine/methods/occlusion';
+import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
+import { DEFAULT_ROI_SHAPE, RoiShape, RoiSource } from '../engine/roi/Roi';
+import type { ExplainRequest } from './runExplanation';
+
+/**
+ * An explanation request with every default filled in, and only the fields its method uses:
+ * what runs, and what reports, SEG parameters and cohort resume keys record. The one place the
+ * request-level defaults live; a method's own (window, masks, samples) come from its registry entry.
+ */
+export interface ResolvedRequest {
+  organ: string;
+  method: MethodId;
+  roi: RoiSource;
+  roiShape: RoiShape;
+  scope: Scope;
+  slice?: number;
+  marginMm: number;
+  fill: FillMode;
+  target: 'sum' | 'softDice';
+  batchSize: number;
+  seed: number;
+  /** Occlusion: window and stride in mm; outside-ROI tiles where there is an ROI. */
+  windowMm?: number;
+  strideMm?: number;
+  outsideTileFactor?: number;
+  outsideTiles?: OutsideTileShape;
+  /** Occlusion: coarse-to-fine, when asked for. */
+  coarseToFine?: { factor: number; refineFraction: number };
+  /** RISE masks or LIME samples. */
+  samples?: number;
+}
+
+/** Request-level defaults (see ResolvedRequest). */
+export const REQUEST_DEFAULTS = {
+  marginMm: 10,
+  fill: 'min' as FillMode,
+  target: 'sum' as const,
+  batchSize: 8,
+  seed: 0,
+  coarseFactor: 2,
+  refineFraction: 0.5,
+};
+
+/** RISE's masks or LIME's samples when a request names none (the method's registry default). */
+export function defaultSamples(method: MethodId): number | undefined {
+  const defaults = getMethod(method).defaults as { masks?: number; samples?: number };
+  return method === 'rise' ? defaults.masks : defaults.samples;
+}
+
+/** `request` with every default filled in (see ResolvedRequest). */
+export function resolveRequest(request: ExplainRequest): ResolvedRequest {
+  const method = getMethod(request.method);
+  const common: ResolvedRequest = {
+    organ: request.organ,
+    method: method.id,
+    roi: request.roi,
+    roiShape: request.roiShape ?? DEFAULT_ROI_SHAPE,
+    scope: request.scope,
+    ...(request.slice === undefined ? {} : { slice: request.slice }),
+    marginMm: request.marginMm ?? REQUEST_DEFAULTS.marginMm,
+    fill: request.fill ?? REQUEST_DEFAULTS.fill,
+    target: request.target ?? REQUEST_DEFAULTS.target,
+    batchSize: request.batchSize ?? REQUEST_DEFAULTS.batchSize,
+    seed: request.seed ?? REQUEST_DEFAULTS.seed,
+  };
+  if (method.id !== 'occlusion') {
+    return { ...common, samples: request.samples ?? defaultSamples(method.id) };
+  }
+  const windowMm = request.windowMm ?? (method.defaults as { windowMm: number }).windowMm;
+  const refine = typeof request.coarseToFine === 'object' ? request.coarseToFine : {};
+  return {
+    ...common,
+    windowMm,
+    strideMm: request.strideMm ?? windowMm / 2,
+    // Outside tiles act only on the outside of an ROI.
+    ...(request.roi === 'none'
+      ? {}
+      : {
+          outsideTileFactor: request.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR,
+          outsideTiles: request.outsideTiles ?? DEFAULT_OUTSIDE_TILES,
+        }),
+    ...(request.coarseToFine
+      ? {
+          coarseToFine: {
+            factor: refine.factor ?? REQUEST_DEFAULTS.coarseFactor,
+            refineFraction: refine.refineFraction ?? REQUEST_DEFAULTS.refineFraction,
+          },
+        }
+      : {}),
+  };
+}
