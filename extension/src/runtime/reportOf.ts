@@ -56,9 +56,9 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
   return {
     model: loaded.manifest.name,
     organ: explanation.className,
-    method: explanation.method,
+    method: explanation.request.method,
     methodOptions: explanation.methodOptions,
-    scope: explanation.scope,
+    scope: explanation.request.scope,
     backend: loaded.backend,
     fallbackReason: loaded.fallbackReason,
     passes: result.passes,

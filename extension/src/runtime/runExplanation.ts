@@ -51,8 +51,6 @@ export interface ExplainRequest {
 export interface Explanation {
   /** The request as it ran, every default filled in. */
   request: ResolvedRequest;
-  method: MethodId;
-  scope: Scope;
   result: ExplainResult;
   roi?: Roi;
   classIndex: number;
@@ -94,8 +92,6 @@ export async function runExplanation(
   };
   const explanation = {
     request,
-    method: method.id,
-    scope: request.scope,
     roi,
     classIndex,
     className,
