@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import { numbers, stackSlices } from '../../../extension/src/engine/volume/stackSlices';
+import { numbers, placementOf, stackSlices } from '../../../extension/src/engine/volume/stackSlices';
 import { Vec3, Volume } from '../../../extension/src/engine/volume/Volume';
 
 /** What the reader keeps of a DICOM series beyond its voxels (for reports and writing DICOM SEG). */
@@ -192,10 +192,7 @@ export async function readDicomSeries(folder: string): Promise<Volume & { meta: 
     parsed.map(({ file, dataset }) => ({
       name: file,
       values: modalityValues(file, dataset, columns, rows),
-      position: numbers(dataset.ImagePositionPatient, 3),
-      orientation: numbers(dataset.ImageOrientationPatient, 6),
-      pixelSpacing: numbers(dataset.PixelSpacing, 2) ?? numbers(dataset.ImagerPixelSpacing, 2),
-      sliceThickness: Number(dataset.SpacingBetweenSlices ?? dataset.SliceThickness ?? 1) || 1,
+      ...placementOf(dataset),
     })),
     columns,
     rows,

@@ -1,4 +1,4 @@
-import { numbers, PlacedSlice, stackSlices } from '../engine/volume/stackSlices';
+import { placementOf, PlacedSlice, stackSlices } from '../engine/volume/stackSlices';
 import { Volume } from '../engine/volume/Volume';
 import {
   CachedImage,
@@ -91,10 +91,7 @@ function placedSlice(imageId: string, image: CachedImage, metaData: MetaDataProv
       scaled || (slope === 1 && intercept === 0)
         ? pixels
         : Float32Array.from(pixels, (v) => v * slope + intercept),
-    position: numbers(header.ImagePositionPatient, 3),
-    orientation: numbers(header.ImageOrientationPatient, 6),
-    pixelSpacing: numbers(header.PixelSpacing, 2) ?? numbers(header.ImagerPixelSpacing, 2),
-    sliceThickness: Number(header.SpacingBetweenSlices ?? header.SliceThickness ?? 1) || 1,
+    ...placementOf(header),
   };
 }
 

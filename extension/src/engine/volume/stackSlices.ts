@@ -16,6 +16,21 @@ export interface PlacedSlice {
   sliceThickness?: number;
 }
 
+/**
+ * Where a slice lies, from its naturalized DICOM header (dcmjs in the CLI, OHIF's 'instance'
+ * metadata in the viewer): the same tags read the same way by both hosts.
+ */
+export function placementOf(
+  header: Record<string, unknown>,
+): Pick<PlacedSlice, 'position' | 'orientation' | 'pixelSpacing' | 'sliceThickness'> {
+  return {
+    position: numbers(header.ImagePositionPatient, 3),
+    orientation: numbers(header.ImageOrientationPatient, 6),
+    pixelSpacing: numbers(header.PixelSpacing, 2) ?? numbers(header.ImagerPixelSpacing, 2),
+    sliceThickness: Number(header.SpacingBetweenSlices ?? header.SliceThickness ?? 1) || 1,
+  };
+}
+
 /** Where each stacked slice came from and how regular the stack is. */
 export interface StackedSeries extends Volume<Int16Array | Float32Array> {
   /** order[k]: the index, in the slices given, of volume slice k. */
