@@ -15,12 +15,19 @@ import { ViewerSegRequest } from './generateViewerSeg';
 import {
   CommandsManager,
   CornerstoneLibraries,
+  CornerstoneViewport,
   ExtensionManager,
   PubSub,
   Services,
   XaiClipConfig,
 } from './ohifTypes';
-import { ActiveSeries, ensureVolumeLoaded, readActiveVolume, SeriesLoadingError } from './readActiveVolume';
+import {
+  ActiveSeries,
+  activeViewport,
+  ensureVolumeLoaded,
+  readActiveVolume,
+  SeriesLoadingError,
+} from './readActiveVolume';
 import { roiOutline } from './roiOutline';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
@@ -469,10 +476,7 @@ export class XaiClipController {
    */
   private doubtBeforeRun(settings: PanelSettings): string | undefined {
     const { survey } = this.state;
-    const viewport = this.services.cornerstoneViewportService.getCornerstoneViewport(
-      this.services.viewportGridService.getActiveViewportId(),
-    );
-    const shown = viewport?.getCurrentImageId?.();
+    const shown = activeViewport(this.services).viewport?.getCurrentImageId?.();
     const currentSlice = shown && survey ? survey.imageIds.indexOf(shown) : -1;
     if (settings.scope !== 'slice' || !survey?.result || currentSlice < 0) return undefined;
     if (survey.organ !== settings.organ) return undefined;
@@ -502,19 +506,25 @@ export class XaiClipController {
   private async survey(): Promise<void> {
     if (this.config.survey?.enabled === false) return;
     const libraries = this.libraries();
+    const organ = this.state.settings.organ;
+    const known = this.state.survey;
+    const active = activeViewport(this.services);
+    // Surveyed already: only follow the viewport, without reading the series' voxels again.
+    if (known && known.displaySetInstanceUID === active.displaySetInstanceUID && known.organ === organ) {
+      if (active.viewport) this.followSlices(active.viewport, known.imageIds, libraries);
+      return;
+    }
     let series: ActiveSeries;
     try {
       series = await this.readSeries(libraries, false);
     } catch {
       return; // no image series in the active viewport yet: a later viewer event retries
     }
-    this.followSlices(series, libraries);
+    this.followSlices(series.viewport, series.imageIds, libraries);
     const uid = series.displaySet.displaySetInstanceUID;
     const model = this.modelFor(series.displaySet.Modality);
-    const known = this.state.survey;
-    if (!model || (known?.displaySetInstanceUID === uid && known.organ === this.state.settings.organ)) return;
+    if (!model) return;
     const firstLook = known?.displaySetInstanceUID !== uid;
-    const organ = this.state.settings.organ;
     const stack = series.viewport.getImageIds();
     const state: SurveyState = {
       displaySetInstanceUID: uid,
@@ -583,9 +593,7 @@ export class XaiClipController {
   /** Shows slice k (volume order) of the surveyed series in the active viewport. */
   private async goToSlice(k: number): Promise<void> {
     const imageId = this.state.survey?.imageIds[k];
-    const viewport = this.services.cornerstoneViewportService.getCornerstoneViewport(
-      this.services.viewportGridService.getActiveViewportId(),
-    );
+    const { viewport } = activeViewport(this.services);
     const index = imageId ? (viewport?.getImageIds().indexOf(imageId) ?? -1) : -1;
     if (!viewport?.setImageIdIndex || index < 0) return;
     await viewport.setImageIdIndex(index);
@@ -594,9 +602,12 @@ export class XaiClipController {
   }
 
   /** Keeps `currentSlice` in step with the viewport as the user scrolls. */
-  private followSlices(series: ActiveSeries, { cornerstone }: CornerstoneLibraries): void {
+  private followSlices(
+    viewport: CornerstoneViewport,
+    imageIds: string[],
+    { cornerstone }: CornerstoneLibraries,
+  ): void {
     this.stopFollowingSlices?.();
-    const { viewport, imageIds } = series;
     const update = () => {
       const current = viewport.getCurrentImageId?.();
       const k = current ? imageIds.indexOf(current) : -1;
@@ -609,7 +620,7 @@ export class XaiClipController {
     ].filter(Boolean);
     events.forEach((event) => element?.addEventListener(event, update));
     this.stopFollowingSlices = () => events.forEach((event) => element?.removeEventListener(event, update));
-    this.setState({ currentSlice: series.currentSlice });
+    update();
   }
 
   /** Slice k of the active series as the network receives it and as the model labels it (parity checks). */

@@ -30,6 +30,23 @@ export interface ActiveSeries {
   currentSlice: number;
 }
 
+/** The active viewport, its cornerstone viewport and the display set it shows (a cheap look, no voxels). */
+export function activeViewport(services: Services): {
+  viewportId: string;
+  displaySetInstanceUID?: string;
+  viewport: CornerstoneViewport | null;
+} {
+  const { viewportGridService, cornerstoneViewportService } = services;
+  const viewportId = viewportGridService.getActiveViewportId();
+  return {
+    viewportId,
+    displaySetInstanceUID: viewportId
+      ? viewportGridService.getState().viewports.get(viewportId)?.displaySetInstanceUIDs?.[0]
+      : undefined,
+    viewport: viewportId ? cornerstoneViewportService.getCornerstoneViewport(viewportId) : null,
+  };
+}
+
 /**
  * The active viewport's series as an engine Volume (HU for CT), from stack or MPR viewports.
  * Refuses, with a message saying what to do, when there is nothing to explain: no active
@@ -41,13 +58,8 @@ export interface ActiveSeries {
  * slice then wraps modulo 256).
  */
 export function readActiveVolume(services: Services, { cornerstone }: CornerstoneLibraries): ActiveSeries {
-  const { viewportGridService, displaySetService, cornerstoneViewportService } = services;
-  const viewportId = viewportGridService.getActiveViewportId();
-  const uid = viewportId
-    ? viewportGridService.getState().viewports.get(viewportId)?.displaySetInstanceUIDs?.[0]
-    : undefined;
-  const displaySet = uid ? displaySetService.getDisplaySetByUID(uid) : undefined;
-  const viewport = viewportId ? cornerstoneViewportService.getCornerstoneViewport(viewportId) : null;
+  const { viewportId, displaySetInstanceUID: uid, viewport } = activeViewport(services);
+  const displaySet = uid ? services.displaySetService.getDisplaySetByUID(uid) : undefined;
   if (!displaySet || !viewport)
     throw new Error('No active series: load a CT or MR series into a viewport and click it.');
   if (NON_IMAGE_MODALITIES.has(displaySet.Modality)) {
@@ -100,11 +112,8 @@ export async function ensureVolumeLoaded(
   services: Services,
   { cornerstone }: CornerstoneLibraries,
 ): Promise<void> {
-  const { viewportGridService, displaySetService, cornerstoneViewportService } = services;
-  const viewportId = viewportGridService.getActiveViewportId();
-  const uid = viewportGridService.getState().viewports.get(viewportId)?.displaySetInstanceUIDs?.[0];
-  const displaySet = uid ? displaySetService.getDisplaySetByUID(uid) : undefined;
-  const viewport = cornerstoneViewportService.getCornerstoneViewport(viewportId);
+  const { displaySetInstanceUID: uid, viewport } = activeViewport(services);
+  const displaySet = uid ? services.displaySetService.getDisplaySetByUID(uid) : undefined;
   if (!displaySet || !viewport || NON_IMAGE_MODALITIES.has(displaySet.Modality)) return;
   const volumeId =
     viewport.getVolumeId?.() ?? `cornerstoneStreamingImageVolume:${displaySet.displaySetInstanceUID}`;
