@@ -1,7 +1,12 @@
 import { requestOf } from '../../cli/src/commands/requestOf';
-import type { ExplainCommandOptions } from '../../cli/src/commands/explain';
+import type { ExplainCommandOptions } from '../../cli/src/commands/ExplainCommandOptions';
 import { METHODS } from '../../extension/src/engine/methods';
 import { defaultSamples, resolveRequest } from '../../extension/src/runtime/resolveRequest';
+import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { reportOf } from '../../extension/src/runtime/reportOf';
+import { runExplanation } from '../../extension/src/runtime/runExplanation';
+import { segParameters } from '../../extension/src/seg/segParameters';
+import { fixture, plantedSlice } from '../helpers/plantedImage';
 import { WorkerRequest } from '../../extension/src/worker/messages';
 import { setup } from '../ohif/helpers/fakeViewer';
 
@@ -82,4 +87,62 @@ describe('resolveRequest: every default in one place', () => {
       expect(resolveRequest(panel)).toEqual(resolveRequest(cli));
     },
   );
+});
+
+describe('methodOptions: a method declares its parameters once, every host passes them by name', () => {
+  const base = { organ: 'liver', roi: 'clip' as const, scope: 'slice' as const, slice: 0 };
+
+  it('fills each declared parameter from the registry and keeps what the request sets', () => {
+    const lime = resolveRequest({ ...base, method: 'lime', methodOptions: { featureSizeMm: '10' } });
+    expect(lime.methodOptions).toEqual({ features: 'slic', featureSizeMm: 10 });
+    expect(resolveRequest({ ...base, method: 'rise' }).methodOptions).toEqual(
+      Object.fromEntries(METHODS.rise.parameters.map((p) => [p.key, METHODS.rise.defaults[p.key]])),
+    );
+    expect(resolveRequest({ ...base, method: 'occlusion' })).not.toHaveProperty('methodOptions');
+  });
+
+  it('refuses an unknown name or a value out of range, saying what is allowed', () => {
+    expect(() => resolveRequest({ ...base, method: 'lime', methodOptions: { size: 3 } })).toThrow(
+      'LIME has no option "size". Its options: features, featureSizeMm.',
+    );
+    expect(() => resolveRequest({ ...base, method: 'lime', methodOptions: { features: 'squares' } })).toThrow(
+      'LIME features must be one of slic, grid, got "squares".',
+    );
+    expect(() => resolveRequest({ ...base, method: 'rise', methodOptions: { keepProbability: 0 } })).toThrow(
+      'RISE keepProbability must be between 0.05 and 1, got 0.',
+    );
+    expect(() => resolveRequest({ ...base, method: 'occlusion', methodOptions: { fill: 1 } })).toThrow(
+      'Occlusion has no option "fill". Its options: none.',
+    );
+  });
+
+  it('runs with them: the explanation, its report and SEG parameters record the values used', async () => {
+    const loaded = await loadModelFile(fixture('planted2d.manifest.json'));
+    const run = (featureSizeMm: number) =>
+      runExplanation(loaded, plantedSlice(), {
+        ...base,
+        method: 'lime',
+        roi: 'none',
+        samples: 24,
+        fill: 0,
+        methodOptions: { features: 'grid', featureSizeMm },
+      });
+    const coarse = await run(16);
+    const fine = await run(4);
+    const distinct = (map: Float32Array) => new Set(map).size;
+    // Grid cells of 16 mm on the 1 mm planted slice: 4 × 4 coefficients; 4 mm: many more.
+    expect(distinct(coarse.result.saliency.data)).toBeLessThanOrEqual(16);
+    expect(distinct(fine.result.saliency.data)).toBeGreaterThan(16);
+    const report = reportOf(fine, loaded, [64, 64, 1]);
+    expect(report.methodOptions).toMatchObject({ features: 'grid', featureSizeMm: 4, samples: 24 });
+    expect(JSON.parse(segParameters(report))).toMatchObject({ features: 'grid', featureSizeMm: 4 });
+  });
+
+  it('declares only options the method reads, each with a default', () => {
+    for (const method of Object.values(METHODS)) {
+      for (const parameter of method.parameters) {
+        expect((method.defaults as object as Record<string, unknown>)[parameter.key]).toBeDefined();
+      }
+    }
+  });
 });

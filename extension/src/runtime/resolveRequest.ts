@@ -1,5 +1,6 @@
 import { Scope } from '../engine/explain/Scope';
 import { getMethod } from '../engine/methods';
+import { checkMethodOptions } from '../engine/methods/checkMethodOptions';
 import {
   DEFAULT_OUTSIDE_TILE_FACTOR,
   DEFAULT_OUTSIDE_TILES,
@@ -7,7 +8,7 @@ import {
 } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { DEFAULT_ROI_SHAPE, RoiShape, RoiSource } from '../engine/roi/Roi';
-import type { ExplainRequest } from './runExplanation';
+import type { ExplainRequest } from './ExplainRequest';
 
 /**
  * An explanation request with every default filled in, and only the fields its method uses:
@@ -35,6 +36,8 @@ export interface ResolvedRequest {
   coarseToFine?: { factor: number; refineFraction: number };
   /** RISE masks or LIME samples. */
   samples?: number;
+  /** The method's declared parameters (defaults filled in); absent for a method that declares none. */
+  methodOptions?: Record<string, number | string>;
 }
 
 /** Request-level defaults (see ResolvedRequest). */
@@ -69,6 +72,7 @@ export function resolveRequest(request: ExplainRequest): ResolvedRequest {
     target: request.target ?? REQUEST_DEFAULTS.target,
     batchSize: request.batchSize ?? REQUEST_DEFAULTS.batchSize,
     seed: request.seed ?? REQUEST_DEFAULTS.seed,
+    ...declaredOptionsOf(request),
   };
   if (method.id !== 'occlusion') {
     return { ...common, samples: request.samples ?? defaultSamples(method.id) };
@@ -94,5 +98,22 @@ export function resolveRequest(request: ExplainRequest): ResolvedRequest {
           },
         }
       : {}),
+  };
+}
+
+/** The method's declared parameters: its defaults, then the request's checked values. */
+function declaredOptionsOf(request: ExplainRequest): Pick<ResolvedRequest, 'methodOptions'> {
+  const method = getMethod(request.method);
+  if (method.parameters.length === 0) {
+    return request.methodOptions && Object.keys(request.methodOptions).length > 0
+      ? { methodOptions: checkMethodOptions(method, request.methodOptions) }
+      : {};
+  }
+  const defaults = method.defaults as Record<string, number | string>;
+  return {
+    methodOptions: {
+      ...Object.fromEntries(method.parameters.map((p) => [p.key, defaults[p.key]])),
+      ...checkMethodOptions(method, request.methodOptions ?? {}),
+    },
   };
 }

@@ -1,14 +1,10 @@
 import { explainVolume, ExplainResult } from '../engine/explain/explainVolume';
-import { Scope } from '../engine/explain/Scope';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
-import { coarseToFineOcclusion } from '../engine/methods/coarseToFineOcclusion';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
-import { OutsideTileShape } from '../engine/methods/occlusion';
-import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { clipRoi } from '../engine/roi/clipRoi';
-import { Roi, RoiShape, RoiSource } from '../engine/roi/Roi';
+import { Roi } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
 import { Vec3, Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
@@ -16,37 +12,10 @@ import { clipRoiSettings } from './clip/clipRoiSettings';
 import { contextSlices } from './clip/contextSlices';
 import { LoadedModel } from './loadModel';
 import { resolveOrgan } from './resolveOrgan';
+import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 
-/** One explanation as a user asks for it, the same from the CLI and the viewer. */
-export interface ExplainRequest {
-  /** A class name or one of its prompts. */
-  organ: string;
-  method: MethodId;
-  roi: RoiSource;
-  /** The ROI's bounding box or its region (default 'mask'; see RoiShape). */
-  roiShape?: RoiShape;
-  scope: Scope;
-  slice?: number;
-  windowMm?: number;
-  strideMm?: number;
-  /** Occlusion: outside-ROI tiles in windows per axis (see OcclusionOptions; 0 = none). */
-  outsideTileFactor?: number;
-  /** Occlusion: the outside tiles' shape, squares or superpixels (see OcclusionOptions). */
-  outsideTiles?: OutsideTileShape;
-  /** RISE masks or LIME samples. */
-  samples?: number;
-  marginMm?: number;
-  fill?: FillMode;
-  target?: 'sum' | 'softDice';
-  batchSize?: number;
-  seed?: number;
-  /**
-   * Occlusion only: coarse-to-fine (windows `factor` × larger first, then the fine windows only
-   * where the coarse saliency reaches `refineFraction` × its maximum; see coarseToFineOcclusion).
-   */
-  coarseToFine?: boolean | { factor?: number; refineFraction?: number };
-}
+export type { ExplainRequest } from './ExplainRequest';
 
 export interface Explanation {
   /** The request as it ran, every default filled in. */
@@ -77,55 +46,42 @@ export async function runExplanation(
   const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
-  const common = {
+  hooks.onStage?.(`${request.coarseToFine ? 'Coarse-to-fine occlusion' : method.label} of ${className}`);
+  const result = await explainVolume(volume, loaded.segmenter, {
     classIndex,
+    method: method.id,
+    methodOptions,
+    refine: request.coarseToFine,
     roi,
     scope: request.scope,
     slice: request.slice,
     target: request.target,
     fill: request.fill,
     batchSize: request.batchSize,
+    seed: request.seed,
     // One pass per image: what the map cannot show, the model's use of context outside the ROI.
     measureOutsideRoi: request.roi !== 'none',
     signal: hooks.signal,
     onProgress: hooks.onProgress,
-  };
-  const explanation = {
+  });
+  return {
     request,
+    result,
     roi,
     classIndex,
     className,
+    methodOptions: { ...method.defaults, ...methodOptions },
     outsideRanked,
   };
-  if (request.coarseToFine) {
-    hooks.onStage?.(`Coarse-to-fine occlusion of ${className}`);
-    const result = await coarseToFineOcclusion(volume, loaded.segmenter, {
-      ...common,
-      windowMm: request.windowMm!,
-      strideMm: request.strideMm,
-      outsideTileFactor: request.outsideTileFactor,
-      outsideTiles: request.outsideTiles,
-      coarseFactor: request.coarseToFine.factor,
-      refineFraction: request.coarseToFine.refineFraction,
-    });
-    return {
-      ...explanation,
-      result,
-      methodOptions: { ...method.defaults, ...methodOptions, coarseToFine: result.coarseToFine },
-    };
-  }
-  hooks.onStage?.(`${method.label} of ${className}`);
-  const result = await explainVolume(volume, loaded.segmenter, {
-    ...common,
-    method: method.id,
-    methodOptions,
-    seed: request.seed,
-  });
-  return { ...explanation, result, methodOptions: { ...method.defaults, ...methodOptions } };
 }
 
 /** The method's own options in a resolved request. */
 function methodOptionsOf(request: ResolvedRequest): Record<string, number | string> {
+  return { ...firstClassOptionsOf(request), ...request.methodOptions };
+}
+
+/** The method options that have request fields of their own. */
+function firstClassOptionsOf(request: ResolvedRequest): Record<string, number | string> {
   if (request.method === 'occlusion') {
     const { windowMm, strideMm, outsideTileFactor, outsideTiles } = request;
     // The outside tiles only where they act: the outside of an ROI.

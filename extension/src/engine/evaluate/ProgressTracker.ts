@@ -42,6 +42,11 @@ export class ProgressTracker {
     this.total -= passes;
   }
 
+  /** Adds passes planned once the run is under way (a refinement's second round). */
+  extend(passes: number): void {
+    this.total += passes;
+  }
+
   /** Records one model call that evaluated `passes` images. */
   advance(passes: number): void {
     this.done += passes;

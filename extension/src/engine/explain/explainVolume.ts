@@ -1,26 +1,30 @@
 import { ProgressCallback, ProgressTracker } from '../evaluate/ProgressTracker';
-import { runBatches } from '../evaluate/runBatches';
 import { getMethod, MethodOptionsById } from '../methods';
 import { makeSubstrate } from '../methods/makeSubstrate';
-import { FillMode, MethodId, PerturbationPlan } from '../methods/PerturbationMethod';
+import { FillMode, MethodId, RefinementReport } from '../methods/PerturbationMethod';
 import { SegmentationModel } from '../model/SegmentationModel';
 import { Roi } from '../roi/Roi';
 import { roiVoxelCount } from '../roi/roiVoxels';
-import { organScoreTarget } from '../targets/organScoreTarget';
-import { predictedMask } from '../targets/predictedMask';
 import { TargetKind } from '../targets/Target';
 import { Box, fullBox } from '../volume/Box';
 import { Volume } from '../volume/Volume';
 import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
 import { assertFinite } from './assertFinite';
-import { outsideRoiScore } from './outsideRoiScore';
+import { explainImage, ImageJob, ImageOutputs, ImageReport } from './explainImage';
 import { Scope } from './Scope';
+
+export type { ImageReport } from './explainImage';
 
 export interface ExplainOptions<M extends MethodId = MethodId> {
   /** Output channel of the organ being explained. */
   classIndex: number;
   method: M;
   methodOptions?: Partial<MethodOptionsById[M]>;
+  /**
+   * Run the method's refinement (occlusion: coarse-to-fine) with these settings over its
+   * defaults; the method must have one.
+   */
+  refine?: object;
   /** Where perturbations may go; the whole volume when absent. */
   roi?: Roi;
   scope: Scope;
@@ -41,23 +45,6 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
   onProgress?: ProgressCallback;
 }
 
-/** What one explained image (a slice, or the volume for 3-D models) contributed. */
-export interface ImageReport {
-  /** Slice index, or null for a 3-D model's whole volume. */
-  slice: number | null;
-  roi: Box;
-  /** A mask-shaped ROI's voxels on this image (image-sized); absent for a box ROI. */
-  roiMask?: Uint8Array;
-  /** Voxels of the ROI on this image. */
-  roiVoxels: number;
-  baselineScore: number;
-  /** Voxels of the organ in the unperturbed prediction (model output grid). */
-  organVoxels: number;
-  passes: number;
-  /** The target with everything outside the ROI replaced by the fill (`measureOutsideRoi`). */
-  outsideRoiScore?: number;
-}
-
 export interface ExplainResult {
   /** Saliency on the volume grid: target units (drop, coefficient or weight), 0 where unexplained. */
   saliency: Volume<Float32Array>;
@@ -68,27 +55,22 @@ export interface ExplainResult {
   calls: number;
   wallMs: number;
   notes: string[];
+  /** What the refinement ran, when `refine` was asked for. */
+  refinement?: RefinementReport;
 }
 
-interface Job {
-  slice: number | null;
+type PlannedImage = Pick<ImageJob, 'slice'> & {
   image: Volume<Float32Array>;
   box: Box;
   /** A mask-shaped ROI's voxels on this image (image-sized). */
   mask?: Uint8Array;
-  roiVoxels: number;
-  substrate: Float32Array;
-  plan: PerturbationPlan;
-  /** Whether to measure `outsideRoiScore` (the ROI is smaller than the image). */
-  measureOutside: boolean;
-}
-
-type PlannedJob = Pick<Job, 'slice' | 'image' | 'box' | 'mask'>;
+};
 
 /**
  * Explains the organ output `classIndex` of `model` on `volume` with one perturbation method.
  * 2-D models are explained slice by slice over the scope ∩ ROI slab; 3-D models once over
- * the volume with the ROI (its box narrowed to the slice for scope `slice`).
+ * the volume with the ROI (its box narrowed to the slice for scope `slice`). With `refine`, the
+ * method's refinement then runs a second round on every image with the organ.
  *
  * Cost: Σ over explained images of 1 + the method's perturbation count; images whose
  * unperturbed prediction has no organ voxel stop after their first pass (saliency 0).
@@ -101,117 +83,99 @@ export async function explainVolume<M extends MethodId>(
   const started = Date.now();
   const method = getMethod(options.method);
   const methodOptions = { ...method.defaults, ...options.methodOptions };
+  if (options.refine && !method.refinement) {
+    throw new Error(`${method.label} has no refinement; coarse-to-fine is occlusion's.`);
+  }
+  const refinement = options.refine ? method.refinement : undefined;
+  const refineSettings = refinement && { ...refinement.defaults, ...options.refine };
+  const firstRound = refinement ? refinement.firstRound(methodOptions, refineSettings!) : methodOptions;
   const roi = options.roi ?? { source: 'none' as const, box: fullBox(volume.dimensions) };
   const notes: string[] = roi.fallbackReason ? [`ROI: ${roi.fallbackReason}.`] : [];
-  const jobs = planJobs(volume, model.dimensionality, roi, options, notes).map((job) => {
-    const substrate = makeSubstrate(job.image, options.fill ?? 'min', options.blurSigmaMm);
-    const context = {
-      image: job.image,
-      roi: job.box,
-      roiMask: job.mask,
-      substrate,
-      seed: (options.seed ?? 0) + 7919 * (job.slice ?? 0),
-    };
-    const roiVoxels = roiVoxelCount(job.box, job.mask, job.image.dimensions);
-    const measureOutside = (options.measureOutsideRoi ?? false) && roiVoxels < job.image.data.length;
-    return { ...job, substrate, roiVoxels, plan: method.plan(context, methodOptions), measureOutside };
-  });
+  const jobs = planImages(volume, model.dimensionality, roi, options, notes).map((planned) =>
+    imageJob(planned, options),
+  );
+  const plans = jobs.map((job) => method.plan(job.context, firstRound));
   const tracker = new ProgressTracker(
-    jobs.reduce((sum, job) => sum + 1 + job.plan.count + (job.measureOutside ? 1 : 0), 0),
+    jobs.reduce((sum, job, n) => sum + 1 + plans[n].count + (job.measureOutside ? 1 : 0), 0),
     options.onProgress,
     options.signal,
   );
-  const saliency = like(volume);
-  const organMask = like(volume, new Uint8Array(saliency.data.length));
+  const outputs: ImageOutputs = {
+    saliency: like(volume),
+    organMask: like(volume, new Uint8Array(volume.data.length)),
+  };
   const images: ImageReport[] = [];
-  for (const job of jobs) {
-    images.push(await explainJob(job, model, options, tracker, { saliency, organMask }, notes));
+  for (const [n, job] of jobs.entries()) {
+    images.push(await explainImage(model, job, plans[n], options, tracker, outputs, notes));
+  }
+  const result = { ...outputs, images, notes };
+  if (!refinement)
+    return { ...result, passes: tracker.done, calls: tracker.calls, wallMs: Date.now() - started };
+
+  const firstRoundPasses = tracker.done;
+  // Plan every second round first, so the progress total is known before the round runs.
+  const rounds = jobs.flatMap((job, n) => {
+    if (images[n].organVoxels === 0) return [];
+    const size = job.context.image.data.length;
+    const offset = job.slice === null ? 0 : job.slice * size;
+    const firstMap = outputs.saliency.data.slice(offset, offset + size);
+    return [{ n, job, plan: refinement.plan(job.context, firstMap, methodOptions, refineSettings!) }];
+  });
+  tracker.extend(rounds.reduce((sum, round) => sum + 1 + round.plan.count, 0));
+  for (const { n, job, plan } of rounds) {
+    const second = await explainImage(
+      model,
+      { ...job, measureOutside: false },
+      plan,
+      options,
+      tracker,
+      outputs,
+      notes,
+    );
+    images[n].passes += second.passes;
   }
   return {
-    saliency,
-    organMask,
-    images,
+    ...result,
     passes: tracker.done,
     calls: tracker.calls,
     wallMs: Date.now() - started,
-    notes,
+    refinement: {
+      id: refinement.id,
+      settings: refineSettings!,
+      firstRound,
+      firstRoundPasses,
+      secondRoundPasses: tracker.done - firstRoundPasses,
+      refinedPerturbations: rounds.reduce((sum, round) => sum + round.plan.count, 0),
+      plainPerturbations: rounds.reduce((sum, round) => sum + round.plan.plainCount, 0),
+    },
   };
 }
 
-async function explainJob(
-  job: Job,
-  model: SegmentationModel,
-  options: ExplainOptions,
-  tracker: ProgressTracker,
-  outputs: { saliency: Volume<Float32Array>; organMask: Volume<Uint8Array> },
-  notes: string[],
-): Promise<ImageReport> {
-  tracker.throwIfCancelled();
-  const predictor = await model.bind(job.image);
-  const imageSize = job.image.data.length;
-  const baseline = await predictor.predict(job.image.data, 1);
-  tracker.advance(1);
-  const classes = predictor.classNames.length;
-  const mask = predictedMask(baseline, classes, predictor.outputSize, options.classIndex);
-  const organVoxels = mask.reduce((sum, m) => sum + m, 0);
-  const offset = job.slice === null ? 0 : job.slice * imageSize;
-  outputs.organMask.data.set(
-    predictedMask(predictor.toImageGrid(baseline), classes, imageSize, options.classIndex),
-    offset,
-  );
-  const report: ImageReport = {
-    slice: job.slice,
-    roi: job.box,
-    roiMask: job.mask,
-    roiVoxels: job.roiVoxels,
-    organVoxels,
-    baselineScore: 0,
-    passes: 1,
+/** An image's perturbation context: its substrate, seed and ROI. */
+function imageJob(planned: PlannedImage, options: ExplainOptions): ImageJob {
+  const { slice, image, box, mask } = planned;
+  const roiVoxels = roiVoxelCount(box, mask, image.dimensions);
+  return {
+    slice,
+    context: {
+      image,
+      roi: box,
+      roiMask: mask,
+      substrate: makeSubstrate(image, options.fill ?? 'min', options.blurSigmaMm),
+      seed: (options.seed ?? 0) + 7919 * (slice ?? 0),
+    },
+    roiVoxels,
+    measureOutside: (options.measureOutsideRoi ?? false) && roiVoxels < image.data.length,
   };
-  if (organVoxels === 0) {
-    tracker.skip(job.plan.count + (job.measureOutside ? 1 : 0));
-    notes.push(
-      `${job.slice === null ? 'Volume' : `Slice ${job.slice}`}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
-    );
-    return report;
-  }
-  const target = organScoreTarget(options.classIndex, mask, predictor.outputSize, options.target);
-  report.baselineScore = target(baseline, 0);
-  await runBatches(
-    predictor,
-    imageSize,
-    job.plan.count,
-    job.plan.write,
-    target,
-    job.plan.receive,
-    options.batchSize ?? 8,
-    tracker,
-  );
-  report.passes += job.plan.count;
-  const map = job.plan.finish(report.baselineScore);
-  outputs.saliency.data.set(map, offset);
-  if (job.measureOutside) {
-    report.outsideRoiScore = await outsideRoiScore(
-      predictor,
-      job.image,
-      job.box,
-      job.mask,
-      job.substrate,
-      target,
-      tracker,
-    );
-    report.passes += 1;
-  }
-  return report;
 }
 
-function planJobs(
+function planImages(
   volume: Volume,
   dimensionality: 2 | 3,
   roi: Roi,
   options: ExplainOptions,
   notes: string[],
-): PlannedJob[] {
+): PlannedImage[] {
   const nz = volume.dimensions[2];
   if (options.scope === 'slice') {
     if (
@@ -235,7 +199,7 @@ function planJobs(
     return [{ slice: null, image, box, mask: roi.mask }];
   }
   const candidates = options.scope === 'slice' ? [options.slice!] : Array.from({ length: nz }, (_, k) => k);
-  const jobs: PlannedJob[] = [];
+  const jobs: PlannedImage[] = [];
   const plane = volume.dimensions[0] * volume.dimensions[1];
   for (const k of candidates) {
     const box = sliceRoi(roi, k);

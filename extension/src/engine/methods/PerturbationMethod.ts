@@ -37,6 +37,63 @@ export interface PerturbationMethod<Options extends object = object> {
   readonly label: string;
   readonly defaults: Options;
   plan(context: PerturbationContext, options: Options): PerturbationPlan;
+  /**
+   * The options a user may set by name (`methodOptions` of a request; the panel's fields, the
+   * CLI's --method-option, the bench's settings): declared once here, every host follows.
+   */
+  readonly parameters: readonly MethodParameter<Options>[];
+  /** A second round that spends passes only where a cheaper first round found saliency. */
+  readonly refinement?: Refinement<Options>;
+}
+
+/** One user-settable option of a method. */
+export interface MethodParameter<Options extends object = object> {
+  key: Extract<keyof Options, string>;
+  label: string;
+  /** One line a panel tooltip and the CLI help show. */
+  help: string;
+  kind: 'integer' | 'number' | 'choice';
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+}
+
+/**
+ * A two-round variant of a method (occlusion's coarse-to-fine): the first round is the method
+ * itself with `firstRound`'s options on every explained image; the second round's plan sees the
+ * first round's map of its image and returns the final map from `finish`.
+ */
+export interface Refinement<Options extends object = object, Settings extends object = object> {
+  readonly id: string;
+  readonly label: string;
+  readonly defaults: Settings;
+  /** The method options of the first, cheaper round; throws on settings out of range. */
+  firstRound(options: Options, settings: Settings): Options;
+  plan(
+    context: PerturbationContext,
+    firstMap: Float32Array,
+    options: Options,
+    settings: Settings,
+  ): RefinementPlan;
+}
+
+export interface RefinementPlan extends PerturbationPlan {
+  /** Perturbations the method alone would have run on this image: what the refinement saves against. */
+  readonly plainCount: number;
+}
+
+/** What a refined run cost against the plain method. */
+export interface RefinementReport {
+  id: string;
+  settings: object;
+  /** The first round's method options. */
+  firstRound: object;
+  /** Passes of the first round (baselines included) and of the second (its baselines included). */
+  firstRoundPasses: number;
+  secondRoundPasses: number;
+  /** Perturbations the second round ran, and those the plain method would have run over the same ROI. */
+  refinedPerturbations: number;
+  plainPerturbations: number;
 }
 
 export type MethodId = 'occlusion' | 'rise' | 'lime';

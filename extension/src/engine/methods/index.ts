@@ -1,3 +1,4 @@
+import { coarseToFine } from './coarseToFine';
 import { lime, LimeOptions } from './lime';
 import { occlusion, OcclusionOptions } from './occlusion';
 import { MethodId, PerturbationMethod } from './PerturbationMethod';
@@ -11,7 +12,7 @@ export interface MethodOptionsById {
 
 /** Every perturbation method by id: the CLI, the panel and the benchmark pick from here. */
 export const METHODS: { [Id in MethodId]: PerturbationMethod<MethodOptionsById[Id]> } = {
-  occlusion,
+  occlusion: { ...occlusion, refinement: coarseToFine },
   rise,
   lime,
 };

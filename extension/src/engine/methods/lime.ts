@@ -34,6 +34,23 @@ export const lime: PerturbationMethod<LimeOptions> = {
   id: 'lime',
   label: 'LIME',
   defaults: { samples: 500, features: 'slic', featureSizeMm: 15, kernelWidth: 0.25, ridgeLambda: 1 },
+  parameters: [
+    {
+      key: 'features',
+      label: 'Features',
+      help: 'Interpretable features inside the ROI: SLIC superpixels or grid cells',
+      kind: 'choice',
+      choices: ['slic', 'grid'],
+    },
+    {
+      key: 'featureSizeMm',
+      label: 'Feature size (mm)',
+      help: 'Superpixel or cell edge in mm',
+      kind: 'number',
+      min: 1,
+      max: 200,
+    },
+  ],
   plan(context: PerturbationContext, options: LimeOptions): PerturbationPlan {
     const { image, roi, roiMask, substrate, seed } = context;
     const { samples: count } = options;

@@ -57,6 +57,8 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
   id: 'occlusion',
   label: 'Occlusion',
   defaults: { windowMm: 20 },
+  // Window, stride and the outside tiles have request fields of their own (ExplainRequest).
+  parameters: [],
   plan(context: PerturbationContext, options: OcclusionOptions): PerturbationPlan {
     const { image, roi, roiMask, substrate } = context;
     const { dimensions, spacing } = image;

@@ -25,6 +25,16 @@ export const rise: PerturbationMethod<RiseOptions> = {
   id: 'rise',
   label: 'RISE',
   defaults: { masks: 1000, gridSize: 8, keepProbability: 0.5 },
+  parameters: [
+    {
+      key: 'keepProbability',
+      label: 'Keep probability',
+      help: 'Probability that a mask cell keeps the image (p)',
+      kind: 'number',
+      min: 0.05,
+      max: 1,
+    },
+  ],
   plan(context: PerturbationContext, options: RiseOptions): PerturbationPlan {
     const { image, roi, roiMask, substrate, seed } = context;
     const { masks: count, gridSize, keepProbability } = options;

@@ -1,10 +1,9 @@
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
-import { explainVolume } from '../../extension/src/engine/explain/explainVolume';
-import { overlap } from '../../extension/src/engine/metrics/overlap';
-import { coarseToFineOcclusion } from '../../extension/src/engine/methods/coarseToFineOcclusion';
-import { binarize } from '../../extension/src/engine/util/binarize';
-import { runExplanation } from '../../extension/src/runtime/runExplanation';
-import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+import { loadModelFile } from '../../../cli/src/runtime/loadModelFile';
+import { explainVolume } from '../../../extension/src/engine/explain/explainVolume';
+import { overlap } from '../../../extension/src/engine/metrics/overlap';
+import { binarize } from '../../../extension/src/engine/util/binarize';
+import { runExplanation } from '../../../extension/src/runtime/runExplanation';
+import { fixture, plantedMask, plantedSlice } from '../../helpers/plantedImage';
 
 describe('coarse-to-fine occlusion', () => {
   const image = plantedSlice();
@@ -24,20 +23,22 @@ describe('coarse-to-fine occlusion', () => {
       methodOptions: { windowMm: 4, strideMm: 2 },
     });
     const progress: number[] = [];
-    const refined = await coarseToFineOcclusion(image, segmenter, {
+    const refined = await explainVolume(image, segmenter, {
       ...common,
-      windowMm: 4,
-      strideMm: 2,
+      method: 'occlusion',
+      methodOptions: { windowMm: 4, strideMm: 2 },
+      refine: {},
       onProgress: (p) => progress.push(p.done),
     });
     const agreement = overlap(topGt(plain.saliency.data), topGt(refined.saliency.data));
     expect(agreement.iou).toBeGreaterThanOrEqual(0.7);
     expect(refined.passes).toBeLessThan(plain.passes);
-    const report = refined.coarseToFine;
-    expect(report.fineWindows).toBe(plain.passes - 1);
-    expect(report.refinedWindows).toBeLessThan(report.fineWindows);
-    expect(refined.passes).toBe(report.coarsePasses + report.finePasses);
-    expect(report.finePasses).toBe(1 + report.refinedWindows);
+    const report = refined.refinement!;
+    expect(report.plainPerturbations).toBe(plain.passes - 1);
+    expect(report.refinedPerturbations).toBeLessThan(report.plainPerturbations);
+    expect(refined.passes).toBe(report.firstRoundPasses + report.secondRoundPasses);
+    expect(report.secondRoundPasses).toBe(1 + report.refinedPerturbations);
+    // One progress total over both rounds: it ends exactly at the passes run.
     expect(progress[progress.length - 1]).toBe(refined.passes);
     // Both maps find S: their top-|GT| voxels lie in it.
     expect(overlap(topGt(refined.saliency.data), truth).iou).toBeGreaterThanOrEqual(0.7);
@@ -46,16 +47,17 @@ describe('coarse-to-fine occlusion', () => {
   it('is zero outside the ROI and honours refineFraction 0 (every fine window)', async () => {
     const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
     const roi = { source: 'mask' as const, box: { min: [20, 10, 0], max: [44, 36, 1] } as never };
-    const all = await coarseToFineOcclusion(image, segmenter, {
+    const all = await explainVolume(image, segmenter, {
       classIndex: 1,
+      method: 'occlusion',
       scope: 'slice',
       slice: 0,
       fill: 0,
       roi,
-      windowMm: 4,
-      refineFraction: 0,
+      methodOptions: { windowMm: 4 },
+      refine: { refineFraction: 0 },
     });
-    expect(all.coarseToFine.refinedWindows).toBe(all.coarseToFine.fineWindows);
+    expect(all.refinement!.refinedPerturbations).toBe(all.refinement!.plainPerturbations);
     for (let v = 0; v < 64 * 64; v++) {
       const [i, j] = [v % 64, Math.floor(v / 64)];
       if (i < 20 || i >= 44 || j < 10 || j >= 36) expect(all.saliency.data[v]).toBe(0);
@@ -72,7 +74,12 @@ describe('coarse-to-fine occlusion', () => {
       method: 'occlusion',
       methodOptions: { windowMm: 4, strideMm: 2 },
     });
-    const refined = await coarseToFineOcclusion(image, segmenter, { ...common, windowMm: 4, strideMm: 2 });
+    const refined = await explainVolume(image, segmenter, {
+      ...common,
+      method: 'occlusion',
+      methodOptions: { windowMm: 4, strideMm: 2 },
+      refine: {},
+    });
     let outside = 0;
     for (let v = 0; v < 64 * 64; v++) {
       if (v % 64 < 20) continue;
@@ -97,10 +104,43 @@ describe('coarse-to-fine occlusion', () => {
     const plain = await runExplanation(loaded, image, request);
     const refined = await runExplanation(loaded, image, { ...request, coarseToFine: { factor: 2 } });
     expect(refined.roi).toEqual(plain.roi);
-    expect(refined.methodOptions).toMatchObject({ coarseToFine: { coarseWindowMm: 8, coarseStrideMm: 4 } });
+    expect(refined.result.refinement).toMatchObject({
+      id: 'coarseToFine',
+      settings: { factor: 2, refineFraction: 0.5 },
+      firstRound: { windowMm: 8, strideMm: 4 },
+    });
     expect(refined.result.passes).toBeLessThan(plain.result.passes);
     expect(
       overlap(topGt(plain.result.saliency.data), topGt(refined.result.saliency.data)).iou,
     ).toBeGreaterThanOrEqual(0.7);
+  });
+});
+
+describe('refinements in the method registry', () => {
+  it('refuses a refinement for a method that has none, naming the one that does', async () => {
+    const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
+    await expect(
+      explainVolume(plantedSlice(), segmenter, {
+        classIndex: 1,
+        method: 'rise',
+        scope: 'slice',
+        slice: 0,
+        refine: {},
+      }),
+    ).rejects.toThrow('RISE has no refinement; coarse-to-fine is occlusion');
+  });
+
+  it('refuses settings out of range before any pass runs', async () => {
+    const { segmenter } = await loadModelFile(fixture('planted2d.manifest.json'));
+    const run = (refine: object) =>
+      explainVolume(plantedSlice(), segmenter, {
+        classIndex: 1,
+        method: 'occlusion',
+        scope: 'slice',
+        slice: 0,
+        refine,
+      });
+    await expect(run({ factor: 0.5 })).rejects.toThrow('coarseFactor must be ≥ 1, got 0.5.');
+    await expect(run({ refineFraction: 2 })).rejects.toThrow('refineFraction must be in [0, 1], got 2.');
   });
 });

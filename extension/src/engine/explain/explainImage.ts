@@ -1,0 +1,118 @@
+import { ProgressTracker } from '../evaluate/ProgressTracker';
+import { runBatches } from '../evaluate/runBatches';
+import { PerturbationContext, PerturbationPlan } from '../methods/PerturbationMethod';
+import { SegmentationModel } from '../model/SegmentationModel';
+import { predictedMask } from '../targets/predictedMask';
+import { TargetKind } from '../targets/Target';
+import { Box } from '../volume/Box';
+import { Volume } from '../volume/Volume';
+import { bindOrganTarget } from './bindOrganTarget';
+import { outsideRoiScore } from './outsideRoiScore';
+
+/** One image to explain (a slice, or the volume for 3-D models) with what its plans need. */
+export interface ImageJob {
+  /** Slice index, or null for a 3-D model's whole volume. */
+  slice: number | null;
+  context: PerturbationContext;
+  /** Voxels of the ROI on this image. */
+  roiVoxels: number;
+  /** Whether to measure `outsideRoiScore` (the ROI is smaller than the image). */
+  measureOutside: boolean;
+}
+
+/** What one explained image (a slice, or the volume for 3-D models) contributed. */
+export interface ImageReport {
+  /** Slice index, or null for a 3-D model's whole volume. */
+  slice: number | null;
+  roi: Box;
+  /** A mask-shaped ROI's voxels on this image (image-sized); absent for a box ROI. */
+  roiMask?: Uint8Array;
+  /** Voxels of the ROI on this image. */
+  roiVoxels: number;
+  baselineScore: number;
+  /** Voxels of the organ in the unperturbed prediction (model output grid). */
+  organVoxels: number;
+  passes: number;
+  /** The target with everything outside the ROI replaced by the fill (`measureOutsideRoi`). */
+  outsideRoiScore?: number;
+}
+
+/** Where explained images land: the volume-grid saliency and organ mask. */
+export interface ImageOutputs {
+  saliency: Volume<Float32Array>;
+  organMask: Volume<Uint8Array>;
+}
+
+/**
+ * Explains one image with one plan: bind the model and predict the image unperturbed, fix the
+ * organ target, run the plan's perturbations through the one batching loop, write its map (and
+ * the organ mask) into `outputs`, and measure the outside-ROI score when asked.
+ *
+ * Cost: 1 + plan.count (+ 1 outside) passes; 1 when the prediction has no organ voxel (map 0).
+ */
+export async function explainImage(
+  model: SegmentationModel,
+  job: ImageJob,
+  plan: PerturbationPlan,
+  options: { classIndex: number; target?: TargetKind; batchSize?: number },
+  tracker: ProgressTracker,
+  outputs: ImageOutputs,
+  notes: string[],
+): Promise<ImageReport> {
+  const { image, roi, roiMask, substrate } = job.context;
+  const bound = await bindOrganTarget(model, image, options.classIndex, options.target, tracker);
+  const { predictor } = bound;
+  const imageSize = image.data.length;
+  const offset = job.slice === null ? 0 : job.slice * imageSize;
+  outputs.organMask.data.set(
+    predictedMask(
+      predictor.toImageGrid(bound.baseline),
+      predictor.classNames.length,
+      imageSize,
+      options.classIndex,
+    ),
+    offset,
+  );
+  const report: ImageReport = {
+    slice: job.slice,
+    roi,
+    roiMask,
+    roiVoxels: job.roiVoxels,
+    organVoxels: bound.organVoxels,
+    baselineScore: bound.baselineScore,
+    passes: 1,
+  };
+  if (!bound.target) {
+    tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
+    notes.push(
+      `${job.slice === null ? 'Volume' : `Slice ${job.slice}`}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
+    );
+    return report;
+  }
+  const { target } = bound;
+  await runBatches(
+    predictor,
+    imageSize,
+    plan.count,
+    plan.write,
+    target,
+    plan.receive,
+    options.batchSize ?? 8,
+    tracker,
+  );
+  report.passes += plan.count;
+  outputs.saliency.data.set(plan.finish(report.baselineScore), offset);
+  if (job.measureOutside) {
+    report.outsideRoiScore = await outsideRoiScore(
+      predictor,
+      image,
+      roi,
+      roiMask,
+      substrate,
+      target,
+      tracker,
+    );
+    report.passes += 1;
+  }
+  return report;
+}

@@ -1,0 +1,36 @@
+import { Scope } from '../engine/explain/Scope';
+import { OutsideTileShape } from '../engine/methods/occlusion';
+import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
+import { RoiShape, RoiSource } from '../engine/roi/Roi';
+
+/** One explanation as a user asks for it, the same from the CLI and the viewer. */
+export interface ExplainRequest {
+  /** A class name or one of its prompts. */
+  organ: string;
+  method: MethodId;
+  roi: RoiSource;
+  /** The ROI's bounding box or its region (default 'mask'; see RoiShape). */
+  roiShape?: RoiShape;
+  scope: Scope;
+  slice?: number;
+  windowMm?: number;
+  strideMm?: number;
+  /** Occlusion: outside-ROI tiles in windows per axis (see OcclusionOptions; 0 = none). */
+  outsideTileFactor?: number;
+  /** Occlusion: the outside tiles' shape, squares or superpixels (see OcclusionOptions). */
+  outsideTiles?: OutsideTileShape;
+  /** RISE masks or LIME samples. */
+  samples?: number;
+  /** Further options of the method by name: its declared `parameters` (text numbers accepted). */
+  methodOptions?: Record<string, unknown>;
+  marginMm?: number;
+  fill?: FillMode;
+  target?: 'sum' | 'softDice';
+  batchSize?: number;
+  seed?: number;
+  /**
+   * Occlusion only: coarse-to-fine (windows `factor` × larger first, then the fine windows only
+   * where the coarse saliency reaches `refineFraction` × its maximum; see methods/coarseToFine).
+   */
+  coarseToFine?: boolean | { factor?: number; refineFraction?: number };
+}
