@@ -203,6 +203,13 @@ export class OrtSegmentationModel implements SegmentationModel {
     return activateAndCrop(output, count, classes, paddedSize, gridSize, entry.activation, placement);
   }
 
+  /** Releases the network's session and the softmax session; the model cannot run afterwards. */
+  async dispose(): Promise<void> {
+    const softmax = await this.softmax;
+    this.softmax = Promise.resolve(undefined);
+    await Promise.all([this.session.release(), softmax?.release()]);
+  }
+
   /** The softmax session for outputs of `rank` dimensions, created once; undefined if unavailable. */
   private softmaxSession(rank: number): Promise<InferenceSession | undefined> {
     if (!this.activationProviders) return Promise.resolve(undefined);

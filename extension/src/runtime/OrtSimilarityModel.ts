@@ -43,6 +43,11 @@ export class OrtSimilarityModel implements SimilarityModel {
     }
   }
 
+  /** Releases the image and text encoder sessions; the model cannot run afterwards. */
+  async dispose(): Promise<void> {
+    await Promise.all([this.imageSession.release(), this.text?.session.release()]);
+  }
+
   static async create(
     ort: OrtModule,
     entry: ClipEntry,

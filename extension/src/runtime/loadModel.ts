@@ -20,6 +20,8 @@ export interface LoadedModel {
   /** Execution provider that runs the segmenter, and why earlier ones were skipped. */
   backend: string;
   fallbackReason?: string;
+  /** Releases every ONNX Runtime session of the model (their native or WASM/GPU memory). */
+  dispose(): Promise<void>;
 }
 
 /** Loads and checks a manifest and its ONNX files; every problem is reported with the file it concerns. */
@@ -68,6 +70,9 @@ export async function loadModel(
     clip,
     backend: segmenterSession.backend,
     fallbackReason: segmenterSession.fallbackReason,
+    dispose: async () => {
+      await Promise.all([segmenter.dispose(), clip?.dispose()]);
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
 import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
+import { ModelCache } from '../runtime/ModelCache';
 import { OrtModule } from '../runtime/ort/OrtModule';
 import { reportOf } from '../runtime/reportOf';
 import { runExplanation } from '../runtime/runExplanation';
@@ -22,40 +23,33 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   location: Location;
 };
-const models = new Map<string, Promise<LoadedModel>>();
+// A CT and an MR series open side by side keep both models loaded; a third evicts the oldest.
+const models = new ModelCache<LoadedModel>(2);
 const running = new Map<number, AbortController>();
 
 const post = (message: WorkerResponse, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-function modelFor(manifestUrl: string, executionProviders: string[]): Promise<LoadedModel> {
-  const key = `${manifestUrl}|${executionProviders.join(',')}`;
-  if (!models.has(key)) {
-    // Chromium's own processes compete for the cores; one WASM thread is as fast and needs no isolation.
-    ort.env.wasm.numThreads = 1;
-    const loading = (async () => {
-      const response = await fetch(manifestUrl);
-      if (!response.ok)
-        throw new Error(
-          `The model manifest ${manifestUrl} could not be loaded (HTTP ${response.status}). Check window.config.xaiClip.models.`,
-        );
-      const json = await response.json().catch(() => {
-        throw new Error(`The model manifest ${manifestUrl} is not valid JSON.`);
-      });
-      return loadModel(json, manifestUrl, {
-        ort: ort as unknown as OrtModule,
-        executionProviders,
-        readFile: async (file) => {
-          const url = new URL(file, new URL(manifestUrl, scope.location.origin));
-          const fileResponse = await fetch(url);
-          if (!fileResponse.ok) throw new Error(`HTTP ${fileResponse.status} for ${url.pathname}`);
-          return new Uint8Array(await fileResponse.arrayBuffer());
-        },
-      });
-    })();
-    loading.catch(() => models.delete(key));
-    models.set(key, loading);
-  }
-  return models.get(key)!;
+async function loadFromUrl(manifestUrl: string, executionProviders: string[]): Promise<LoadedModel> {
+  // Chromium's own processes compete for the cores; one WASM thread is as fast and needs no isolation.
+  ort.env.wasm.numThreads = 1;
+  const response = await fetch(manifestUrl);
+  if (!response.ok)
+    throw new Error(
+      `The model manifest ${manifestUrl} could not be loaded (HTTP ${response.status}). Check window.config.xaiClip.models.`,
+    );
+  const json = await response.json().catch(() => {
+    throw new Error(`The model manifest ${manifestUrl} is not valid JSON.`);
+  });
+  return loadModel(json, manifestUrl, {
+    ort: ort as unknown as OrtModule,
+    executionProviders,
+    readFile: async (file) => {
+      const url = new URL(file, new URL(manifestUrl, scope.location.origin));
+      const fileResponse = await fetch(url);
+      if (!fileResponse.ok) throw new Error(`HTTP ${fileResponse.status} for ${url.pathname}`);
+      return new Uint8Array(await fileResponse.arrayBuffer());
+    },
+  });
 }
 
 type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' }>;
@@ -71,19 +65,25 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   running.set(id, controller);
   try {
     post({ type: 'stage', id, stage: 'Loading the model' });
-    const loaded = await modelFor(message.manifestUrl, message.executionProviders);
-    post({
-      type: 'model',
-      id,
-      backend: loaded.backend,
-      fallbackReason: loaded.fallbackReason,
-      classes: [...loaded.segmenter.classNames],
-    });
-    const model = yieldingModel(loaded, controller.signal);
-    const volume = { ...message.volume } as Volume;
-    if (message.type === 'explain') await explain(message, model, volume, controller.signal);
-    else if (message.type === 'survey') await survey(message, model, volume, controller.signal);
-    else await inspect(message, loaded, volume);
+    const { manifestUrl, executionProviders } = message;
+    await models.with(
+      `${manifestUrl}|${executionProviders.join(',')}`,
+      () => loadFromUrl(manifestUrl, executionProviders),
+      async (loaded) => {
+        post({
+          type: 'model',
+          id,
+          backend: loaded.backend,
+          fallbackReason: loaded.fallbackReason,
+          classes: [...loaded.segmenter.classNames],
+        });
+        const model = yieldingModel(loaded, controller.signal);
+        const volume = { ...message.volume } as Volume;
+        if (message.type === 'explain') await explain(message, model, volume, controller.signal);
+        else if (message.type === 'survey') await survey(message, model, volume, controller.signal);
+        else await inspect(message, loaded, volume);
+      },
+    );
   } catch (error) {
     post({
       type: 'error',
