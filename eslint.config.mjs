@@ -55,4 +55,36 @@ export default tseslint.config(
       ],
     },
   },
+  roomRule(['extension/src/runtime/**/*.ts'], 'The runtime runs in Node and in the worker: no host code.', [
+    '**/ohif/**',
+    '**/panel/**',
+    '**/worker/**',
+    '@ohif/*',
+    '@cornerstonejs/*',
+    'react',
+    'react-dom',
+  ]),
+  roomRule(['extension/src/seg/**/*.ts'], 'SEG code is shared with the CLI: no browser code.', [
+    '**/ohif/**',
+    '**/panel/**',
+    '**/worker/**',
+    '@ohif/*',
+    '@cornerstonejs/*',
+    'react',
+    'react-dom',
+  ]),
+  roomRule(
+    ['cli/src/**/*.ts', 'models/train/**/*.ts'],
+    'Import the shared packages through their barrels: @xai-clip/engine, /runtime, /seg, /io.',
+    ['**/extension/src/**', '**/cli/src/io', '**/cli/src/io/**', '../io', '../io/*'],
+  ),
 );
+
+/** A room's import fence: `files` may not import `patterns`. */
+function roomRule(files, message, patterns, ignores = []) {
+  return {
+    files,
+    ignores,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+  };
+}

@@ -5,6 +5,7 @@ module.exports = {
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: require('./scripts/barrels.js').jestModuleNameMapper,
   testTimeout: 300000,
   maxWorkers: 1,
 };

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Entry point for `npx xai-clip`: runs the compiled CLI (built by `npm ci` through the prepare script).
-require('../build/cli/src/main.js');
+// Entry point for `npx xai-clip`: runs the CLI's ES module bundle (built by `npm ci` through the prepare script).
+import('../build/cli/xai-clip.mjs');

@@ -130,7 +130,7 @@ const DEMO_MR_SUBJECT = 3;
 const DEMO_MR_FOLDER = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}-lps`);
 
 /**
- * Converts the demo MR subject to DICOM once (the compiled CLI I/O does the work). The NIfTI is
+ * Converts the demo MR subject to DICOM once (the CLI's I/O does the work). The NIfTI is
  * stored LAS (rows run posterior to anterior); the series is written in the DICOM display
  * orientation, LPS, as a scanner writes axial slices: anterior up, the patient's left on the
  * image's right, slices from feet to head, with orientation tags that say so.
@@ -138,9 +138,9 @@ const DEMO_MR_FOLDER = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}-l
 async function convertDemoMr(data) {
   const folder = DEMO_MR_FOLDER;
   if (fs.existsSync(path.join(folder, 'slice_0000.dcm'))) return folder;
-  const { readNifti } = require('../build/cli/src/io/readNifti.js');
-  const { writeDicomSeries } = require('../build/cli/src/io/writeDicomSeries.js');
-  const { reorientVolume } = require('../build/extension/src/engine/volume/reorient.js');
+  require('../models/train/registerTypeScript')(path.resolve(__dirname, '..'));
+  const { readNifti, writeDicomSeries } = require('@xai-clip/io');
+  const { reorientVolume } = require('@xai-clip/engine');
   const nifti = await readNifti(path.join(data, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.nii.gz`));
   writeDicomSeries(folder, reorientVolume(nifti, 'LPS'), {
     modality: 'MR',

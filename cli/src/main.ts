@@ -4,6 +4,7 @@ import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
 import { segment } from './commands/segment';
 import { validateModel } from './commands/validateModel';
+import { collectMethodOption, methodOptionHelp } from './commands/methodOption';
 
 const integer = (name: string) => (text: string) => {
   const value = Number(text);
@@ -108,6 +109,7 @@ withCommon(
     ).choices(['grid', 'slic']),
   )
   .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
+  .option('--method-option <name=value>', methodOptionHelp(), collectMethodOption)
   .option(
     '--coarse-to-fine',
     'occlusion: windows ×factor first, then the fine windows only where that saliency is high',

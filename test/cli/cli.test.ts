@@ -111,6 +111,44 @@ describe('xai-clip CLI', () => {
     );
   });
 
+  it('passes --method-option to the method and records it in report.json', async () => {
+    const out = path.join(dir, 'lime-options');
+    const result = await cli(
+      'explain',
+      '--model',
+      model,
+      '--input',
+      image,
+      '--organ',
+      'organ',
+      '--method',
+      'lime',
+      '--roi',
+      'none',
+      '--scope',
+      'slice',
+      '--slice',
+      '0',
+      '--samples',
+      '16',
+      '--fill',
+      '0',
+      '--method-option',
+      'features=grid',
+      '--method-option',
+      'featureSizeMm=16',
+      '--json',
+      '--out',
+      out,
+    );
+    expect(result.stderr).toBe('');
+    const report = JSON.parse(result.stdout);
+    expect(report.methodOptions).toMatchObject({ samples: 16, features: 'grid', featureSizeMm: 16 });
+    // 16 mm cells on the 0.8 mm grid: 4 × 4 features, one coefficient each.
+    const saliency = await readNifti(path.join(out, 'saliency.nii.gz'));
+    expect(new Set(saliency.data.subarray(0, 64 * 64)).size).toBeLessThanOrEqual(16);
+  });
+
   it('evaluates the prediction against labels', async () => {
     const result = await cli('evaluate', '--model', model, '--input', image, '--labels', labels, '--json');
     expect(result.code).toBe(0);
@@ -200,6 +238,42 @@ describe('xai-clip CLI', () => {
         dir,
       ],
       /option '--outside-tiles <shape>' argument 'hex' is invalid. Allowed choices are grid, slic/,
+    ],
+    [
+      'a method option the method does not have',
+      [
+        'explain',
+        '--model',
+        model,
+        '--input',
+        image,
+        '--organ',
+        'organ',
+        '--method',
+        'lime',
+        '--method-option',
+        'size=3',
+        '--out',
+        dir,
+      ],
+      /LIME has no option "size". Its options: features, featureSizeMm/,
+    ],
+    [
+      'a method option without a value',
+      [
+        'explain',
+        '--model',
+        model,
+        '--input',
+        image,
+        '--organ',
+        'organ',
+        '--method-option',
+        'featureSizeMm',
+        '--out',
+        dir,
+      ],
+      /expected name=value \(e.g. featureSizeMm=10\), got "featureSizeMm"/,
     ],
     [
       'a bad --label-values',

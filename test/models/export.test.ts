@@ -19,7 +19,7 @@ const WRITE_MANIFEST = path.join(ROOT, 'models', 'export', 'write_manifest.py');
 let folder: string;
 
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, 'build', 'cli', 'src', 'main.js'))) {
+  if (!existsSync(path.join(ROOT, 'build', 'cli', 'xai-clip.mjs'))) {
     throw new Error('The CLI is not built: run `npm run build:cli` first.');
   }
   folder = mkdtempSync(path.join(tmpdir(), 'xai-clip-export-'));

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
-import { resolveRequest } from '../../../extension/src/runtime/resolveRequest';
+import { resolveRequest } from '@xai-clip/runtime';
 import { requestOf } from '../commands/requestOf';
 import { loadModelFile } from '../runtime/loadModelFile';
-import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/explain';
+import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/ExplainCommandOptions';
 import { CohortCase, listCohort, parseShard, shardCases } from './listCohort';
 import { summaryCsv, SummaryEntry } from './summaryCsv';
 
@@ -61,32 +61,36 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
   let caseBar: SingleBar | undefined;
   const loaded = todo.length ? await loadModelFile(options.model, options.backend) : undefined;
   let done = entries.length;
-  for (const c of todo) {
-    const started = Date.now();
-    caseBar = multibar?.create(1, 0, { name: c.id.slice(0, 16).padEnd(16), unit: 'passes' });
-    try {
-      const report = await runCase(caseOptions(options, c), {
-        loaded,
-        resumeKey,
-        quiet: true,
-        onProgress: (p) => {
-          caseBar?.setTotal(p.total);
-          caseBar?.update(p.done);
-        },
-      });
-      entries.push({ case: c, status: 'done', report });
-      done++;
-      if (!tty)
-        log(`[${done}/${cases.length}] ${c.id}: ${report.passes} passes in ${secondsSince(started)} s`);
-    } catch (error) {
-      entries.push({ case: c, status: 'failed', error: (error as Error).message });
-      done++;
-      if (!tty) log(`[${done}/${cases.length}] ${c.id}: failed: ${(error as Error).message}`);
-    } finally {
-      caseBar?.stop();
-      if (caseBar) multibar?.remove(caseBar);
-      overall?.update(done);
+  try {
+    for (const c of todo) {
+      const started = Date.now();
+      caseBar = multibar?.create(1, 0, { name: c.id.slice(0, 16).padEnd(16), unit: 'passes' });
+      try {
+        const report = await runCase(caseOptions(options, c), {
+          loaded,
+          resumeKey,
+          quiet: true,
+          onProgress: (p) => {
+            caseBar?.setTotal(p.total);
+            caseBar?.update(p.done);
+          },
+        });
+        entries.push({ case: c, status: 'done', report });
+        done++;
+        if (!tty)
+          log(`[${done}/${cases.length}] ${c.id}: ${report.passes} passes in ${secondsSince(started)} s`);
+      } catch (error) {
+        entries.push({ case: c, status: 'failed', error: (error as Error).message });
+        done++;
+        if (!tty) log(`[${done}/${cases.length}] ${c.id}: failed: ${(error as Error).message}`);
+      } finally {
+        caseBar?.stop();
+        if (caseBar) multibar?.remove(caseBar);
+        overall?.update(done);
+      }
     }
+  } finally {
+    await loaded?.dispose();
   }
   multibar?.stop();
 

@@ -1,6 +1,5 @@
 import { PNG } from 'pngjs';
-import { infernoColor } from '../../../extension/src/engine/saliency/infernoColor';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
+import { infernoColor, Volume } from '@xai-clip/engine';
 import { drawText, GLYPH_HEIGHT } from './bitmapFont';
 
 /** Saliency below this share of the maximum is not drawn. */

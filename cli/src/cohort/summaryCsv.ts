@@ -1,4 +1,4 @@
-import type { CaseReport } from '../commands/explain';
+import type { CaseReport } from '../commands/ExplainCommandOptions';
 import { CohortCase } from './listCohort';
 
 export interface SummaryEntry {

@@ -1,45 +1,47 @@
-import { segmentVolume } from '../../../extension/src/engine/explain/segmentVolume';
-import { overlap } from '../../../extension/src/engine/metrics/overlap';
-import { readVolume } from '../io/readVolume';
+import { segmentVolume, overlap } from '@xai-clip/engine';
+import { readVolume } from '@xai-clip/io';
 import { parseLabelValues } from '../labels/parseLabelValues';
 import { readLabels } from '../labels/readLabels';
-import { loadModelFile } from '../runtime/loadModelFile';
+import { withModelFile } from '../runtime/loadModelFile';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 
 /** `xai-clip evaluate`: per-class Dice and IoU of the model's prediction against --labels. */
 export async function evaluate(options: CommonOptions): Promise<void> {
-  if (!options.labels)
-    throw new Error('evaluate needs --labels <label volume> to compare the prediction with.');
+  const labelsPath = options.labels;
+  if (!labelsPath) throw new Error('evaluate needs --labels <label volume> to compare the prediction with.');
   const started = Date.now();
-  const loaded = await loadModelFile(options.model, options.backend);
-  const volume = await readVolume(options.input);
-  const truth = await readLabels(options.labels, volume);
-  const values = parseLabelValues(options.labelValues, loaded.segmenter.classNames);
-  const predicted = await segmentVolume(volume, loaded.segmenter);
-  const classes = [...values].map(([name, value]) => {
-    const c = loaded.segmenter.classNames.indexOf(name);
-    const predictedMask = predicted.data.map((label) => (label === c ? 1 : 0));
-    const truthMask = Uint8Array.from(truth.data, (label) => (label === value ? 1 : 0));
-    const count = (mask: Uint8Array) => mask.reduce((n, m) => n + m, 0);
-    return {
-      name,
-      labelValue: value,
-      ...overlap(predictedMask, truthMask),
-      predictedVoxels: count(predictedMask),
-      truthVoxels: count(truthMask),
-    };
+  await withModelFile(options.model, options.backend, async (loaded) => {
+    const volume = await readVolume(options.input);
+    const truth = await readLabels(labelsPath, volume);
+    const values = parseLabelValues(options.labelValues, loaded.segmenter.classNames);
+    const predicted = await segmentVolume(volume, loaded.segmenter);
+    const classes = [...values].map(([name, value]) => {
+      const c = loaded.segmenter.classNames.indexOf(name);
+      const predictedMask = predicted.data.map((label) => (label === c ? 1 : 0));
+      const truthMask = Uint8Array.from(truth.data, (label) => (label === value ? 1 : 0));
+      const count = (mask: Uint8Array) => mask.reduce((n, m) => n + m, 0);
+      return {
+        name,
+        labelValue: value,
+        ...overlap(predictedMask, truthMask),
+        predictedVoxels: count(predictedMask),
+        truthVoxels: count(truthMask),
+      };
+    });
+    emit(
+      options.json,
+      {
+        model: loaded.manifest.name,
+        input: options.input,
+        labels: options.labels,
+        backend: loaded.backend,
+        classes,
+        wallMs: Date.now() - started,
+      },
+      classes
+        .map((c) => `${c.name.padEnd(14)} Dice ${c.dice.toFixed(3)}  IoU ${c.iou.toFixed(3)}`)
+        .join('\n'),
+    );
   });
-  emit(
-    options.json,
-    {
-      model: loaded.manifest.name,
-      input: options.input,
-      labels: options.labels,
-      backend: loaded.backend,
-      classes,
-      wallMs: Date.now() - started,
-    },
-    classes.map((c) => `${c.name.padEnd(14)} Dice ${c.dice.toFixed(3)}  IoU ${c.iou.toFixed(3)}`).join('\n'),
-  );
 }

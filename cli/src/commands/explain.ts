@@ -1,47 +1,20 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { ExplainResult } from '../../../extension/src/engine/explain/explainVolume';
-import { ProgressCallback } from '../../../extension/src/engine/evaluate/ProgressTracker';
-import { saliencyOverlap } from '../../../extension/src/engine/metrics/saliencyOverlap';
-import { getMethod } from '../../../extension/src/engine/methods';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
-import { LoadedModel } from '../../../extension/src/runtime/loadModel';
-import { reportOf } from '../../../extension/src/runtime/reportOf';
-import { Explanation, ExplainRequest, runExplanation } from '../../../extension/src/runtime/runExplanation';
-import { segParameters } from '../../../extension/src/seg/segParameters';
+import { ExplainResult, saliencyOverlap, getMethod, Volume } from '@xai-clip/engine';
+import { LoadedModel, reportOf, Explanation, runExplanation } from '@xai-clip/runtime';
+import { segParameters } from '@xai-clip/seg';
+import { readVolume, writeNifti } from '@xai-clip/io';
 import { explainCohort } from '../cohort/explainCohort';
 import { isCohortInput } from '../cohort/listCohort';
 import { mostSalientSlices, renderOverlayPng } from '../cohort/overlayPng';
-import { readVolume } from '../io/readVolume';
-import { writeNifti } from '../io/writeNifti';
 import { parseLabelValues } from '../labels/parseLabelValues';
 import { readLabels } from '../labels/readLabels';
-import { loadModelFile } from '../runtime/loadModelFile';
-import { prepareSegExport, SegExportOptions } from '../seg/prepareSegExport';
-import { CommonOptions } from './CommonOptions';
+import { withModelFile } from '../runtime/loadModelFile';
+import { prepareSegExport } from '../seg/prepareSegExport';
 import { emit } from './emit';
+import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
 import { requestOf } from './requestOf';
-
-export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainRequest, 'fill'>, SegExportOptions {
-  fill: string;
-  out: string;
-  /** Cohorts: `i/n`, this machine's share of the cases. */
-  shard?: string;
-  /** Coarse-to-fine occlusion: coarse window factor and refinement level. */
-  coarseFactor?: number;
-  refineFraction?: number;
-}
-
-/** What a cohort run hands to each case: the model loaded once, its progress display, a resume key. */
-export interface CaseContext {
-  loaded?: LoadedModel;
-  onProgress?: ProgressCallback;
-  /** Stored in report.json; a cohort re-run skips the case when it matches. */
-  resumeKey?: string;
-  /** No summary on stdout (the cohort prints its own). */
-  quiet?: boolean;
-}
 
 /**
  * `xai-clip explain`: ROI (CLIP, predicted mask or none) → perturbation explanation →
@@ -59,9 +32,20 @@ export async function explain(options: ExplainCommandOptions): Promise<void> {
 }
 
 /** Explains one image (NIfTI file or DICOM series) into `options.out`; returns its report. */
-export async function explainOne(options: ExplainCommandOptions, context: CaseContext = {}) {
+export async function explainOne(
+  options: ExplainCommandOptions,
+  context: CaseContext = {},
+): Promise<CaseReport> {
+  if (context.loaded) return explainWith(context.loaded, options, context);
+  return withModelFile(options.model, options.backend, (loaded) => explainWith(loaded, options, context));
+}
+
+async function explainWith(
+  loaded: LoadedModel,
+  options: ExplainCommandOptions,
+  context: CaseContext,
+): Promise<CaseReport> {
   const started = Date.now();
-  const loaded = context.loaded ?? (await loadModelFile(options.model, options.backend));
   const volume = await readVolume(options.input);
   const labels = options.labels ? await readLabels(options.labels, volume) : undefined;
   const exportSeg = prepareSegExport(options, volume); // fails now if --seg cannot work on this input
@@ -105,7 +89,7 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
     parameters: segParameters(shared),
   });
   const labelValue = parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className);
-  const report = {
+  const report: CaseReport = {
     input: options.input,
     prompt: options.organ,
     target: options.target,
@@ -141,8 +125,6 @@ export async function explainOne(options: ExplainCommandOptions, context: CaseCo
   );
   return report;
 }
-
-export type CaseReport = Awaited<ReturnType<typeof explainOne>>;
 
 function fmt(score: { dice: number; iou: number }): string {
   return `${score.dice.toFixed(3)}/${score.iou.toFixed(3)}`;

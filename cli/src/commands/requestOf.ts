@@ -1,12 +1,13 @@
-import { FillMode } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { ExplainRequest } from '../../../extension/src/runtime/runExplanation';
-import type { ExplainCommandOptions } from './explain';
+import { FillMode } from '@xai-clip/engine';
+import { ExplainRequest } from '@xai-clip/runtime';
+import type { ExplainCommandOptions } from './ExplainCommandOptions';
 
 /** The explanation request that `explain`'s options ask for (one image or every case of a cohort). */
 export function requestOf(options: ExplainCommandOptions): ExplainRequest {
   return {
     ...options,
     fill: parseFill(options.fill),
+    methodOptions: options.methodOption,
     coarseToFine: options.coarseToFine && {
       factor: options.coarseFactor,
       refineFraction: options.refineFraction,

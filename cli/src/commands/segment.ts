@@ -1,36 +1,36 @@
-import { segmentVolume } from '../../../extension/src/engine/explain/segmentVolume';
-import { readVolume } from '../io/readVolume';
-import { writeNifti } from '../io/writeNifti';
-import { loadModelFile } from '../runtime/loadModelFile';
+import { segmentVolume } from '@xai-clip/engine';
+import { readVolume, writeNifti } from '@xai-clip/io';
+import { withModelFile } from '../runtime/loadModelFile';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 
 /** `xai-clip segment`: the model's label map (class index per voxel) as NIfTI on the input's grid. */
 export async function segment(options: CommonOptions & { out: string }): Promise<void> {
   const started = Date.now();
-  const loaded = await loadModelFile(options.model, options.backend);
-  const volume = await readVolume(options.input);
-  const labels = await segmentVolume(volume, loaded.segmenter);
-  writeNifti(options.out, labels, {
-    description: `xai-clip segment ${loaded.manifest.name}`,
-    intent: 'label',
+  await withModelFile(options.model, options.backend, async (loaded) => {
+    const volume = await readVolume(options.input);
+    const labels = await segmentVolume(volume, loaded.segmenter);
+    writeNifti(options.out, labels, {
+      description: `xai-clip segment ${loaded.manifest.name}`,
+      intent: 'label',
+    });
+    const counts = loaded.manifest.segmenter.classes.map((name, c) => ({
+      name,
+      voxels: labels.data.reduce((n, value) => n + (value === c ? 1 : 0), 0),
+    }));
+    emit(
+      options.json,
+      {
+        out: options.out,
+        model: loaded.manifest.name,
+        backend: loaded.backend,
+        classes: counts,
+        wallMs: Date.now() - started,
+      },
+      `Wrote ${options.out}: ${counts
+        .slice(1)
+        .map((c) => `${c.name} ${c.voxels} voxels`)
+        .join(', ')} (${loaded.backend}, ${Date.now() - started} ms).`,
+    );
   });
-  const counts = loaded.manifest.segmenter.classes.map((name, c) => ({
-    name,
-    voxels: labels.data.reduce((n, value) => n + (value === c ? 1 : 0), 0),
-  }));
-  emit(
-    options.json,
-    {
-      out: options.out,
-      model: loaded.manifest.name,
-      backend: loaded.backend,
-      classes: counts,
-      wallMs: Date.now() - started,
-    },
-    `Wrote ${options.out}: ${counts
-      .slice(1)
-      .map((c) => `${c.name} ${c.voxels} voxels`)
-      .join(', ')} (${loaded.backend}, ${Date.now() - started} ms).`,
-  );
 }

@@ -1,5 +1,5 @@
-import { createVolume } from '../../../extension/src/engine/volume/volumeUtils';
-import { loadModelFile } from '../runtime/loadModelFile';
+import { createVolume } from '@xai-clip/engine';
+import { withModelFile } from '../runtime/loadModelFile';
 import { emit } from './emit';
 
 /**
@@ -10,42 +10,43 @@ export async function validateModel(
   manifest: string,
   options: { json?: boolean; backend?: 'node' | 'web' },
 ): Promise<void> {
-  const loaded = await loadModelFile(manifest, options.backend);
-  const { segmenter: entry } = loaded.manifest;
-  const fixed = entry.size.mode === 'fixed' ? entry.size.shape : null;
-  const dims: [number, number, number] = fixed
-    ? [fixed[fixed.length - 1], fixed[fixed.length - 2], fixed.length === 3 ? fixed[0] : 1]
-    : [64, 64, entry.layout === 'NCDHW' ? 32 : 1];
-  const count = dims[0] * dims[1] * dims[2];
-  // A smooth ramp: varied enough for percentile and z-score channels to be well defined.
-  const image = createVolume(
-    Float32Array.from({ length: count }, (_, v) => (v % 97) * 10 - 200),
-    dims,
-  );
-  const predictor = await loaded.segmenter.bind(image);
-  const output = await predictor.predict(image.data, 1);
-  if (output.some((value) => !Number.isFinite(value)))
-    throw new Error('The dry inference produced NaN or infinite outputs.');
-  let clipClasses: string[] | undefined;
-  if (loaded.clip) {
-    const slice = createVolume(image.data.subarray(0, dims[0] * dims[1]), [dims[0], dims[1], 1]);
-    const [target, ...others] = loaded.clip.classes;
-    await loaded.clip.similarity(slice, { target, others });
-    clipClasses = loaded.clip.classes;
-  }
-  const result = {
-    valid: true,
-    name: loaded.manifest.name,
-    version: loaded.manifest.version,
-    backend: loaded.backend,
-    layout: entry.layout,
-    classes: entry.classes,
-    dryRunGrid: dims,
-    clipClasses,
-  };
-  emit(
-    options.json,
-    result,
-    `${manifest}: valid (${entry.layout}, classes ${entry.classes.join(', ')}${clipClasses ? `; CLIP prompts for ${clipClasses.join(', ')}` : ''}; ran on ${loaded.backend}).`,
-  );
+  await withModelFile(manifest, options.backend, async (loaded) => {
+    const { segmenter: entry } = loaded.manifest;
+    const fixed = entry.size.mode === 'fixed' ? entry.size.shape : null;
+    const dims: [number, number, number] = fixed
+      ? [fixed[fixed.length - 1], fixed[fixed.length - 2], fixed.length === 3 ? fixed[0] : 1]
+      : [64, 64, entry.layout === 'NCDHW' ? 32 : 1];
+    const count = dims[0] * dims[1] * dims[2];
+    // A smooth ramp: varied enough for percentile and z-score channels to be well defined.
+    const image = createVolume(
+      Float32Array.from({ length: count }, (_, v) => (v % 97) * 10 - 200),
+      dims,
+    );
+    const predictor = await loaded.segmenter.bind(image);
+    const output = await predictor.predict(image.data, 1);
+    if (output.some((value) => !Number.isFinite(value)))
+      throw new Error('The dry inference produced NaN or infinite outputs.');
+    let clipClasses: string[] | undefined;
+    if (loaded.clip) {
+      const slice = createVolume(image.data.subarray(0, dims[0] * dims[1]), [dims[0], dims[1], 1]);
+      const [target, ...others] = loaded.clip.classes;
+      await loaded.clip.similarity(slice, { target, others });
+      clipClasses = loaded.clip.classes;
+    }
+    const result = {
+      valid: true,
+      name: loaded.manifest.name,
+      version: loaded.manifest.version,
+      backend: loaded.backend,
+      layout: entry.layout,
+      classes: entry.classes,
+      dryRunGrid: dims,
+      clipClasses,
+    };
+    emit(
+      options.json,
+      result,
+      `${manifest}: valid (${entry.layout}, classes ${entry.classes.join(', ')}${clipClasses ? `; CLIP prompts for ${clipClasses.join(', ')}` : ''}; ran on ${loaded.backend}).`,
+    );
+  });
 }

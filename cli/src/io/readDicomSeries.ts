@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import { numbers, placementOf, stackSlices } from '../../../extension/src/engine/volume/stackSlices';
-import { Vec3, Volume } from '../../../extension/src/engine/volume/Volume';
+import { numbers, placementOf, stackSlices, Vec3, Volume } from '@xai-clip/engine';
 
 /** What the reader keeps of a DICOM series beyond its voxels (for reports and writing DICOM SEG). */
 export interface DicomSeriesMeta {

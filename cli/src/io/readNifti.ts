@@ -1,18 +1,11 @@
 import * as fs from 'fs';
 import * as zlib from 'zlib';
-import { Vec3, Volume, VoxelArray } from '../../../extension/src/engine/volume/Volume';
+import { Vec3, Volume, VoxelArray } from '@xai-clip/engine';
 
-type NiftiReader = typeof import('nifti-reader-js');
+// nifti-reader-js ships as ES modules only: loaded with import() (hence readNifti is async).
+type NiftiReader = typeof import('nifti-reader-js', { with: { 'resolution-mode': 'import' } });
 type NiftiHeader = ReturnType<NiftiReader['readHeader']>;
 
-// nifti-reader-js ships as ES modules only, and TypeScript compiles `import()` to `require()` under
-// CommonJS, which Node 20 and jest refuse for this package. A real dynamic import survives only
-// when the compiler cannot see it, hence the Function wrapper; it is also why readNifti is async.
-// The random comment makes each load compile its own copy: V8 would otherwise reuse one compiled
-// in another vm context (jest's previous test file), whose import() handler is gone.
-const importEsm = new Function('specifier', `return import(specifier); // ${Math.random()}`) as (
-  specifier: string,
-) => Promise<unknown>;
 let niftiReader: Promise<NiftiReader> | undefined;
 
 // NIfTI datatype code → typed array, for the datatypes the engine's Volume can hold.
@@ -56,7 +49,7 @@ export async function readNifti(path: string): Promise<Volume> {
   }
   const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-  niftiReader ??= importEsm('nifti-reader-js') as Promise<NiftiReader>;
+  niftiReader ??= import('nifti-reader-js');
   const nifti = await niftiReader;
   if (!nifti.isNIFTI(data)) {
     throw fail(

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import { PNG } from 'pngjs';
-import { Vec3, Volume } from '../../../extension/src/engine/volume/Volume';
-import { createVolume } from '../../../extension/src/engine/volume/volumeUtils';
+import { Vec3, Volume, createVolume } from '@xai-clip/engine';
 
 /**
  * Reads a folder of per-slice PNG masks (e.g. CHAOS ground truth) into a binary Uint8 volume.

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
+import { Volume } from '@xai-clip/engine';
 import { DicomSeriesMeta, readDicomSeries } from './readDicomSeries';
 import { readNifti } from './readNifti';
 import { readPngMaskFolder } from './readPngMaskFolder';

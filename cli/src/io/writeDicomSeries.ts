@@ -1,8 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
-import { voxelToWorld } from '../../../extension/src/engine/volume/volumeUtils';
+import { Volume, voxelToWorld } from '@xai-clip/engine';
 
 // dcmjs has no type declarations; these are the few members used here.
 interface DcmjsWriter {

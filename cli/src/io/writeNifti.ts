@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import * as zlib from 'zlib';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
+import { Volume } from '@xai-clip/engine';
 
 const HEADER_BYTES = 348;
 const VOXEL_OFFSET = 352; // header + the 4-byte "no extensions" flag

@@ -1,6 +1,5 @@
-import { Volume } from '../../../extension/src/engine/volume/Volume';
-import { DicomSeriesMeta } from '../io/readDicomSeries';
-import { readVolume } from '../io/readVolume';
+import { Volume } from '@xai-clip/engine';
+import { DicomSeriesMeta, readVolume } from '@xai-clip/io';
 
 /**
  * Reads a label volume for `image` (NIfTI, or a folder of per-slice PNG masks paired with a

@@ -1,7 +1,6 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { loadModel, LoadedModel } from '../../../extension/src/runtime/loadModel';
-import { OrtModule } from '../../../extension/src/runtime/ort/OrtModule';
+import { loadModel, LoadedModel, OrtModule } from '@xai-clip/runtime';
 
 export type NodeBackend = 'node' | 'web';
 
@@ -34,4 +33,18 @@ export async function loadModelFile(
     readFile: async (file) => new Uint8Array(await fs.readFile(path.resolve(folder, file))),
     executionProviders: backend === 'node' ? ['cpu'] : ['wasm'],
   });
+}
+
+/** Runs `use` with the model of `manifestPath`, and releases its sessions afterwards, whatever happens. */
+export async function withModelFile<R>(
+  manifestPath: string,
+  backend: NodeBackend | undefined,
+  use: (loaded: LoadedModel) => Promise<R>,
+): Promise<R> {
+  const loaded = await loadModelFile(manifestPath, backend);
+  try {
+    return await use(loaded);
+  } finally {
+    await loaded.dispose();
+  }
 }

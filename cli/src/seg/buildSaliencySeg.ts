@@ -1,10 +1,13 @@
-import { binSaliency } from '../../../extension/src/engine/saliency/binSaliency';
-import { completeSaliencySeg } from '../../../extension/src/seg/completeSaliencySeg';
-import { descendingAlongNormal } from '../../../extension/src/seg/descendingAlongNormal';
-import { saliencySegments } from '../../../extension/src/seg/saliencySegments';
-import { SegSegment } from '../../../extension/src/seg/xaiClipSegment';
-import { EXPLICIT_VR_LITTLE_ENDIAN, segSopClass } from '../../../extension/src/seg/segEncodings';
-import { writeDicomPart10 } from '../../../extension/src/seg/writeDicomPart10';
+import { binSaliency } from '@xai-clip/engine';
+import {
+  completeSaliencySeg,
+  descendingAlongNormal,
+  saliencySegments,
+  SegSegment,
+  EXPLICIT_VR_LITTLE_ENDIAN,
+  segSopClass,
+  writeDicomPart10,
+} from '@xai-clip/seg';
 
 export interface SaliencySegOptions {
   method: string;
@@ -50,11 +53,7 @@ type GenerateSegmentation = (
   metadata: { get(type: string, imageId: string): unknown; getFrameInformationFromURL?(id: string): unknown },
   options: Record<string, unknown>,
 ) => { dataset: Record<string, unknown> };
-// @cornerstonejs/adapters ships as ES modules only; see readNifti.ts for why the import hides
-// behind a Function (TypeScript would turn `import()` into `require()` under CommonJS).
-const importEsm = new Function('specifier', `return import(specifier); // ${Math.random()}`) as (
-  specifier: string,
-) => Promise<unknown>;
+// @cornerstonejs/adapters ships as ES modules only: loaded with import() on first use.
 let adapter: Promise<GenerateSegmentation> | undefined;
 
 // Header fields the SEG takes from its source, by the module the adapter asks for.
@@ -192,8 +191,8 @@ export async function buildSaliencySeg(
     },
   };
 
-  adapter ??= importEsm('@cornerstonejs/adapters/cornerstone3D/Segmentation/generateSegmentation').then(
-    (module) => (module as { generateSegmentation: GenerateSegmentation }).generateSegmentation,
+  adapter ??= import('@cornerstonejs/adapters/cornerstone3D/Segmentation/generateSegmentation').then(
+    (module) => (module as unknown as { generateSegmentation: GenerateSegmentation }).generateSegmentation,
   );
   const generateSegmentation = await adapter;
   const sopClassUid = segSopClass(type);

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
-import { DicomSeriesMeta } from '../io/readDicomSeries';
+import { Volume } from '@xai-clip/engine';
+import { storeToDicomWeb } from '@xai-clip/seg';
+import { DicomSeriesMeta } from '@xai-clip/io';
 import { buildSaliencySeg } from './buildSaliencySeg';
 import { readSourceHeaders } from './readSourceHeaders';
-import { storeToDicomWeb } from '../../../extension/src/seg/storeToDicomWeb';
 
 /** The explain command's DICOM SEG options. */
 export interface SegExportOptions {

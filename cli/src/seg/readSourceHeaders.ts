@@ -1,5 +1,5 @@
 import { promises as fs } from 'fs';
-import { DicomSeriesMeta } from '../io/readDicomSeries';
+import { DicomSeriesMeta } from '@xai-clip/io';
 
 // dcmjs has no type declarations; these are the few members used here.
 interface Dcmjs {

@@ -1,0 +1,42 @@
+import { ProgressCallback, saliencyOverlap } from '@xai-clip/engine';
+import { LoadedModel, ExplanationReport, ExplainRequest } from '@xai-clip/runtime';
+import { SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
+import { CommonOptions } from './CommonOptions';
+
+export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainRequest, 'fill'>, SegExportOptions {
+  fill: string;
+  out: string;
+  /** Cohorts: `i/n`, this machine's share of the cases. */
+  shard?: string;
+  /** --method-option values by name (the request's methodOptions). */
+  methodOption?: Record<string, string>;
+  /** Coarse-to-fine occlusion: coarse window factor and refinement level. */
+  coarseFactor?: number;
+  refineFraction?: number;
+}
+
+/** What a cohort run hands to each case: the model loaded once, its progress display, a resume key. */
+export interface CaseContext {
+  loaded?: LoadedModel;
+  onProgress?: ProgressCallback;
+  /** Stored in report.json; a cohort re-run skips the case when it matches. */
+  resumeKey?: string;
+  /** No summary on stdout (the cohort prints its own). */
+  quiet?: boolean;
+}
+
+/** One explained image's report.json: the shared report plus what the CLI wrote and measured. */
+export interface CaseReport extends ExplanationReport {
+  input: string;
+  /** The organ as typed (a class name or one of its prompts). */
+  prompt: string;
+  target?: ExplainRequest['target'];
+  wallMs: number;
+  /** Dice/IoU of the map against --labels on the explained slices. */
+  metrics?: ReturnType<typeof saliencyOverlap>;
+  saliency: string;
+  overlay: { path: string; slices: number[] };
+  seg?: SegExportReport;
+  /** The resolved request a cohort re-run compares to skip this case. */
+  resumeKey?: string;
+}

@@ -1,0 +1,7 @@
+/** Node file I/O: DICOM series, NIfTI and PNG mask folders in, NIfTI and DICOM out; shared by the CLI and training. */
+export * from './readDicomSeries';
+export * from './readNifti';
+export * from './readPngMaskFolder';
+export * from './readVolume';
+export * from './writeDicomSeries';
+export * from './writeNifti';

@@ -1,0 +1,12 @@
+/** DICOM SEG: segments, encodings, parameters, Part 10 writing and STOW-RS; shared by the viewer and the CLI. */
+export * from './completeSaliencySeg';
+export * from './descendingAlongNormal';
+export * from './organCode';
+export * from './organMaskSegments';
+export * from './rgbToDicomLab';
+export * from './saliencySegments';
+export * from './segEncodings';
+export * from './segParameters';
+export * from './storeToDicomWeb';
+export * from './writeDicomPart10';
+export * from './xaiClipSegment';
