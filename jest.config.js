@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: '<rootDir>/test/helpers/nativeTypedArrayEnvironment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: require('./scripts/barrels.js').jestModuleNameMapper,
   testTimeout: 60000,
 };

@@ -1,11 +1,12 @@
+import { id } from './id';
+import { getCommandsModule } from './ohif/getCommandsModule';
+import { getCustomizationModule } from './ohif/getCustomizationModule';
 import { getPanelModule } from './ohif/getPanelModule';
 import { CommandsManager, ExtensionManager, Services, XaiClipConfig } from './ohif/ohifTypes';
 import { XaiClipController } from './ohif/XaiClipController';
-import { id } from './id';
 import { createExplainWorker } from './worker/createExplainWorker';
 
 let controller: XaiClipController | undefined;
-let config: XaiClipConfig = { models: [] };
 
 const requireController = () => {
   if (!controller) throw new Error('XAI-CLIP is not initialised.');
@@ -13,9 +14,9 @@ const requireController = () => {
 };
 
 /**
- * The XAI-CLIP OHIF extension: the panel, the `xaiExplain` command (toolbar "Explain"), the
- * `xaiSaveSeg` command (panel "Save as DICOM SEG") and its settings, read from
- * `window.config.xaiClip`.
+ * The XAI-CLIP OHIF extension: the panel, the commands (`xaiExplain` and the others of
+ * `commandNames`) and the toolbar's Explain button (a customization the mode references). Its
+ * settings are the app's `window.config.xaiClip`, read at each use.
  */
 const extension = {
   id,
@@ -31,15 +32,13 @@ const extension = {
     commandsManager: CommandsManager;
     appConfig: { xaiClip?: Partial<XaiClipConfig> };
   }) {
-    config = { ...config, ...appConfig.xaiClip };
     controller = new XaiClipController(
       servicesManager.services,
       extensionManager,
       commandsManager,
-      config,
+      () => ({ models: [], ...appConfig.xaiClip }),
       createExplainWorker,
     );
-    (window as unknown as { xaiClip: XaiClipController }).xaiClip = controller;
   },
 
   onModeEnter() {
@@ -55,23 +54,10 @@ const extension = {
   },
 
   getCommandsModule() {
-    return {
-      actions: {
-        /** Runs XAI-CLIP on the active viewport with the panel's settings (options override them). */
-        xaiExplain: (options: Record<string, unknown> = {}) => requireController().explain(options),
-        /** Cancels the running explanation. */
-        xaiCancel: () => requireController().cancel(),
-        /** Saves the last result as DICOM SEG (download, and STOW-RS to a DICOMweb source); options override the panel's segContent / segType. */
-        xaiSaveSeg: (options: Record<string, unknown> = {}) => requireController().saveSeg(options),
-      },
-      definitions: {
-        xaiExplain: { commandFn: (options: Record<string, unknown>) => requireController().explain(options) },
-        xaiCancel: { commandFn: () => requireController().cancel() },
-        xaiSaveSeg: { commandFn: (options: Record<string, unknown>) => requireController().saveSeg(options) },
-      },
-      defaultContext: 'VIEWER',
-    };
+    return getCommandsModule(requireController);
   },
+
+  getCustomizationModule,
 };
 
 export default extension;

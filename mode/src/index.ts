@@ -1,23 +1,21 @@
+import { explainButtonId, panelId, toolbarButtonsId } from '../../extension/src/id';
+
 /**
- * XAI-CLIP mode: OHIF's basic viewer (tool groups, toolbar, hanging protocol, dicom-seg)
- * with the series list on the left, the XAI-CLIP and segmentation panels on the right, and an
- * "Explain" toolbar button running `xaiExplain`.
+ * XAI-CLIP mode: OHIF's basic viewer (tool groups, toolbar, hanging protocol, dicom-seg) with
+ * the series list on the left, the XAI-CLIP and segmentation panels on the right, and the
+ * extension's Explain button at the end of the primary toolbar.
  */
 /** Where scripts/start.js serves the extension; app-config.js lists the same URL. */
 const EXTENSION_URL = '/xai/xai-clip-extension.mjs';
 
-interface ToolbarService {
-  register(buttons: unknown[]): void;
-  updateSection(section: string, ids: string[]): void;
-}
-
 interface ModeEnterArgs {
-  servicesManager: { services: { toolbarService: ToolbarService } };
+  servicesManager: { services: { toolbarService: { updateSection(section: string, ids: string[]): void } } };
 }
 
 interface BasicModeInstance {
   onModeEnter: (args: ModeEnterArgs) => void;
   extensions: Record<string, string>;
+  toolbarButtons: unknown[];
   [key: string]: unknown;
 }
 
@@ -25,10 +23,7 @@ const layoutInstance = {
   id: '@ohif/extension-default.layoutTemplateModule.viewerLayout',
   props: {
     leftPanels: ['@ohif/extension-default.panelModule.seriesList'],
-    rightPanels: [
-      'xai-clip.panelModule.xaiClip',
-      '@ohif/extension-cornerstone.panelModule.panelSegmentation',
-    ],
+    rightPanels: [panelId, '@ohif/extension-cornerstone.panelModule.panelSegmentation'],
     viewports: [
       {
         namespace: '@ohif/extension-cornerstone.viewportModule.cornerstone',
@@ -39,18 +34,6 @@ const layoutInstance = {
         displaySetsToDisplay: ['@ohif/extension-cornerstone-dicom-seg.sopClassHandlerModule.dicom-seg'],
       },
     ],
-  },
-};
-
-const explainButton = {
-  id: 'XaiExplain',
-  uiType: 'ohif.toolButton',
-  props: {
-    icon: 'tab-segmentation',
-    label: 'Explain',
-    tooltip: 'XAI-CLIP: explain the segmentation of the selected organ',
-    commands: { commandName: 'xaiExplain', commandOptions: {} },
-    evaluate: 'evaluate.action',
   },
 };
 
@@ -69,11 +52,11 @@ export default {
       routeName: 'xai-clip',
       displayName: 'XAI-CLIP',
       extensions: { ...base.extensions, [EXTENSION_URL]: '^0.1.0' },
+      // The basic mode's onModeEnter registers these (the customization service resolves the references).
+      toolbarButtons: [...base.toolbarButtons, { $reference: toolbarButtonsId }],
       onModeEnter(this: unknown, args: ModeEnterArgs) {
         base.onModeEnter.call(this, args);
-        const { toolbarService } = args.servicesManager.services;
-        toolbarService.register([explainButton]);
-        toolbarService.updateSection('primary', ['XaiExplain']);
+        args.servicesManager.services.toolbarService.updateSection('primary', [explainButtonId]);
       },
       hangingProtocol: 'default',
       routes: [{ path: 'xai-clip', layoutTemplate: () => structuredClone(layoutInstance), layoutInstance }],

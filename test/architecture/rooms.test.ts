@@ -5,6 +5,7 @@ import * as ts from 'typescript';
 /* The three rooms and the shared packages' barrels, checked on the import graph of the sources. */
 
 const repo = path.resolve(__dirname, '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the alias table is a CommonJS script
 const { BARRELS } = require(path.join(repo, 'scripts', 'barrels.js')) as { BARRELS: Record<string, string> };
 
 function sourcesUnder(folder: string): string[] {
@@ -44,18 +45,19 @@ describe('the rooms', () => {
   });
 
   it.each([
-    ['extension/src/engine/', ['extension/src/engine/'], 'the engine is pure: it imports only itself'],
+    ['the engine is pure: it imports only itself', 'extension/src/engine/', 'extension/src/engine/'],
     [
-      'extension/src/runtime/',
-      ['extension/src/engine/', 'extension/src/runtime/'],
       'the runtime imports no host code',
+      'extension/src/runtime/',
+      'extension/src/engine/ extension/src/runtime/',
     ],
     [
-      'extension/src/seg/',
-      ['extension/src/engine/', 'extension/src/runtime/', 'extension/src/seg/'],
       'SEG code imports no browser code',
+      'extension/src/seg/',
+      'extension/src/engine/ extension/src/runtime/ extension/src/seg/',
     ],
-  ])('%s imports only %s (%s)', (room, allowed) => {
+  ])('%s (%s imports only %s)', (_, room, allowedList) => {
+    const allowed = allowedList.split(' ');
     const outside = [...graph]
       .filter(([file]) => file.startsWith(room))
       .flatMap(([file, imports]) =>

@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
+import { commandNames } from '../../extension/src/id';
 import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from './helpers/pageActions';
+import { runXaiCommand, waitForXaiState } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -91,15 +93,11 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const { page } = session;
     const before = await segmentationLabels(page);
     await page.check('[data-cy="xai-show-roi"]');
-    await page.waitForFunction(() => (window as any).xaiClip.state.roiOverlay !== undefined, null, {
-      timeout: 30000,
-    });
+    await waitForXaiState(page, (state) => state.roiOverlay !== undefined);
     expect(await segmentationLabels(page)).toEqual([...before, `XAI-CLIP ROI (${ROI_MODE})`]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-roi-outline.png') });
     await page.uncheck('[data-cy="xai-show-roi"]');
-    await page.waitForFunction(() => (window as any).xaiClip.state.roiOverlay === undefined, null, {
-      timeout: 30000,
-    });
+    await waitForXaiState(page, (state) => state.roiOverlay === undefined);
     expect(await segmentationLabels(page)).toEqual(before);
   });
 
@@ -108,9 +106,7 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const before = await segmentationLabels(page);
     await page.selectOption('[data-cy="xai-scope"]', 'slab');
     await page.click('[data-cy="xai-explain"]');
-    await page.waitForFunction(() => ((window as any).xaiClip.state.progress?.done ?? 0) > 0, null, {
-      timeout: 120000,
-    });
+    await waitForXaiState(page, (state) => (state.progress?.done ?? 0) > 0, { timeout: 120000 });
     const clicked = Date.now();
     await page.click('[data-cy="xai-cancel"]');
     const state = await waitForIdle(page, 10000);
@@ -122,13 +118,13 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
 
   it('refuses a second Explain while one runs', async () => {
     const { page } = session;
-    const second = await page.evaluate(async () => {
-      const xai = (window as any).xaiClip;
-      const first = xai.explain({ windowMm: 60, strideMm: 60 });
-      const refused = await xai.explain();
+    const second = await page.evaluate(async (explain) => {
+      const { commandsManager } = window as any;
+      const first = commandsManager.runCommand(explain, { windowMm: 60, strideMm: 60 });
+      const refused = await commandsManager.runCommand(explain);
       await first;
       return refused;
-    });
+    }, commandNames.explain);
     expect(second).toBeUndefined();
   });
 
@@ -137,7 +133,7 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
   ])('reports %s in the panel and changes nothing', async (_, overrides, message) => {
     const { page } = session;
     const before = await segmentationLabels(page);
-    await page.evaluate((o) => (window as any).xaiClip.explain(o), overrides);
+    await runXaiCommand(page, commandNames.explain, overrides);
     const state = await waitForIdle(page);
     expect(state.status).toBe('error');
     expect(state.message).toMatch(message);
@@ -148,14 +144,19 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
   it('reports a model URL that fails to load', async () => {
     const { page } = session;
     const before = await segmentationLabels(page);
-    const state = await page.evaluate(async () => {
-      const xai = (window as any).xaiClip;
-      const models = xai.config.models;
-      xai.config.models = models.map((m: any) => ({ ...m, url: '/xai/models/missing/manifest.json' }));
-      await xai.explain();
-      xai.config.models = models;
-      return { status: xai.state.status, message: xai.state.message };
-    });
+    // The extension reads the app's configuration at each run.
+    const state = await page.evaluate(
+      async ({ explain, getState }) => {
+        const { commandsManager, config } = window as any;
+        const { models } = config.xaiClip;
+        config.xaiClip.models = models.map((m: any) => ({ ...m, url: '/xai/models/missing/manifest.json' }));
+        await commandsManager.runCommand(explain);
+        config.xaiClip.models = models;
+        const { status, message } = commandsManager.runCommand(getState);
+        return { status, message };
+      },
+      { explain: commandNames.explain, getState: commandNames.getState },
+    );
     expect(state.status).toBe('error');
     expect(state.message).toMatch(/could not be loaded \(HTTP 404\)/);
     expect(await segmentationLabels(page)).toEqual(before);

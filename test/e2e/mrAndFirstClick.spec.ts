@@ -1,5 +1,6 @@
 import { mkdirSync } from 'fs';
 import * as path from 'path';
+import { commandNames } from '../../extension/src/id';
 import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from './helpers/pageActions';
 import {
   chaosLiverTruth,
@@ -10,6 +11,7 @@ import {
   ViewerSession,
   waitForSurvey,
 } from './helpers/viewerSession';
+import { runXaiCommand, waitForXaiState, xaiState } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -23,11 +25,14 @@ function topBinInside(voxels: [number, number][], levels: number, truth: Uint8Ar
 
 /** Dice of the model's predicted organ (the last run's mask) with the ground truth on slice k. */
 async function predictedDice(session: ViewerSession, truth: Uint8Array, k: number): Promise<number> {
-  const mask: number[] = await session.page.evaluate((slice) => {
-    const last = (window as any).xaiClip.last;
-    const [nx, ny] = last.series.volume.dimensions;
-    return Array.from(last.organMask.subarray(slice * nx * ny, (slice + 1) * nx * ny) as Uint8Array);
-  }, k);
+  const mask: number[] = await session.page.evaluate(
+    ({ slice, getResult }) => {
+      const { series, organMask } = (window as any).commandsManager.runCommand(getResult);
+      const [nx, ny] = series.dimensions;
+      return Array.from(organMask.subarray(slice * nx * ny, (slice + 1) * nx * ny) as Uint8Array);
+    },
+    { slice: k, getResult: commandNames.getResult },
+  );
   const plane = mask.length;
   let both = 0;
   let sum = 0;
@@ -42,7 +47,8 @@ async function predictedDice(session: ViewerSession, truth: Uint8Array, k: numbe
 /** Slice k as the viewport shows it, once its new-image event reached the panel. */
 async function showSliceAndWait(session: ViewerSession, k: number): Promise<void> {
   await showSlice(session.page, k);
-  await session.page.waitForFunction((slice) => (window as any).xaiClip.state.currentSlice === slice, k, {
+  await waitForXaiState(session.page, (state, slice) => state.currentSlice === slice, {
+    arg: k,
     timeout: 20000,
   });
 }
@@ -57,16 +63,12 @@ describe('XAI-CLIP on the CHAOS MR demo (T2-SPIR, WASM)', () => {
   afterAll(() => session?.close());
 
   it('opens on the slice where the model finds the most liver, shown anterior up', async () => {
-    const state = await session.page.evaluate(() => {
-      const { survey, currentSlice } = (window as any).xaiClip.state;
-      return { voxels: survey.result.modelVoxels, currentSlice };
-    });
-    expect(state.currentSlice).toBe(state.voxels.indexOf(Math.max(...state.voxels)));
+    const { survey, currentSlice } = await xaiState(session.page);
+    const voxels: number[] = survey.result.modelVoxels;
+    expect(currentSlice).toBe(voxels.indexOf(Math.max(...voxels)));
     const truth = organPerSlice(await chaosMrTruth(1));
-    expect(truth[state.currentSlice]).toBeGreaterThan(0);
-    const orientation = await session.page.evaluate(
-      async () => (await (window as any).xaiClip.readSeries()).volume.direction,
-    );
+    expect(truth[currentSlice]).toBeGreaterThan(0);
+    const { direction: orientation } = await runXaiCommand(session.page, commandNames.readActiveVolume);
     // Rows run from anterior to posterior (j towards +P in LPS): anterior is up.
     expect(orientation.slice(3, 6)).toEqual([0, 1, 0]);
   });
@@ -107,12 +109,10 @@ describe('XAI-CLIP on the CHAOS MR demo (T2-SPIR, WASM)', () => {
     const { page } = session;
     await page.selectOption('[data-cy="xai-organ"]', 'liver');
     await waitForSurvey(page, 'liver');
-    const slice = await page.evaluate(() => {
-      const { modelVoxels, clipFraction, sliceVoxels } = (window as any).xaiClip.state.survey.result;
-      return modelVoxels.findIndex(
-        (v: number, k: number) => v < 0.001 * sliceVoxels && clipFraction[k] >= 0.005,
-      );
-    });
+    const { modelVoxels, clipFraction, sliceVoxels } = (await xaiState(page)).survey.result;
+    const slice = (modelVoxels as number[]).findIndex(
+      (v, k) => v < 0.001 * sliceVoxels && clipFraction[k] >= 0.005,
+    );
     expect(slice).toBeGreaterThanOrEqual(0);
     await showSliceAndWait(session, slice);
     const before = await segmentationLabels(page);
@@ -120,7 +120,7 @@ describe('XAI-CLIP on the CHAOS MR demo (T2-SPIR, WASM)', () => {
     await expect(page.locator('[data-cy="xai-confirm"]').textContent()).resolves.toMatch(
       /The localiser finds liver here, but the model predicts none/,
     );
-    expect(await page.evaluate(() => (window as any).xaiClip.state.status)).not.toBe('running');
+    expect((await xaiState(page)).status).not.toBe('running');
     expect(await segmentationLabels(page)).toEqual(before);
   });
 });
@@ -139,7 +139,7 @@ describe('A first click that makes sense (CHAOS CT, WASM)', () => {
   afterAll(() => session?.close());
 
   it('opens the study on a liver slice', async () => {
-    const { currentSlice } = await session.page.evaluate(() => (window as any).xaiClip.state);
+    const { currentSlice } = await xaiState(session.page);
     console.log(`CT opens on slice ${currentSlice}: ${perSlice[currentSlice]} ground-truth liver voxels`);
     expect(perSlice[currentSlice]).toBeGreaterThan(0.5 * Math.max(...perSlice));
   });
@@ -155,17 +155,15 @@ describe('A first click that makes sense (CHAOS CT, WASM)', () => {
     const question = await page.locator('[data-cy="xai-confirm"] > div').textContent();
     console.log(`Explain on slice ${heart}: "${question}"`);
     expect(question).toMatch(/Explain anyway\?/);
-    expect(await page.evaluate(() => (window as any).xaiClip.state.status)).not.toBe('running');
+    expect((await xaiState(page)).status).not.toBe('running');
     expect(await segmentationLabels(page)).toEqual(before);
     await page
       .locator('[data-cy="xai-clip-panel"]')
       .screenshot({ path: path.join(SCREENSHOTS, 'panel-confirm.png') });
 
     await page.click('[data-cy="xai-go-to-organ"]');
-    await page.waitForFunction((k) => (window as any).xaiClip.state.currentSlice !== k, heart, {
-      timeout: 20000,
-    });
-    const { currentSlice, confirm } = await page.evaluate(() => (window as any).xaiClip.state);
+    await waitForXaiState(page, (state, k) => state.currentSlice !== k, { arg: heart, timeout: 20000 });
+    const { currentSlice, confirm, survey } = await xaiState(page);
     expect(confirm).toBeUndefined();
     expect(perSlice[currentSlice]).toBeGreaterThan(0);
     const shown = await page.evaluate(() => {
@@ -175,9 +173,7 @@ describe('A first click that makes sense (CHAOS CT, WASM)', () => {
       );
       return viewport.getCurrentImageId();
     });
-    expect(await page.evaluate((k) => (window as any).xaiClip.state.survey.imageIds[k], currentSlice)).toBe(
-      shown,
-    );
+    expect(survey.imageIds[currentSlice]).toBe(shown);
   });
 
   it('runs on the doubtful slice once the user says so', async () => {

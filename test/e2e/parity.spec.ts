@@ -11,8 +11,10 @@ import { reorientVolume } from '../../extension/src/engine/volume/reorient';
 import { Volume } from '../../extension/src/engine/volume/Volume';
 import { asFloat32, sliceOf } from '../../extension/src/engine/volume/volumeUtils';
 import { runExplanation } from '../../extension/src/runtime/runExplanation';
+import { commandNames } from '../../extension/src/id';
 import { dataRoot } from '../helpers/dataRoot';
 import { openViewer, showStudy, ViewerSession } from './helpers/viewerSession';
+import { xaiState } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -84,8 +86,8 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** What the viewer builds from the shown series: its volume (hashed), slice k's network input, labels and saliency. */
 async function viewerSide(session: ViewerSession) {
   const { page } = session;
-  const volume = await page.evaluate(async () => {
-    const { volume } = await (window as any).xaiClip.readSeries();
+  const volume = await page.evaluate(async (readActiveVolume) => {
+    const volume = await (window as any).commandsManager.runCommand(readActiveVolume);
     const bytes = new Uint8Array(volume.data.buffer, volume.data.byteOffset, volume.data.byteLength);
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
     return {
@@ -96,27 +98,34 @@ async function viewerSide(session: ViewerSession) {
       origin: volume.origin,
       direction: volume.direction,
     };
-  });
-  const slice = await page.evaluate(() => {
-    const voxels: number[] = (window as any).xaiClip.state.survey.result.modelVoxels;
-    return voxels.indexOf(Math.max(...voxels));
-  });
-  const inspection = await page.evaluate(async (k) => {
-    const { networkInput, labels } = await (window as any).xaiClip.inspectSlice(k);
-    return {
-      networkInput: Array.from(networkInput as Float32Array),
-      labels: Array.from(labels as Uint8Array),
-    };
-  }, slice);
-  const saliency = await page.evaluate(
-    async ({ k, request }) => {
-      const xai = (window as any).xaiClip;
-      const report = await xai.explain({ ...request, confirmed: true });
-      if (!report) throw new Error(`The viewer's explanation failed: ${xai.state.message}`);
-      const [nx, ny] = xai.last.series.volume.dimensions;
-      return Array.from((xai.last.saliency as Float32Array).subarray(k * nx * ny, (k + 1) * nx * ny));
+  }, commandNames.readActiveVolume);
+  const voxels: number[] = (await xaiState(page)).survey.result.modelVoxels;
+  const slice = voxels.indexOf(Math.max(...voxels));
+  const inspection = await page.evaluate(
+    async ({ k, inspectSlice }) => {
+      const { networkInput, labels } = await (window as any).commandsManager.runCommand(inspectSlice, {
+        slice: k,
+      });
+      return {
+        networkInput: Array.from(networkInput as Float32Array),
+        labels: Array.from(labels as Uint8Array),
+      };
     },
-    { k: slice, request: EXPLANATION },
+    { k: slice, inspectSlice: commandNames.inspectSlice },
+  );
+  const saliency = await page.evaluate(
+    async ({ k, request, commands }) => {
+      const { commandsManager } = window as any;
+      const report = await commandsManager.runCommand(commands.explain, { ...request, confirmed: true });
+      if (!report) {
+        const { message } = commandsManager.runCommand(commands.getState);
+        throw new Error(`The viewer's explanation failed: ${message}`);
+      }
+      const result = commandsManager.runCommand(commands.getResult);
+      const [nx, ny] = result.series.dimensions;
+      return Array.from((result.saliency as Float32Array).subarray(k * nx * ny, (k + 1) * nx * ny));
+    },
+    { k: slice, request: EXPLANATION, commands: commandNames },
   );
   return { volume, slice, ...inspection, saliency };
 }

@@ -11,7 +11,9 @@ import {
   showStudy,
   ViewerSession,
 } from './helpers/viewerSession';
+import { commandNames } from '../../extension/src/id';
 import { showSlice, waitForIdle } from './helpers/pageActions';
+import { runXaiCommand, waitForXaiState, xaiState } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -49,14 +51,11 @@ async function qidoSeries(orthanc: Orthanc): Promise<{ modality: string; descrip
 async function saveSeg(page: Page, folder: string): Promise<{ state: any; file: string }> {
   const download = page.waitForEvent('download', { timeout: 60000 });
   await page.click('[data-cy="xai-save-seg"]');
-  await page.waitForFunction(() => !(window as any).xaiClip.state.saving, null, { timeout: 60000 });
+  await waitForXaiState(page, (state) => !state.saving, { timeout: 60000 });
   const file = path.join(folder, (await download).suggestedFilename());
   await (await download).saveAs(file);
-  const state = await page.evaluate(() => {
-    const { message, messageTone, overlay } = (window as any).xaiClip.state;
-    return { message, messageTone, overlay: overlay?.segmentationId };
-  });
-  return { state, file };
+  const { message, messageTone, overlay } = await xaiState(page);
+  return { state: { message, messageTone, overlay: overlay?.segmentationId }, file };
 }
 
 /** Clicks Save as DICOM SEG when it must refuse: the state after the save; no download happens. */
@@ -64,12 +63,10 @@ async function refusedSave(page: Page): Promise<any> {
   let downloaded = false;
   page.once('download', () => (downloaded = true));
   await page.click('[data-cy="xai-save-seg"]');
-  await page.waitForFunction(() => !(window as any).xaiClip.state.saving, null, { timeout: 60000 });
-  const state = await page.evaluate(() => {
-    const { message, messageTone } = (window as any).xaiClip.state;
-    return { message, messageTone, panel: document.querySelector('[data-cy="xai-message"]')?.textContent };
-  });
-  return { ...state, downloaded };
+  await waitForXaiState(page, (state) => !state.saving, { timeout: 60000 });
+  const { message, messageTone } = await xaiState(page);
+  const panel = await page.evaluate(() => document.querySelector('[data-cy="xai-message"]')?.textContent);
+  return { message, messageTone, panel, downloaded };
 }
 
 describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAOS CT, WASM)', () => {
@@ -83,16 +80,14 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
 
   /** Explains the liver on the shown slice, quickly (60 mm windows every 60 mm over the predicted mask). */
   const explainQuickly = async (page: Page) => {
-    await page.evaluate(() =>
-      (window as any).xaiClip.explain({
-        organ: 'liver',
-        method: 'occlusion',
-        roi: 'mask',
-        scope: 'slice',
-        windowMm: 60,
-        strideMm: 60,
-      }),
-    );
+    await runXaiCommand(page, commandNames.explain, {
+      organ: 'liver',
+      method: 'occlusion',
+      roi: 'mask',
+      scope: 'slice',
+      windowMm: 60,
+      strideMm: 60,
+    });
     return waitForIdle(page);
   };
 

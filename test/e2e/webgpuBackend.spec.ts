@@ -1,5 +1,7 @@
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
+import { commandNames } from '../../extension/src/id';
 import { newestSaliencyLabels, showSlice, waitForIdle } from './helpers/pageActions';
+import { runXaiCommand } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -30,17 +32,15 @@ describe('XAI-CLIP on WebGPU (SwiftShader, --enable-unsafe-webgpu)', () => {
 
   it('reports WebGPU and gives the WASM saliency (same binned level at ≥ 99 % of voxels)', async () => {
     const { page } = session;
-    await page.evaluate((o) => (window as any).xaiClip.explain(o), tiny);
+    await runXaiCommand(page, commandNames.explain, tiny);
     const gpu = await waitForIdle(page, 840000);
     expect(gpu).toMatchObject({ status: 'done', backend: 'webgpu' });
     await expect(page.locator('[data-cy="xai-backend"]').textContent()).resolves.toMatch(/WebGPU/);
     const gpuLabels = await newestSaliencyLabels(page);
 
-    await page.evaluate(async (o) => {
-      const xai = (window as any).xaiClip;
-      xai.config.executionProviders = ['wasm'];
-      await xai.explain(o);
-    }, tiny);
+    // The extension reads the app's configuration at each run.
+    await page.evaluate(() => ((window as any).config.xaiClip.executionProviders = ['wasm']));
+    await runXaiCommand(page, commandNames.explain, tiny);
     const cpu = await waitForIdle(page);
     expect(cpu).toMatchObject({ status: 'done', backend: 'wasm' });
     const cpuLabels = await newestSaliencyLabels(page);

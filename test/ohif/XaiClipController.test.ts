@@ -34,7 +34,7 @@ describe('XaiClipController (host glue with plain-object services)', () => {
     ]);
     expect(Array.from(labelmapImages.get('seg:b')!.voxelManager.data).every((v) => v === 0)).toBe(true);
     expect(colors.map(([index]) => index)).toEqual([1, 2, 3]);
-    expect(controller.state).toMatchObject({
+    expect(controller.store.state).toMatchObject({
       status: 'done',
       backend: 'wasm',
       fallbackReason: 'webgpu: no adapter',
@@ -89,7 +89,7 @@ describe('XaiClipController (host glue with plain-object services)', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     controller.cancel();
     expect(await run).toBeUndefined();
-    expect(controller.state.status).toBe('cancelled');
+    expect(controller.store.state.status).toBe('cancelled');
     expect(segmentations).toHaveLength(1);
   });
 
@@ -100,8 +100,8 @@ describe('XaiClipController (host glue with plain-object services)', () => {
   ])('reports %s and changes nothing', async (_, overrides, message) => {
     const { controller, worker, segmentations } = setup(overrides);
     expect(await controller.explain()).toBeUndefined();
-    expect(controller.state.status).toBe('error');
-    expect(controller.state.message).toMatch(message);
+    expect(controller.store.state.status).toBe('error');
+    expect(controller.store.state.message).toMatch(message);
     expect(worker.requests).toHaveLength(0);
     expect(segmentations).toHaveLength(1);
   });
@@ -117,25 +117,27 @@ describe('XaiClipController (host glue with plain-object services)', () => {
       },
     ];
     await controller.explain({ organ: 'pancreas' });
-    expect(controller.state).toMatchObject({ status: 'error', message: expect.stringMatching(/pancreas/) });
+    expect(controller.store.state).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/pancreas/),
+    });
     expect(segmentations).toHaveLength(1);
   });
 
   it('waits for a series still loading, then explains', async () => {
-    const { controller, volume } = setup({ loaded: false });
+    const { controller, volume, libraries } = setup({ loaded: false });
     volume.load.mockImplementation(() => {
       volume.loadStatus = { loaded: true, loading: false };
     });
     const run = controller.explain();
     await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(controller.state).toMatchObject({ stage: expect.stringMatching(/finish loading/) });
+    expect(controller.store.state).toMatchObject({ stage: expect.stringMatching(/finish loading/) });
     // The loading-completed event releases the wait.
-    const libraries = (controller as any).libraries();
     libraries.cornerstone.eventTarget.dispatchEvent(
       Object.assign(new Event('loaded'), { detail: { volumeId: 'cornerstoneStreamingImageVolume:ds' } }),
     );
     const report = await run;
-    expect(controller.state.message).toBeUndefined();
+    expect(controller.store.state.message).toBeUndefined();
     expect(report).toBeDefined();
   });
 });
@@ -146,7 +148,7 @@ describe('XaiClipController before a run: where is the organ?', () => {
   });
   const surveyed = async (controller: any) => {
     controller.attach();
-    while (!controller.state.survey?.result) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!controller.store.state.survey?.result) await new Promise((resolve) => setTimeout(resolve, 20));
   };
 
   it('surveys the series on attach, takes its model organs, and shows the slice where the organ is largest', async () => {
@@ -160,10 +162,10 @@ describe('XaiClipController before a run: where is the organ?', () => {
     expect(request).toMatchObject({ organ: 'liver' });
     // The survey gets a copy: the series keeps its voxels.
     expect(request.volume.data.byteLength).toBeGreaterThan(0);
-    expect(controller.state.classes).toEqual(['background', 'liver']);
+    expect(controller.store.state.classes).toEqual(['background', 'liver']);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(viewport.setImageIdIndex).toHaveBeenCalledWith(0);
-    expect(controller.state.currentSlice).toBe(0);
+    expect(controller.store.state.currentSlice).toBe(0);
     controller.detach();
   });
 
@@ -182,12 +184,12 @@ describe('XaiClipController before a run: where is the organ?', () => {
       worker.surveyResult = { organ: 'liver', modelVoxels, clipFraction, sliceVoxels: 12 };
       await surveyed(controller);
       expect(await controller.explain()).toBeUndefined();
-      expect(controller.state.confirm?.message).toMatch(message);
+      expect(controller.store.state.confirm?.message).toMatch(message);
       expect(worker.requests.some((r) => r.type === 'explain')).toBe(false);
       expect(segmentations).toHaveLength(1);
       const report = await controller.explain({ confirmed: true });
       expect(report).toBeDefined();
-      expect(controller.state.confirm).toBeUndefined();
+      expect(controller.store.state.confirm).toBeUndefined();
       controller.detach();
     },
   );
@@ -201,7 +203,7 @@ describe('XaiClipController before a run: where is the organ?', () => {
     controller.updateSettings({ organ: 'spleen' });
     while (surveys().length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(worker.requests).toContainEqual({ type: 'cancel', id: surveys()[0].id });
-    expect(controller.state.survey).toMatchObject({ organ: 'spleen' });
+    expect(controller.store.state.survey).toMatchObject({ organ: 'spleen' });
     controller.detach();
   });
 

@@ -77,7 +77,7 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     await controller.explain({ organ: 'liver', levels: 4 });
     const result = await controller.saveSeg();
     expect(commandsManager.runCommand).toHaveBeenCalledWith('generateSegmentation', {
-      segmentationId: controller.state.overlay!.segmentationId,
+      segmentationId: controller.store.state.overlay!.segmentationId,
       options: expect.objectContaining({
         sopClassUID: '1.2.840.10008.5.1.4.1.1.66.4',
         transferSyntaxUID: '1.2.840.10008.1.2.1',
@@ -87,9 +87,11 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     expect(result).toMatchObject({ stored: false, fileName: 'XAI-CLIP_occlusion_saliency_liver.seg.dcm' });
     expect(downloads.map((d) => d.name)).toEqual(['XAI-CLIP_occlusion_saliency_liver.seg.dcm']);
     expect(requests).toEqual([]);
-    expect(controller.state).toMatchObject({ saving: false, messageTone: 'success' });
-    expect(controller.state.message).toMatch(/downloaded it as XAI-CLIP_occlusion_saliency_liver\.seg\.dcm/);
-    expect(controller.state.message).toMatch(
+    expect(controller.store.state).toMatchObject({ saving: false, messageTone: 'success' });
+    expect(controller.store.state.message).toMatch(
+      /downloaded it as XAI-CLIP_occlusion_saliency_liver\.seg\.dcm/,
+    );
+    expect(controller.store.state.message).toMatch(
       /"XAI-CLIP demo studies" \(dicomjson\) is not a DICOMweb server/,
     );
 
@@ -139,8 +141,8 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
       { url: 'http://localhost:3000/dicom-web/studies', method: 'POST' },
     ]);
     expect(downloads).toHaveLength(1);
-    expect(controller.state.messageTone).toBe('success');
-    expect(controller.state.message).toMatch(
+    expect(controller.store.state.messageTone).toBe('success');
+    expect(controller.store.state.message).toMatch(
       /Stored in Local Orthanc \(http:\/\/localhost:3000\/dicom-web\)\.$/,
     );
   });
@@ -168,15 +170,17 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
       const before = segmentations.map((s) => s.label);
       const result = await controller.saveSeg();
       expect(result).toMatchObject({ stored: false, storeError: expect.stringMatching(why) });
-      expect(controller.state).toMatchObject({ status: 'done', saving: false, messageTone: 'error' });
-      expect(controller.state.message).toMatch(/Storing it in Local Orthanc failed: /);
-      expect(controller.state.message).toMatch(/The overlay is kept: click Save as DICOM SEG to try again/);
+      expect(controller.store.state).toMatchObject({ status: 'done', saving: false, messageTone: 'error' });
+      expect(controller.store.state.message).toMatch(/Storing it in Local Orthanc failed: /);
+      expect(controller.store.state.message).toMatch(
+        /The overlay is kept: click Save as DICOM SEG to try again/,
+      );
       expect(downloads).toHaveLength(1);
       expect(segmentations.map((s) => s.label)).toEqual(before);
-      expect(controller.state.overlay).toBeDefined();
+      expect(controller.store.state.overlay).toBeDefined();
       pacs = healthyPacs;
       expect(await controller.saveSeg()).toMatchObject({ stored: true });
-      expect(controller.state.messageTone).toBe('success');
+      expect(controller.store.state.messageTone).toBe('success');
     },
   );
 
@@ -186,7 +190,7 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     await controller.saveSeg({ segContent: 'organ', segType: 'labelmap' });
     expect(segmentations.map((s) => s.label)).toContain('XAI-CLIP predicted liver');
     expect(commandsManager.runCommand).toHaveBeenCalledWith('generateSegmentation', {
-      segmentationId: controller.state.organOverlay,
+      segmentationId: controller.store.state.organOverlay,
       options: expect.objectContaining({
         sopClassUID: '1.2.840.10008.5.1.4.1.1.66.7',
         SeriesDescription: 'XAI-CLIP predicted liver',
@@ -225,8 +229,8 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     const { controller, worker, sourceImages } = setup({ dataSource: ORTHANC });
     await prepare(controller, worker, sourceImages);
     expect(await controller.saveSeg()).toBeUndefined();
-    expect(controller.state).toMatchObject({ saving: false, messageTone: 'error' });
-    expect(controller.state.message).toMatch(message);
+    expect(controller.store.state).toMatchObject({ saving: false, messageTone: 'error' });
+    expect(controller.store.state.message).toMatch(message);
     expect(downloads).toEqual([]);
     expect(requests).toEqual([]);
   });

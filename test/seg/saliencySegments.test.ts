@@ -2,7 +2,7 @@ import { organCode } from '../../extension/src/seg/organCode';
 import { organMaskSegments } from '../../extension/src/seg/organMaskSegments';
 import { rgbToDicomLab } from '../../extension/src/seg/rgbToDicomLab';
 import { saliencySegments } from '../../extension/src/seg/saliencySegments';
-import { saliencyColors } from '../../extension/src/ohif/saliencyColors';
+import { saliencyColors } from '../../extension/src/engine/saliency/saliencyColors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dcmjs = require('dcmjs') as { data: { Colors: { rgb2DICOMLAB(rgb: number[]): number[] } } };

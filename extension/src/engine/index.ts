@@ -34,6 +34,7 @@ export * from './roi/roiVoxels';
 export * from './roi/targetProbabilityMap';
 export * from './saliency/binSaliency';
 export * from './saliency/infernoColor';
+export * from './saliency/saliencyColors';
 export * from './targets/Target';
 export * from './targets/organScoreTarget';
 export * from './targets/predictedMask';

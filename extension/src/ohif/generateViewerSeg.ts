@@ -3,12 +3,12 @@ import { EXPLICIT_VR_LITTLE_ENDIAN, segSopClass } from '../seg/segEncodings';
 import { writeDicomPart10 } from '../seg/writeDicomPart10';
 import { lo, SegSegment } from '../seg/xaiClipSegment';
 import { CommandsManager, CornerstoneLibraries } from './ohifTypes';
-import { ActiveSeries } from './readActiveVolume';
+import { SeriesLayout } from './SeriesLayout';
 
 export interface ViewerSegRequest {
   /** The labelmap segmentation to save (image-based, derived from `series`). */
   segmentationId: string;
-  series: ActiveSeries;
+  series: SeriesLayout;
   /** The SegmentSequence to publish (SegmentNumber = label value in the labelmap). */
   segments: SegSegment[];
   type: 'binary' | 'labelmap';

@@ -1,5 +1,6 @@
 import React from 'react';
 import { createRoot, Root } from 'react-dom/client';
+import { panelName } from '../id';
 import { XaiPanel } from '../panel/XaiPanel';
 import { XaiClipController } from './XaiClipController';
 
@@ -32,7 +33,7 @@ function islandFor(getController: () => XaiClipController) {
 export function getPanelModule(getController: () => XaiClipController) {
   return [
     {
-      name: 'xaiClip',
+      name: panelName,
       iconName: 'tab-segmentation',
       iconLabel: 'XAI',
       label: 'XAI-CLIP',

@@ -45,10 +45,6 @@ export interface Services {
       duration?: number;
     }): void;
   };
-  toolbarService: {
-    register(buttons: unknown[]): void;
-    updateSection(section: string, ids: string[]): void;
-  };
   /** Present when the app has user authentication; its header goes with our STOW-RS requests. */
   userAuthenticationService?: { getAuthorizationHeader?(): Record<string, string> | undefined };
 }

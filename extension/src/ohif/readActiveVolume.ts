@@ -134,3 +134,19 @@ export async function ensureVolumeLoaded(
     if (!volume.loadStatus?.loading) volume.load();
   });
 }
+
+/** The active series' volume, waiting while its slices still load (`onWaiting` is told first). */
+export async function readActiveVolumeWhenLoaded(
+  services: Services,
+  libraries: CornerstoneLibraries,
+  onWaiting?: () => void,
+): Promise<ActiveSeries> {
+  try {
+    return readActiveVolume(services, libraries);
+  } catch (error) {
+    if (!(error instanceof SeriesLoadingError)) throw error;
+    onWaiting?.();
+    await ensureVolumeLoaded(services, libraries);
+    return readActiveVolume(services, libraries);
+  }
+}

@@ -1,5 +1,5 @@
-import { ActiveSeries } from './readActiveVolume';
 import { CornerstoneLibraries, Services } from './ohifTypes';
+import { SeriesLayout } from './SeriesLayout';
 
 export interface LabelmapSegment {
   label: string;
@@ -15,7 +15,7 @@ export interface LabelmapSegment {
 export async function writeLabelmap(
   services: Services,
   { cornerstone, cornerstoneTools }: CornerstoneLibraries,
-  series: ActiveSeries,
+  series: SeriesLayout,
   labels: Uint8Array,
   options: { label: string; segments: LabelmapSegment[]; opacity: number },
 ): Promise<string> {
@@ -34,7 +34,7 @@ export async function writeLabelmap(
     await segmentationService.addSegmentationRepresentation(series.viewportId, { segmentationId });
     const imageIds =
       segmentationService.getSegmentation(segmentationId)?.representationData.Labelmap?.imageIds ?? [];
-    const plane = series.volume.dimensions[0] * series.volume.dimensions[1];
+    const plane = series.dimensions[0] * series.dimensions[1];
     for (const imageId of imageIds) {
       const image = cornerstone.cache.getImage(imageId);
       const k = image?.referencedImageId ? series.imageIds.indexOf(image.referencedImageId) : -1;

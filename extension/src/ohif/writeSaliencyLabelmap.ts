@@ -1,7 +1,7 @@
 import { binSaliency } from '../engine/saliency/binSaliency';
-import { ActiveSeries } from './readActiveVolume';
 import { CornerstoneLibraries, Services } from './ohifTypes';
-import { saliencyColors } from './saliencyColors';
+import { SeriesLayout } from './SeriesLayout';
+import { saliencyColors } from '../engine/saliency/saliencyColors';
 import { writeLabelmap } from './writeLabelmap';
 
 export interface SaliencyOverlay {
@@ -18,7 +18,7 @@ export interface SaliencyOverlay {
 export async function writeSaliencyLabelmap(
   services: Services,
   libraries: CornerstoneLibraries,
-  series: ActiveSeries,
+  series: SeriesLayout,
   saliency: Float32Array,
   options: { method: string; organ: string; levels: number; opacity: number },
 ): Promise<SaliencyOverlay> {

@@ -7,21 +7,32 @@ export function NumberField({
   dataCy,
   value,
   min,
+  max,
+  step,
+  title,
   onChange,
 }: {
   label: string;
   dataCy: string;
   value: number;
   min: number;
+  max?: number;
+  step?: number | 'any';
+  title?: string;
   onChange: (value: number) => void;
 }): React.JSX.Element {
   return (
     <>
-      <label style={labelStyle}>{label}</label>
+      <label style={labelStyle} title={title}>
+        {label}
+      </label>
       <input
         data-cy={dataCy}
         type="number"
         min={min}
+        max={max}
+        step={step}
+        title={title}
         style={fieldStyle}
         value={value}
         onChange={(e) => onChange(Number(e.target.value))}

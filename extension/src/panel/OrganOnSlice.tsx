@@ -1,5 +1,6 @@
 import React from 'react';
-import type { PanelState, XaiClipController } from '../ohif/XaiClipController';
+import type { PanelState } from '../ohif/panelState';
+import type { XaiClipController } from '../ohif/XaiClipController';
 import { largestOrganSlice, sliceVerdict } from '../runtime/surveyOrgan';
 import { buttonStyle as button, MESSAGE_BACKGROUND } from './fieldStyles';
 

@@ -1,4 +1,4 @@
-import { saliencyColors } from '../ohif/saliencyColors';
+import { saliencyColors } from '../engine/saliency/saliencyColors';
 import { SegSegment, xaiClipSegment } from './xaiClipSegment';
 
 /**

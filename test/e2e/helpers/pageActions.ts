@@ -1,4 +1,6 @@
 import { Page } from 'playwright-core';
+import { commandNames } from '../../../extension/src/id';
+import { waitForXaiState, xaiState } from './xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -27,16 +29,11 @@ export async function showSlice(page: Page, k: number): Promise<void> {
   }, k);
 }
 
-/** Waits until the XAI-CLIP controller leaves the running state; returns its state. */
+/** Waits until XAI-CLIP leaves the running state; returns its state. */
 export async function waitForIdle(page: Page, timeout = 240000): Promise<any> {
-  await page.waitForFunction(() => (window as any).xaiClip.state.status !== 'running', null, {
-    timeout,
-    polling: 250,
-  });
-  return page.evaluate(() => {
-    const { status, message, backend, fallbackReason, report } = (window as any).xaiClip.state;
-    return { status, message, backend, fallbackReason, report };
-  });
+  await waitForXaiState(page, (state) => state.status !== 'running', { timeout });
+  const { status, message, backend, fallbackReason, report } = await xaiState(page);
+  return { status, message, backend, fallbackReason, report };
 }
 
 /** Labels of the current segmentations. */
@@ -53,9 +50,9 @@ export function segmentationLabels(page: Page): Promise<string[]> {
 export async function newestSaliencyLabels(
   page: Page,
 ): Promise<{ voxels: [number, number][]; levels: number }> {
-  return page.evaluate(() => {
+  return page.evaluate((getState) => {
     const w = window as any;
-    const overlay = w.xaiClip.state.overlay;
+    const { overlay } = w.commandsManager.runCommand(getState);
     const segmentation = w.services.segmentationService.getSegmentation(overlay.segmentationId);
     const { viewportGridService } = w.services;
     const uid = viewportGridService.getState().viewports.get(viewportGridService.getActiveViewportId())
@@ -70,5 +67,5 @@ export async function newestSaliencyLabels(
       for (let v = 0; v < data.length; v++) if (data[v]) voxels.push([k * nx * ny + v, data[v]]);
     }
     return { voxels, levels: overlay.legend.length };
-  });
+  }, commandNames.getState);
 }

@@ -4,6 +4,7 @@ import { readNifti } from '../../../cli/src/io/readNifti';
 import { readPngMaskFolder } from '../../../cli/src/io/readPngMaskFolder';
 import { reorientVolume } from '../../../extension/src/engine/volume/reorient';
 import { dataRoot } from '../../helpers/dataRoot';
+import { waitForXaiState, xaiState } from './xaiCommands';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { start, DEMO_MR_SUBJECT } = require('../../../scripts/start.js') as {
@@ -22,8 +23,6 @@ const { start, DEMO_MR_SUBJECT } = require('../../../scripts/start.js') as {
     studyUrls: Record<string, string>;
   }>;
 };
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const BASE_ARGS = [
   '--no-sandbox',
@@ -123,18 +122,14 @@ export async function waitForSurvey(
   page: Page,
   organ?: string,
 ): Promise<{ organ: string; error?: string; currentSlice: number }> {
-  await page.waitForFunction(
-    (wanted) => {
-      const survey = (window as any).xaiClip.state.survey;
-      return Boolean((survey?.result || survey?.error) && (!wanted || survey.organ === wanted));
-    },
-    organ,
-    { timeout: 180000, polling: 500 },
+  await waitForXaiState(
+    page,
+    ({ survey }, wanted) =>
+      Boolean((survey?.result || survey?.error) && (!wanted || survey.organ === wanted)),
+    { arg: organ, timeout: 180000, polling: 500 },
   );
-  return page.evaluate(() => {
-    const { survey, currentSlice } = (window as any).xaiClip.state;
-    return { organ: survey.organ, error: survey.error, currentSlice };
-  });
+  const { survey, currentSlice } = await xaiState(page);
+  return { organ: survey.organ, error: survey.error, currentSlice };
 }
 
 /** CHAOS CT liver ground truth on the viewer's volume grid (slice k = PNG file 77 − k). */

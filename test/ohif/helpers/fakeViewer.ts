@@ -70,6 +70,14 @@ export class FakeWorker {
       setTimeout(() =>
         this.respond(message).forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)),
       );
+    } else if (message.type === 'inspect') {
+      const inspection = {
+        type: 'inspection',
+        id: message.id,
+        networkInput: new Float32Array(NX * NY),
+        labels: new Uint8Array(NX * NY),
+      };
+      setTimeout(() => this.onmessage?.({ data: inspection } as MessageEvent<WorkerResponse>));
     } else {
       const id = message.id;
       setTimeout(() =>
@@ -286,7 +294,7 @@ export function setup(
     services,
     extensionManager as any,
     commandsManager,
-    { models: [{ url: 'http://localhost/models/ct/manifest.json', modalities: ['CT'] }] },
+    () => ({ models: [{ url: 'http://localhost/models/ct/manifest.json', modalities: ['CT'] }] }),
     () => worker as unknown as Worker,
   );
   return {
@@ -300,5 +308,6 @@ export function setup(
     commandsManager,
     sourceImages,
     viewport,
+    libraries,
   };
 }

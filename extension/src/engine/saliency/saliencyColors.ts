@@ -1,4 +1,4 @@
-import { infernoColor } from '../engine/saliency/infernoColor';
+import { infernoColor } from './infernoColor';
 
 /**
  * RGBA colours for `count` visible saliency levels, spread over "inferno"; index 0 is the lowest

@@ -1,0 +1,113 @@
+import { Volume } from '../engine/volume/Volume';
+import { ExplainRequest } from '../runtime/runExplanation';
+import { OrganSurvey } from '../runtime/surveyOrgan';
+import { ExplainOutput, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
+import { SliceInspection } from '../worker/messages';
+import { EventChannel } from './EventChannel';
+import { EXPLAIN_EVENTS, ExplainEventPayloads } from './explainEvents';
+import { XaiClipConfig } from './ohifTypes';
+
+const DEFAULT_EXECUTION_PROVIDERS = ['webgpu', 'wasm'];
+
+/**
+ * The explanation worker as the viewer uses it: runs one explanation at a time (cancellable),
+ * surveys a series for an organ (a newer survey cancels the one before) and inspects a slice,
+ * each on the model configured for the series' modality. Stages, models and progress are
+ * announced as typed events (EXPLAIN_EVENTS).
+ *
+ * Buffer ownership: `explain` transfers the volume's voxel buffer to the worker, so the caller's
+ * `volume.data` is detached once it is called and must not be kept; `survey` and `inspect` post
+ * a copy. The arrays an explanation resolves to are transferred back and belong to the caller.
+ *
+ * The configuration is read at each call: it is the app's `window.config.xaiClip`, and a change
+ * there applies to the next run.
+ */
+export class ExplainSession extends EventChannel<ExplainEventPayloads> {
+  private worker?: ExplainWorkerClient;
+  private explaining?: number;
+  private surveying?: number;
+
+  constructor(
+    private readonly config: () => XaiClipConfig,
+    private readonly createWorker: () => Worker,
+  ) {
+    super(Object.values(EXPLAIN_EVENTS));
+  }
+
+  hasModelFor(modality: string): boolean {
+    return this.config().models.some((model) => model.modalities.includes(modality));
+  }
+
+  /** Explains the volume; rejects with CancelledError when cancelled, or with the worker's error. */
+  async explain(volume: Volume, modality: string, request: ExplainRequest): Promise<ExplainOutput> {
+    const model = this.modelChoice(modality, this.config().executionProviders);
+    const run = this.client().run(
+      { ...model, request, volume },
+      {
+        onStage: (stage) => this.emit(EXPLAIN_EVENTS.EXPLAIN_STAGE, { stage }),
+        onModel: (info) => this.emit(EXPLAIN_EVENTS.EXPLAIN_MODEL, info),
+        onProgress: (progress) => this.emit(EXPLAIN_EVENTS.EXPLAIN_PROGRESS, progress),
+      },
+    );
+    this.explaining = run.id;
+    try {
+      return await run.done;
+    } finally {
+      if (this.explaining === run.id) this.explaining = undefined;
+    }
+  }
+
+  /** Stops the running explanation (its promise rejects with CancelledError); false when none runs. */
+  cancel(): boolean {
+    if (this.explaining === undefined || !this.worker) return false;
+    this.worker.cancel(this.explaining);
+    return true;
+  }
+
+  /** Where `organ` is, slice by slice. A survey still running is cancelled: it would only slow this one. */
+  async survey(volume: Volume, modality: string, organ: string): Promise<OrganSurvey> {
+    const { survey, executionProviders } = this.config();
+    const model = this.modelChoice(modality, survey?.executionProviders ?? executionProviders);
+    const client = this.client();
+    if (this.surveying !== undefined) client.cancel(this.surveying);
+    const run = client.survey(
+      { ...model, organ, volume },
+      { onModel: (info) => this.emit(EXPLAIN_EVENTS.SURVEY_MODEL, info) },
+    );
+    this.surveying = run.id;
+    try {
+      return await run.done;
+    } finally {
+      if (this.surveying === run.id) this.surveying = undefined;
+    }
+  }
+
+  /** Slice k as the network receives it and as the model labels it. */
+  inspect(volume: Volume, modality: string, slice: number): Promise<SliceInspection> {
+    const model = this.modelChoice(modality, this.config().executionProviders);
+    return this.client().inspect({ ...model, slice, volume });
+  }
+
+  /** Stops the worker; the next call starts a new one. */
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private client(): ExplainWorkerClient {
+    this.worker ??= new ExplainWorkerClient(this.createWorker());
+    return this.worker;
+  }
+
+  /** The manifest of the modality's model (the first configured for it) and the providers to try. */
+  private modelChoice(modality: string, executionProviders = DEFAULT_EXECUTION_PROVIDERS) {
+    const { models } = this.config();
+    const model = models.find((m) => m.modalities.includes(modality));
+    if (!model) {
+      throw new Error(
+        `No XAI-CLIP model is configured for ${modality} series (models exist for ${[...new Set(models.flatMap((m) => m.modalities))].join(', ')}).`,
+      );
+    }
+    return { manifestUrl: new URL(model.url, location.href).href, executionProviders };
+  }
+}

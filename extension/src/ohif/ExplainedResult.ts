@@ -1,0 +1,16 @@
+import { ExplanationReport } from '../runtime/reportOf';
+import { SeriesLayout } from './SeriesLayout';
+
+/**
+ * The last explanation, kept for its overlays and for Save as DICOM SEG. The maps are the main
+ * thread's (the worker transferred them back); the series is kept as its layout, without voxels.
+ */
+export interface ExplainedResult {
+  series: SeriesLayout;
+  /** On the series' grid, like every map here. */
+  saliency: Float32Array;
+  organMask: Uint8Array;
+  /** A mask-shaped ROI's region; absent for a box ROI. */
+  roiMask?: Uint8Array;
+  report: ExplanationReport;
+}

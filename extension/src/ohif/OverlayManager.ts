@@ -1,0 +1,82 @@
+import { ExplainedResult } from './ExplainedResult';
+import { CornerstoneLibraries, Services } from './ohifTypes';
+import { roiOutline } from './roiOutline';
+import { setOverlayOpacity, writeLabelmap } from './writeLabelmap';
+import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
+
+/** Colours of the context overlays: ROI outline cyan, predicted organ green. */
+const ROI_COLOR = [90, 204, 230, 255];
+export const ORGAN_COLOR = [60, 200, 90, 255];
+
+/**
+ * The labelmaps showing the last result: its saliency levels and, on request, the outline of its
+ * ROI and the model's predicted organ. A new result gets new overlays; those of an earlier result
+ * stay in the viewer, no longer managed here. Other segmentations are never changed.
+ */
+export class OverlayManager {
+  saliency?: SaliencyOverlay;
+  /** Segmentation ids of the context overlays, while shown. */
+  roiOutline?: string;
+  organMask?: string;
+
+  constructor(
+    private readonly services: Services,
+    private readonly libraries: () => CornerstoneLibraries,
+  ) {}
+
+  /** Shows a new result's saliency levels (its context overlays start hidden). */
+  async showSaliency(
+    result: ExplainedResult,
+    options: { method: string; levels: number; opacity: number },
+  ): Promise<void> {
+    this.saliency = await writeSaliencyLabelmap(
+      this.services,
+      this.libraries(),
+      result.series,
+      result.saliency,
+      { ...options, organ: result.report.organ },
+    );
+    this.roiOutline = undefined;
+    this.organMask = undefined;
+  }
+
+  /** Adds or removes the result's ROI-outline and predicted-organ overlays to match `show`. */
+  async showContext(result: ExplainedResult, show: { roi: boolean; organMask: boolean }): Promise<void> {
+    const { report, series } = result;
+    if (show.roi && !this.roiOutline) {
+      const outline = roiOutline(report.roiBoxes, series.dimensions, 2, result.roiMask);
+      this.roiOutline = await writeLabelmap(this.services, this.libraries(), series, outline, {
+        label: `XAI-CLIP ROI (${report.roi.source})`,
+        segments: [{ label: `XAI-CLIP ROI ${report.organ}`, color: ROI_COLOR }],
+        opacity: 0.9,
+      });
+    } else if (!show.roi && this.roiOutline) {
+      this.services.segmentationService.remove(this.roiOutline);
+      this.roiOutline = undefined;
+    }
+    if (show.organMask && !this.organMask) {
+      this.organMask = await writeLabelmap(this.services, this.libraries(), series, result.organMask, {
+        label: `XAI-CLIP predicted ${report.organ}`,
+        segments: [{ label: `Predicted ${report.organ}`, color: ORGAN_COLOR }],
+        opacity: 0.3,
+      });
+    } else if (!show.organMask && this.organMask) {
+      this.services.segmentationService.remove(this.organMask);
+      this.organMask = undefined;
+    }
+  }
+
+  /** Fill opacity (0–1) of the saliency levels. */
+  setOpacity(opacity: number): void {
+    if (this.saliency)
+      setOverlayOpacity(this.libraries().cornerstoneTools, this.saliency.segmentationId, opacity);
+  }
+
+  /** Whether a segmentation is still in the viewer (the user may have removed it). */
+  isShown(segmentationId: string | undefined): segmentationId is string {
+    return (
+      segmentationId !== undefined &&
+      Boolean(this.services.segmentationService.getSegmentation(segmentationId))
+    );
+  }
+}

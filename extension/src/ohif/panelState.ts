@@ -1,0 +1,99 @@
+import { Progress } from '../engine/evaluate/ProgressTracker';
+import { MethodId } from '../engine/methods/PerturbationMethod';
+import { ExplanationReport } from '../runtime/reportOf';
+import { resolveRequest } from '../runtime/resolveRequest';
+import { OrganSurvey } from '../runtime/surveyOrgan';
+import { SaliencyOverlay } from './writeSaliencyLabelmap';
+
+export interface PanelSettings {
+  organ: string;
+  method: MethodId;
+  roi: 'clip' | 'mask' | 'none';
+  /** The ROI as the organ's region or as its bounding box (the paper's). */
+  roiShape: 'mask' | 'box';
+  scope: 'slice' | 'slab' | 'volume';
+  windowMm: number;
+  strideMm: number;
+  /** RISE masks or LIME samples; unset: the method's own default (its registry entry). */
+  samples?: number;
+  levels: number;
+  opacity: number;
+  /** Occlusion: windows twice as large first, then the fine windows only where that saliency is high. */
+  coarseToFine: boolean;
+  /** Values set for each method's declared parameters (its registry `parameters`); unset: their defaults. */
+  methodOptions: { [M in MethodId]?: Record<string, number | string> };
+  /** Also show the outline of the ROI the perturbations were confined to. */
+  showRoi: boolean;
+  /** Also show the model's predicted organ mask. */
+  showOrganMask: boolean;
+  /** What "Save as DICOM SEG" saves: the saliency levels or the model's predicted organ mask. */
+  segContent: 'saliency' | 'organ';
+  /** Binary SEG (…66.4, read everywhere) or label-map SEG (…66.7, smaller). */
+  segType: 'binary' | 'labelmap';
+}
+
+/** Everything the panel shows; `xaiGetState` returns it. */
+export interface PanelState {
+  settings: PanelSettings;
+  status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
+  stage?: string;
+  progress?: Progress;
+  message?: string;
+  /** How the panel shows `message` when the status alone does not say (a save's outcome). */
+  messageTone?: 'error' | 'success';
+  /** A DICOM SEG is being built, downloaded and stored. */
+  saving?: boolean;
+  backend?: string;
+  fallbackReason?: string;
+  /** The classes of the active series' model (its organs and background). */
+  classes: string[];
+  report?: ExplanationReport;
+  overlay?: SaliencyOverlay;
+  /** Segmentation ids of the ROI and organ-mask overlays, when shown. */
+  roiOverlay?: string;
+  organOverlay?: string;
+  /** Where the selected organ is in the active series (model and localiser), once surveyed. */
+  survey?: SurveyState;
+  /** Slice k (volume order) the active viewport shows. */
+  currentSlice?: number;
+  /** A run held back until the user confirms it: the organ is doubtful on the slice. */
+  confirm?: { message: string };
+}
+
+/** The organ survey of one series: running, done or failed. */
+export interface SurveyState {
+  displaySetInstanceUID: string;
+  organ: string;
+  result?: OrganSurvey;
+  /** imageIds[k] of the surveyed series: where "Go to" sends the viewport. */
+  imageIds: string[];
+  /** stackPositions[k]: where slice k is in the viewport's stack (its numbering starts at 0 there too). */
+  stackPositions: number[];
+  error?: string;
+}
+
+const OCCLUSION_DEFAULTS = resolveRequest({
+  organ: 'liver',
+  method: 'occlusion',
+  roi: 'none',
+  scope: 'slice',
+});
+
+export const DEFAULT_SETTINGS: PanelSettings = {
+  organ: 'liver',
+  method: 'occlusion',
+  roi: 'clip',
+  roiShape: 'mask',
+  scope: 'slice',
+  // Occlusion's window and stride as a request without them resolves them (the registry's).
+  windowMm: OCCLUSION_DEFAULTS.windowMm!,
+  strideMm: OCCLUSION_DEFAULTS.strideMm!,
+  coarseToFine: false,
+  methodOptions: {},
+  levels: 6,
+  opacity: 0.5,
+  showRoi: false,
+  showOrganMask: false,
+  segContent: 'saliency',
+  segType: 'binary',
+};

@@ -1,0 +1,53 @@
+import React from 'react';
+import type { ExplanationReport } from '../runtime/reportOf';
+import { roiName } from './choices';
+
+/** A fall of the organ score this large without the outside of the ROI is worth a word on the card. */
+const OUTSIDE_ROI_NOTABLE = 0.1;
+
+const outsideRoiHint = (ranked: boolean) =>
+  'One extra forward pass with everything outside the ROI replaced by the fill. ' +
+  (ranked
+    ? 'The ROI-guided occlusion map ranks the outside only in coarse tiles'
+    : 'The ROI-guided map is 0 there by construction') +
+  '; a large drop means the model also uses context outside the ROI (a full-image explanation shows where).';
+
+/** What the last run did: method and organ, passes and time, the ROI's share, the outside-ROI check, slices, notes. */
+export function ResultCard({ report }: { report: ExplanationReport }): React.JSX.Element {
+  const organ = report.organ.replace(/_/g, ' ');
+  return (
+    <div
+      data-cy="xai-result"
+      style={{ marginTop: 10, padding: 8, border: '1px solid #3a4b61', borderRadius: 4, fontSize: 12 }}
+    >
+      <div style={{ fontWeight: 600 }}>
+        {report.method} · {organ}
+      </div>
+      <div>
+        {report.passes} forward passes · {(report.explainMs / 1000).toFixed(1)} s
+      </div>
+      <div>
+        ROI ({roiName(report.roi.source)}): {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}
+        {report.slices.includes(null) ? 'volume' : report.slices.length > 1 ? 'slices' : 'slice'}
+        {report.roi.fallbackReason ? ` (${report.roi.fallbackReason})` : ''}
+      </div>
+      {report.outsideRoiDrop !== undefined && (
+        <div data-cy="xai-outside-roi" title={outsideRoiHint(report.outsideRanked)}>
+          Outside the ROI: replacing it {report.outsideRoiDrop >= 0 ? 'lowers' : 'raises'} the {organ} score
+          by {(100 * Math.abs(report.outsideRoiDrop)).toFixed(1)} %
+          {report.outsideRoiDrop >= OUTSIDE_ROI_NOTABLE
+            ? report.outsideRanked
+              ? ' (the model also uses context there, which this map shows only in coarse tiles)'
+              : ' (the model also uses context this map cannot show)'
+            : ''}
+        </div>
+      )}
+      <div>Slices: {report.slices.map((k) => (k === null ? 'volume' : k)).join(', ')}</div>
+      {report.notes.map((note) => (
+        <div key={note} style={{ color: '#9fb2c8' }}>
+          {note}
+        </div>
+      ))}
+    </div>
+  );
+}

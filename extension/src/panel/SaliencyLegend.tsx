@@ -1,0 +1,44 @@
+import React from 'react';
+import type { SaliencyOverlay } from '../ohif/writeSaliencyLabelmap';
+import { labelStyle } from './fieldStyles';
+
+/** The overlay's saliency levels with their colours, and its opacity slider. */
+export function SaliencyLegend({
+  overlay,
+  opacity,
+  onOpacity,
+}: {
+  overlay: SaliencyOverlay;
+  opacity: number;
+  onOpacity: (opacity: number) => void;
+}): React.JSX.Element {
+  return (
+    <div data-cy="xai-legend" style={{ marginTop: 10 }}>
+      <div style={{ fontSize: 12, marginBottom: 4 }}>Saliency (fraction of the maximum)</div>
+      {overlay.legend.map((level) => (
+        <div key={level.label} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 11 }}>
+          <span
+            style={{
+              width: 14,
+              height: 10,
+              background: `rgb(${level.color.slice(0, 3).join(',')})`,
+              display: 'inline-block',
+            }}
+          />
+          ≥ {level.lowerEdge.toFixed(2)}
+        </div>
+      ))}
+      <label style={labelStyle}>Opacity {Math.round(opacity * 100)} %</label>
+      <input
+        data-cy="xai-opacity"
+        type="range"
+        min={0}
+        max={1}
+        step={0.05}
+        value={opacity}
+        style={{ width: '100%' }}
+        onChange={(e) => onOpacity(Number(e.target.value))}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import React from 'react';
+import type { PanelSettings } from '../ohif/panelState';
+import { CheckField } from './CheckField';
+import { ChoiceField } from './ChoiceField';
+import { METHOD_CHOICES, ROI_SHAPES, ROI_SOURCES, SCOPES } from './choices';
+import { DeclaredParameters } from './DeclaredParameters';
+import { MethodParameters } from './MethodParameters';
+import { OrganField } from './OrganField';
+
+/** What to explain and how: organ, method, ROI, scope, the method's parameters, and the context overlays. */
+export function SettingsForm({
+  settings,
+  classes,
+  onChange,
+}: {
+  settings: PanelSettings;
+  classes: string[];
+  onChange: (patch: Partial<PanelSettings>) => void;
+}): React.JSX.Element {
+  return (
+    <>
+      <OrganField organ={settings.organ} classes={classes} onChange={(organ) => onChange({ organ })} />
+      <ChoiceField
+        label="Method"
+        dataCy="xai-method"
+        value={settings.method}
+        choices={METHOD_CHOICES}
+        onChange={(method) => onChange({ method })}
+      />
+      <ChoiceField
+        label="Region of interest"
+        dataCy="xai-roi"
+        value={settings.roi}
+        choices={ROI_SOURCES}
+        onChange={(roi) => onChange({ roi })}
+      />
+      {settings.roi !== 'none' && (
+        <ChoiceField
+          label="ROI shape"
+          dataCy="xai-roi-shape"
+          value={settings.roiShape}
+          choices={ROI_SHAPES}
+          onChange={(roiShape) => onChange({ roiShape })}
+        />
+      )}
+      <ChoiceField
+        label="Scope"
+        dataCy="xai-scope"
+        value={settings.scope}
+        choices={SCOPES}
+        onChange={(scope) => onChange({ scope })}
+      />
+      <MethodParameters settings={settings} onChange={onChange} />
+      <DeclaredParameters settings={settings} onChange={onChange} />
+      <CheckField
+        label="Show the ROI outline"
+        dataCy="xai-show-roi"
+        checked={settings.showRoi}
+        onChange={(showRoi) => onChange({ showRoi })}
+      />
+      <CheckField
+        label="Show the model's predicted organ"
+        dataCy="xai-show-organ"
+        checked={settings.showOrganMask}
+        onChange={(showOrganMask) => onChange({ showOrganMask })}
+      />
+    </>
+  );
+}

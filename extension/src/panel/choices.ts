@@ -1,0 +1,36 @@
+import { METHODS } from '../engine/methods';
+
+/** The panel's drop-down choices: [value, what the user reads]. */
+
+/** The methods of the engine's registry. */
+export const METHOD_CHOICES = Object.values(METHODS).map((method) => [method.id, method.label] as const);
+
+/** ROI modes as the panel names them (the select and the result card). */
+export const ROI_SOURCES = [
+  ['clip', 'CLIP (organ prompt)'],
+  ['mask', 'Predicted organ mask'],
+  ['none', 'None (whole image)'],
+] as const;
+
+export const ROI_SHAPES = [
+  ['mask', 'Organ region'],
+  ['box', 'Bounding box (paper)'],
+] as const;
+
+export const SCOPES = [
+  ['slice', 'Current slice'],
+  ['slab', 'Organ slab'],
+  ['volume', 'Whole volume'],
+] as const;
+
+export const SEG_CONTENTS = [
+  ['saliency', 'Saliency levels'],
+  ['organ', 'Predicted organ mask'],
+] as const;
+
+export const SEG_TYPES = [
+  ['binary', 'Binary SEG'],
+  ['labelmap', 'Label-map SEG'],
+] as const;
+
+export const roiName = (source: string) => ROI_SOURCES.find(([value]) => value === source)?.[1] ?? source;

@@ -1,0 +1,87 @@
+import { EXPLAIN_EVENTS } from '../../extension/src/ohif/explainEvents';
+import { ExplainSession } from '../../extension/src/ohif/ExplainSession';
+import { Volume } from '../../extension/src/engine/volume/Volume';
+import { CancelledError } from '../../extension/src/worker/ExplainWorkerClient';
+import { FakeWorker, NX, NY, NZ } from './helpers/fakeViewer';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const volume = (): Volume => ({
+  data: new Int16Array(NX * NY * NZ),
+  dimensions: [NX, NY, NZ],
+  spacing: [1, 1, 2],
+  origin: [0, 0, 0],
+  direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+});
+const request = { organ: 'liver', method: 'occlusion', roi: 'clip', scope: 'slice', slice: 1 } as const;
+
+describe('ExplainSession (the worker, one run at a time, typed events)', () => {
+  beforeAll(() => {
+    (globalThis as any).location = { href: 'http://localhost/xai-clip' };
+  });
+  const sessionOf = (config: object = {}) => {
+    const worker = new FakeWorker();
+    const session = new ExplainSession(
+      () => ({ models: [{ url: '/models/ct/manifest.json', modalities: ['CT'] }], ...config }),
+      () => worker as unknown as Worker,
+    );
+    return { session, worker };
+  };
+
+  it('announces the model and progress of a run as namespaced events, then resolves to its maps', async () => {
+    const { session, worker } = sessionOf({ executionProviders: ['wasm'] });
+    const heard: [string, unknown][] = [];
+    for (const event of [EXPLAIN_EVENTS.EXPLAIN_MODEL, EXPLAIN_EVENTS.EXPLAIN_PROGRESS])
+      session.subscribe(event, (payload) => heard.push([event, payload]));
+    const output = await session.explain(volume(), 'CT', request);
+    expect(output.saliency).toHaveLength(NX * NY * NZ);
+    expect(heard).toEqual([
+      [
+        'xaiClip.explain.model',
+        expect.objectContaining({ backend: 'wasm', classes: ['background', 'liver'] }),
+      ],
+      ['xaiClip.explain.progress', expect.objectContaining({ done: 3, total: 3 })],
+    ]);
+    expect(worker.requests[0]).toMatchObject({
+      manifestUrl: 'http://localhost/models/ct/manifest.json',
+      executionProviders: ['wasm'],
+    });
+  });
+
+  it('refuses to subscribe to an event it does not have', () => {
+    const { session } = sessionOf();
+    expect(() => session.subscribe('xaiClip.explain.done' as any, () => undefined)).toThrow(
+      'There is no XAI-CLIP event "xaiClip.explain.done".',
+    );
+  });
+
+  it('cancels the running explanation, and says when there is none', async () => {
+    const { session, worker } = sessionOf();
+    worker.respond = () => [];
+    const run = session.explain(volume(), 'CT', request);
+    expect(session.cancel()).toBe(true);
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(session.cancel()).toBe(false);
+  });
+
+  it('surveys on its own execution providers and cancels a survey that a newer one made obsolete', async () => {
+    const { session, worker } = sessionOf({ survey: { executionProviders: ['wasm'] } });
+    worker.holdSurveys = true;
+    void session.survey(volume(), 'CT', 'liver').catch(() => undefined);
+    void session.survey(volume(), 'CT', 'spleen').catch(() => undefined);
+    expect(worker.requests.map((r: any) => [r.type, r.organ ?? r.id, r.executionProviders])).toEqual([
+      ['survey', 'liver', ['wasm']],
+      ['cancel', 1, undefined],
+      ['survey', 'spleen', ['wasm']],
+    ]);
+  });
+
+  it('names the modalities it has models for when a series has none', async () => {
+    const { session, worker } = sessionOf();
+    expect(session.hasModelFor('MR')).toBe(false);
+    await expect(session.explain(volume(), 'MR', request)).rejects.toThrow(
+      'No XAI-CLIP model is configured for MR series (models exist for CT).',
+    );
+    expect(worker.requests).toHaveLength(0);
+  });
+});
