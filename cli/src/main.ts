@@ -4,7 +4,7 @@ import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
 import { segment } from './commands/segment';
 import { validateModel } from './commands/validateModel';
-import { collectMethodOption, methodOptionHelp } from './commands/methodOption';
+import { collectMethodOption, collectQualifiedMethodOption, methodOptionHelp } from './commands/methodOption';
 
 const integer = (name: string) => (text: string) => {
   const value = Number(text);
@@ -198,6 +198,11 @@ program
   )
   .option('--rise-masks <n>', 'RISE masks (default: quick 64, full 500)', integer('--rise-masks'))
   .option('--lime-samples <n>', 'LIME samples (default: quick 64, full 300)', integer('--lime-samples'))
+  .option(
+    '--method-option <method.name=value>',
+    'a declared option of one method, repeatable (e.g. rise.keepProbability=0.3; see explain --help)',
+    collectQualifiedMethodOption,
+  )
   .option(
     '--slices-per-organ <n>',
     'MR (and --cases) slices per organ and subject (default 1)',

@@ -6,8 +6,8 @@
  *   node models/train/calibrate_clip_roi.js [--model models/chaos-clip] [--write] [--smoke] [--shape box|mask]
  *
  * For each organ class it tries every logitScale × contextMm of the grid below on every 2nd slice of
- * the 12 CHAOS MR training subjects and every 2nd CHAOS CT training file (the same slices as
- * train_clip.py's logitScale calibration), at margin 0, and keeps the setting under which the most
+ * the CHAOS MR training subjects and every 2nd CHAOS CT training file of the model's split.json
+ * (the same slices as train_clip.py's logitScale calibration), at margin 0, and keeps the setting under which the most
  * slice–organ pairs meet both targets (≥ 95 % of the organ inside the ROI, ROI ≤ 35 % of the body).
  * Ties go to the smaller context, then to the scale nearest the manifest's logitScale. The held-out
  * slices are never looked at. `--write` stores the result as `roiByClass` in the folder's
@@ -43,6 +43,7 @@ async function main() {
     throw new Error(`Real data not found at ${root}. Set XAI_CLIP_DATA.`);
   const start = Date.now();
   const { clip, entry } = await lib.loadClip(folder, ort);
+  const split = lib.chaosSplit(folder);
   const grid = smoke
     ? [
         { logitScale: entry.logitScale, contextMm: 0 },
@@ -51,14 +52,14 @@ async function main() {
     : SCALES.flatMap((logitScale) => CONTEXTS_MM.map((contextMm) => ({ logitScale, contextMm })));
   // One group of slices at a time (a subject, or the CT series), so the map cache stays small.
   const groups = [
-    ...(smoke ? lib.TRAINING_MR.slice(0, 1) : lib.TRAINING_MR).map((n) => ({
+    ...(smoke ? split.mr.train.slice(0, 1) : split.mr.train).map((n) => ({
       mrSubjects: [n],
       mrEvery: 2,
       ctFiles: [],
     })),
     {
       mrSubjects: [],
-      ctFiles: smoke ? [12, 14] : lib.CT_TRAINING_FILES.filter((_, index) => index % 2 === 0),
+      ctFiles: split.ctFiles.train.filter((_, index) => index % 2 === 0).slice(0, smoke ? 2 : undefined),
     },
   ];
   const results = grid.map(() => []);

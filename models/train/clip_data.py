@@ -170,16 +170,54 @@ class Sample:
         self.source = source
 
 
+def training_ids(smoke=False):
+    """The CHAOS MR subjects and CT files trained on (smoke: a few of them)."""
+    subjects = [s for s in MR_SUBJECTS if s not in HELD_OUT_MR]
+    return (subjects[:1], CT_TRAIN_FILES[12:16]) if smoke else (subjects, CT_TRAIN_FILES)
+
+
+def held_out_ids(smoke=False):
+    """The CHAOS MR subjects and CT files held out and evaluated on (smoke: a few of them)."""
+    return (HELD_OUT_MR[:1], CT_HELD_OUT_FILES[::6]) if smoke else (HELD_OUT_MR, CT_HELD_OUT_FILES)
+
+
+def split_sources(root, smoke=False):
+    """The split as split.json records it (common/split_file.py): every slice of the TotalSegmentator
+    examples trains (not in smoke runs), the CHAOS ids as training_ids and held_out_ids say."""
+    import nibabel as nib
+    from common import split_file
+    (mr_train, ct_train), (mr_held, ct_held) = training_ids(smoke), held_out_ids(smoke)
+    sources = {
+        'chaos-mr-t2': split_file.source('chaos-mr-t2/image_<id>.nii.gz, label_<id>.nii.gz', 'subject', MR_SUBJECTS,
+                                         train=mr_train, held_out=mr_held),
+        'chaos-ct': split_file.source('chaos-ct/dicom, chaos-ct/liver-gt',
+                                      'DICOM file (sorted by name; runtime slice k = file 77 - k)', range(78),
+                                      train=ct_train, held_out=ct_held),
+    }
+    if smoke:
+        return sources
+    ts = os.path.join(root, 'totalsegmentator')
+    nifti_slice = 'slice (as the runtime reads the NIfTI)'
+    dicom_slices = len([f for f in glob.glob(os.path.join(ts, 'example_ct_dicom', '*')) if os.path.isfile(f)])
+    for name, data, unit, count in [
+        ('totalseg-ct-nifti', 'totalsegmentator/example_ct_sm.nii.gz, example_seg.nii.gz', nifti_slice,
+         nib.load(os.path.join(ts, 'example_ct_sm.nii.gz')).shape[2]),
+        ('totalseg-mr-nifti', 'totalsegmentator/example_mr_sm.nii.gz, example_seg_mr.nii.gz', nifti_slice,
+         nib.load(os.path.join(ts, 'example_mr_sm.nii.gz')).shape[2]),
+        ('totalseg-ct-dicom', 'totalsegmentator/example_ct_dicom, example_seg_dicom.nii.gz', 'slice (ascending z)',
+         dicom_slices),
+    ]:
+        sources[name] = split_file.source(data, unit, range(count), train=range(count), held_out=[])
+    return sources
+
+
 def training_samples(root, smoke=False):
     samples = []
     all_known = [True] * len(CLASSES)
-    subjects = [s for s in MR_SUBJECTS if s not in HELD_OUT_MR]
-    if smoke:
-        subjects = subjects[:1]
+    subjects, ct_files = training_ids(smoke)
     for n in subjects:
         for k, (image, label) in enumerate(load_mr_subject(root, n)):
             samples.append(Sample(image, label, 'MR', all_known, f'chaos-mr-{n}:{k}'))
-    ct_files = CT_TRAIN_FILES[12:16] if smoke else CT_TRAIN_FILES
     # CHAOS CT labels only the liver: kidneys/spleen may hide in its "background".
     liver_only = [True, True, False, False, False]
     for hu, gt, f in load_chaos_ct(root, ct_files):
@@ -212,11 +250,11 @@ def calibration_slices(root, smoke=False):
     of the training subjects, every 2nd CHAOS CT training file; known classes per slice)."""
     out = []
     all_known = [True] * len(CLASSES)
-    subjects = [s for s in MR_SUBJECTS if s not in HELD_OUT_MR]
-    for n in (subjects[:1] if smoke else subjects):
+    subjects, ct_files = training_ids(smoke)
+    for n in subjects:
         for image, label in load_mr_subject(root, n)[::2]:
             out.append((image, label, 'MR', all_known))
-    for hu, gt, _ in load_chaos_ct(root, CT_TRAIN_FILES[12:14] if smoke else CT_TRAIN_FILES[::2]):
+    for hu, gt, _ in load_chaos_ct(root, ct_files[:2] if smoke else ct_files[::2]):
         out.append((hu, gt, 'CT', [True, True, False, False, False]))
     return out
 
@@ -224,9 +262,10 @@ def calibration_slices(root, smoke=False):
 def held_out_slices(root, smoke=False):
     """Held-out slices at full resolution: (image, label, modality, source)."""
     out = []
-    for n in (HELD_OUT_MR[:1] if smoke else HELD_OUT_MR):
+    subjects, ct_files = held_out_ids(smoke)
+    for n in subjects:
         for k, (image, label) in enumerate(load_mr_subject(root, n)):
             out.append((image, label, 'MR', f'chaos-mr-{n}:{k}'))
-    for hu, gt, f in load_chaos_ct(root, CT_HELD_OUT_FILES[::6] if smoke else CT_HELD_OUT_FILES):
+    for hu, gt, f in load_chaos_ct(root, ct_files):
         out.append((hu, gt, 'CT', f'chaos-ct-file{f}'))
     return out

@@ -17,33 +17,49 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
-import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
-import { readNifti } from '../../cli/src/io/readNifti';
-import { mmToVoxels } from '../../extension/src/engine/methods/mmToVoxels';
-import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
-import { largestConnectedComponent } from '../../extension/src/engine/util/largestConnectedComponent';
-import { DEFAULT_ROI_SHAPE, RoiShape } from '../../extension/src/engine/roi/Roi';
-import { forEachRoiVoxel } from '../../extension/src/engine/roi/roiVoxels';
-import { Box, boundingBoxOf } from '../../extension/src/engine/volume/Box';
-import { Vec3, Volume } from '../../extension/src/engine/volume/Volume';
-import { sliceOf } from '../../extension/src/engine/volume/volumeUtils';
-import { PromptSet, SimilarityModel } from '../../extension/src/engine/model/SegmentationModel';
-import { clipRoiSettings } from '../../extension/src/runtime/clip/clipRoiSettings';
-import { contextSlices } from '../../extension/src/runtime/clip/contextSlices';
-import { ClipEntry, ClipRoiSettings } from '../../extension/src/runtime/manifest/ModelManifest';
-import { createSession } from '../../extension/src/runtime/ort/createSession';
-import { OrtModule } from '../../extension/src/runtime/ort/OrtModule';
-import { OrtSimilarityModel } from '../../extension/src/runtime/OrtSimilarityModel';
+import { readDicomSeries, readNifti, readModelSplit, SPLIT_FILE } from '@xai-clip/io';
+import {
+  boundingBoxOf,
+  Box,
+  clipRoi,
+  DEFAULT_ROI_SHAPE,
+  forEachRoiVoxel,
+  largestConnectedComponent,
+  mmToVoxels,
+  PromptSet,
+  RoiShape,
+  SimilarityModel,
+  sliceOf,
+  Vec3,
+  Volume,
+} from '@xai-clip/engine';
+import {
+  ClipEntry,
+  clipRoiSettings,
+  ClipRoiSettings,
+  contextSlices,
+  createSession,
+  OrtModule,
+  OrtSimilarityModel,
+} from '@xai-clip/runtime';
 
-/** The held-out split of models/train/clip_data.py (the segmenters' split). */
-export const HELD_OUT_MR = [3, 13, 21, 33];
-export const CT_HELD_OUT_FILES = Array.from({ length: 16 }, (_, n) => 30 + n);
-/** The training side of that split (the ROI calibration's slices). */
-export const TRAINING_MR = [1, 2, 5, 8, 10, 15, 19, 20, 22, 31, 32, 34];
-export const CT_TRAINING_FILES = [
-  ...Array.from({ length: 26 }, (_, n) => n),
-  ...Array.from({ length: 28 }, (_, n) => 50 + n),
-];
+/** The bundled CLIP localiser, whose split the held-out slices default to. */
+export const BUNDLED_CLIP = path.join(__dirname, '..', 'chaos-clip');
+
+/** The CHAOS MR subjects and CT files a CLIP localiser trained on and held out: its training's split.json. */
+export function chaosSplit(folder: string): {
+  mr: { train: number[]; heldOut: number[] };
+  ctFiles: { train: number[]; heldOut: number[] };
+} {
+  const split = readModelSplit(folder);
+  const source = (name: string) => {
+    const ids = split.sources[name];
+    if (!ids) throw new Error(`${path.join(folder, SPLIT_FILE)} lists no "${name}" source.`);
+    return ids;
+  };
+  return { mr: source('chaos-mr-t2'), ctFiles: source('chaos-ct') };
+}
+
 /** CHAOS MR label value → organ (the CLIP's and the segmenters' class names). */
 export const MR_ORGANS: Record<number, string> = {
   1: 'liver',
@@ -104,17 +120,18 @@ export async function loadClip(
 }
 
 /**
- * Held-out CHAOS MR subjects (every slice with an organ, all its organs; every `mrEvery`-th of
- * them; or with `mrPick: 'largest'`, per subject and organ, the slice where that organ is largest,
- * with that organ only) and CHAOS CT files (liver). Other subjects and files (the calibration's
- * training slices) load the same way.
+ * CHAOS MR subjects (every slice with an organ, all its organs; every `mrEvery`-th of them; or
+ * with `mrPick: 'largest'`, per subject and organ, the slice where that organ is largest, with that
+ * organ only) and CHAOS CT files (liver); by default those the bundled CLIP held out. Other
+ * subjects and files (the calibration's training slices) load the same way.
  */
 export async function loadHeldOut(
   root: string,
   options: { mrSubjects?: number[]; mrPick?: 'all' | 'largest'; mrEvery?: number; ctFiles?: number[] } = {},
 ): Promise<HeldOutSlice[]> {
   const out: HeldOutSlice[] = [];
-  for (const n of options.mrSubjects ?? HELD_OUT_MR) {
+  const bundledSplit = () => chaosSplit(BUNDLED_CLIP);
+  for (const n of options.mrSubjects ?? bundledSplit().mr.heldOut) {
     const image = await readNifti(path.join(root, 'chaos-mr-t2', `image_${n}.nii.gz`));
     const labels = await readNifti(path.join(root, 'chaos-mr-t2', `label_${n}.nii.gz`));
     const [nx, ny, nz] = image.dimensions;
@@ -159,7 +176,7 @@ export async function loadHeldOut(
   }
   // CHAOS CT: the series through the product's reader; each requested DICOM file is also read on its
   // own, to find its slice in the series; its PNG mask is paired by file index.
-  const ctFiles = options.ctFiles ?? CT_HELD_OUT_FILES;
+  const ctFiles = options.ctFiles ?? bundledSplit().ctFiles.heldOut;
   if (ctFiles.length === 0) return out;
   const dicomDir = path.join(root, 'chaos-ct', 'dicom');
   const names = fs

@@ -4,7 +4,7 @@
  * code (see clip_localisation.ts):
  *
  *   node models/train/eval_clip_localisation.js [--model models/chaos-clip] [--margins 0,10] [--json out.json]
- *        [--mr 3,13,21,33] [--ct-files 30-45]     (default: the held-out split of clip_data.py)
+ *        [--mr 3,13,21,33] [--ct-files 30-45]     (default: the model's held-out ids, from its split.json)
  *        [--shape mask|box]                       (default: mask, the product's ROI shape)
  *        [--train]                                (the calibration's training slices instead)
  *
@@ -46,11 +46,12 @@ async function main() {
   if (shape !== 'mask' && shape !== 'box') throw new Error(`--shape must be mask or box, got ${shape}.`);
   // --train: every 2nd slice of the training subjects and files, as calibrate_clip_roi.js scores them.
   const train = process.argv.includes('--train');
-  const mrSubjects = list(option('mr', (train ? lib.TRAINING_MR : lib.HELD_OUT_MR).join(',')));
+  const split = lib.chaosSplit(folder);
+  const mrSubjects = list(option('mr', (train ? split.mr.train : split.mr.heldOut).join(',')));
   const ctFiles = list(
     option(
       'ct-files',
-      (train ? lib.CT_TRAINING_FILES.filter((_, n) => n % 2 === 0) : lib.CT_HELD_OUT_FILES).join(','),
+      (train ? split.ctFiles.train.filter((_, n) => n % 2 === 0) : split.ctFiles.heldOut).join(','),
     ),
   );
   const slices = await lib.loadHeldOut(root, { mrSubjects, ctFiles, mrEvery: train ? 2 : 1 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the training code (CI): a few iterations of each segmenter and of the CLIP model on a few real
-# slices (and the CLIP's ROI calibration), export to ONNX, onnx.checker, torch-vs-onnxruntime-node check, manifest + golden files,
+# slices (and the CLIP's ROI calibration), export to ONNX, onnx.checker, torch-vs-onnxruntime-node check, manifest, split + golden files,
 # all into temporary folders (the shipped models are not touched). About 1 min on one core.
 #
 # Needs: Debian python3-torch python3-onnx python3-numpy python3-nibabel python3-pydicom
@@ -14,10 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 for dataset in chaos-mr chaos-ct; do
   "$python" models/train/train_segmenter.py --dataset "$dataset" --smoke --out "$tmp/$dataset" \
     --checkpoint-dir "$tmp/checkpoints" 2> "$tmp/$dataset.stderr" || { cat "$tmp/$dataset.stderr" >&2; exit 1; }
-  for file in segmenter.onnx manifest.json training_report.json golden/golden.json; do
+  for file in segmenter.onnx manifest.json training_report.json split.json golden/golden.json; do
     test -s "$tmp/$dataset/$file" || { echo "smoke $dataset: $file missing" >&2; exit 1; }
   done
-  if [ -f build/cli/src/main.js ]; then
+  if [ -f build/cli/xai-clip.mjs ]; then
     node bin/xai-clip.js models validate "$tmp/$dataset/manifest.json" > /dev/null
   fi
   echo "smoke $dataset: ok"
@@ -26,7 +26,7 @@ done
 # script fails on a mismatch), into a temporary folder under $tmp (tempfile honours TMPDIR).
 TMPDIR="$tmp" "$python" models/train/train_clip.py --smoke > "$tmp/clip.log" 2>&1 || { cat "$tmp/clip.log" >&2; exit 1; }
 clip_out="$(ls -d "$tmp"/chaos-clip-smoke-*)"
-for file in clip_image.onnx clip_text.onnx vocab.json prompt_embeddings.json clip.manifest-part.json golden/golden.json; do
+for file in clip_image.onnx clip_text.onnx vocab.json prompt_embeddings.json clip.manifest-part.json split.json golden/golden.json; do
   test -s "$clip_out/$file" || { echo "smoke chaos-clip: $file missing" >&2; exit 1; }
 done
 echo "smoke chaos-clip: ok"

@@ -6,7 +6,8 @@
 
 Data: $XAI_CLIP_DATA or <repo>/../shared/data (see clip_data.py for the split). Outputs: clip_image.onnx,
 clip_text.onnx, vocab.json, prompt_embeddings.json, clip.manifest-part.json, golden/ (input/output pairs
-for the ONNX parity test), training_log.json. After exporting it runs check_clip_onnx.js (onnxruntime-node)
+for the ONNX parity test), training_log.json, split.json (the ids trained on and held out, which the
+benchmark and the evaluations read). After exporting it runs check_clip_onnx.js (onnxruntime-node)
 when node is available.
 """
 
@@ -29,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clip_data  # noqa: E402
 from clip_data import CLASSES, PROMPTS, SIZE  # noqa: E402
 from clip_model import ClipModel, ImageExport, TextExport, l2_normalise  # noqa: E402
+from common import split_file  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 MODEL_NAME = 'chaos-clip'
@@ -473,12 +475,15 @@ def main():
     meta['heldOutPython'] = summary(roi_results(model, held, emb, [scale])[scale])
     print('held-out (python replica of the ROI recipe, margin 0):', json.dumps(meta['heldOutPython']), flush=True)
     export(model, vocab, args.out, meta, scale)
+    split_file.write_split(args.out, MODEL_NAME, meta['command'], clip_data.split_sources(root, args.smoke),
+                           smoke=args.smoke)
     meta['onnxParity'] = node_check(args.out)
     meta['wallSeconds'] = round(time.time() - start, 1)
     write_json(os.path.join(args.out, 'training_log.json'), meta)
     if os.path.exists(os.path.join(REPO, 'node_modules', '.bin', 'prettier')) and args.out.startswith(REPO):
         subprocess.run([os.path.join(REPO, 'node_modules', '.bin', 'prettier'), '--write', '--log-level', 'warn',
-                        os.path.join(args.out, 'training_log.json')], check=False, cwd=REPO)
+                        os.path.join(args.out, 'training_log.json'), os.path.join(args.out, split_file.SPLIT_FILE)],
+                       check=False, cwd=REPO)
     print(f'wrote {args.out} in {meta["wallSeconds"]} s', flush=True)
 
 

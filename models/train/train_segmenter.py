@@ -33,8 +33,9 @@ CT: windows c40/w400 and c90/w180 HU as two channels).
 Outputs in --out: segmenter.onnx (opset 17, dynamic batch, input `image` [B, C, 256, 256], output
 `probabilities` [B, classes, 256, 256]), manifest.json, golden/ (golden.json, input_128.bin,
 probabilities_128.bin), training_report.json (split, parameter count, wall time, loss curve,
-held-out Dice computed exactly as the runtime predicts). The torch checkpoint goes to
---checkpoint-dir (default /tmp/xai-clip-segmenters), outside the repository.
+held-out Dice computed exactly as the runtime predicts), split.json (the ids of every data source
+trained on and held out, which the benchmark and the evaluations read; common/split_file.py). The
+torch checkpoint goes to --checkpoint-dir (default /tmp/xai-clip-segmenters), outside the repository.
 
 Run time on one CPU thread (torch.set_num_threads(1)), batch 8 at 256²: ≈ 0.6–1.3 s per iteration
 depending on the machine and its load, so chaos-mr (2000 iterations) ≈ 20–40 min and chaos-ct
@@ -58,6 +59,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import chaos_data as cd  # noqa: E402
+from common import split_file  # noqa: E402
 from common.segformer import SegFormer2D, parameter_count  # noqa: E402
 from common.training import Prepared, dice_scores, predict_slices, train  # noqa: E402
 import export_onnx  # noqa: E402
@@ -130,7 +132,10 @@ def load_mr(smoke: bool):
         "train": [f"CHAOS MR T2 subject {s} (all slices)" for s in train_ids],
         "heldOut": [f"CHAOS MR T2 subject {s} (all slices)" for s in MR_HELD_OUT],
     }
-    return train_sets, None, held, split
+    sources = {"chaos-mr-t2": split_file.source(
+        "chaos-mr-t2/image_<id>.nii.gz, label_<id>.nii.gz", "subject", cd.MR_SUBJECTS,
+        train=train_ids[:len(train_sets)], held_out=held)}
+    return train_sets, None, held, split, sources
 
 
 def ct_split_sets(smoke: bool, keep=(1, 2, 3, 4), liver_free_share: float = 0.0):
@@ -148,6 +153,18 @@ def ct_split_sets(smoke: bool, keep=(1, 2, 3, 4), liver_free_share: float = 0.0)
     if smoke:
         chaos_train, tsd_train, tsn_train = chaos_train[30:32], tsd_train[:1], tsn_train[5:6]
         chaos_held, tsd_held, tsn_held = chaos_held[:2], tsd_held[:1], tsn_held[:1]
+    chaos_files = lambda positions: [int(chaos.slice_ids[n][4:]) for n in positions]  # noqa: E731
+    sources = {
+        "chaos-ct": split_file.source(
+            "chaos-ct/dicom, chaos-ct/liver-gt", "DICOM file (sorted by name; runtime slice k = file 77 - k)",
+            range(cd.CHAOS_CT_FILES), train=chaos_files(chaos_train), held_out=chaos_files(chaos_held)),
+        "totalseg-ct-dicom": split_file.source(
+            "totalsegmentator/example_ct_dicom, example_seg_dicom.nii.gz", "slice (ascending z)",
+            range(len(tsd.slice_ids)), train=tsd_train, held_out=tsd_held),
+        "totalseg-ct-nifti": split_file.source(
+            "totalsegmentator/example_ct_sm.nii.gz, example_seg.nii.gz", "slice (as the runtime reads the NIfTI)",
+            range(len(tsn.slice_ids)), train=tsn_train, held_out=tsn_held),
+    }
     keep = list(keep)
     chaos, tsd, tsn = restricted([chaos, tsd, tsn], keep)
     # CHAOS training slices without any of the model's organs (files 0-6: heart level, no liver)
@@ -186,7 +203,7 @@ def ct_split_sets(smoke: bool, keep=(1, 2, 3, 4), liver_free_share: float = 0.0)
             "20% TotalSegmentator DICOM, 30% TotalSegmentator NIfTI"
         )
     weights = np.concatenate([np.full(s.images.shape[0], w / s.images.shape[0]) for s, w in zip(train_sets, shares)])
-    return train_sets, weights, held, split
+    return train_sets, weights, held, split, sources
 
 
 def evaluate(model, held, cfg, dataset, names):
@@ -255,11 +272,11 @@ def main():
     if organs != cfg["classes"]:
         description = cfg.get("description_organs", description).format(organs=", ".join(organs))
     if args.dataset == "chaos-mr":
-        train_sets, weights, held, split = load_mr(args.smoke)
+        train_sets, weights, held, split, sources = load_mr(args.smoke)
         train_sets, held = restricted(train_sets, keep), restricted(held, keep)
     else:
         share = cfg.get("liver_free_share", 0.0) if organs == ["liver"] else 0.0
-        train_sets, weights, held, split = ct_split_sets(args.smoke, keep, share)
+        train_sets, weights, held, split, sources = ct_split_sets(args.smoke, keep, share)
     data = Prepared(train_sets, cfg["shape"], cfg["channels"], len(classes))
     log(f"{len(data)} training slices prepared on the {cfg['shape']} grid; classes {classes}")
 
@@ -309,9 +326,9 @@ def main():
                                      golden_slice, golden_source, log=log)
     else:
         log("node_modules/onnxruntime-node missing: skipped the ORT check and golden files (run npm ci)")
+    command = " ".join(["/usr/bin/python3", "models/train/train_segmenter.py"] + sys.argv[1:])
     report = {
-        "dataset": args.dataset, "smoke": args.smoke,
-        "command": " ".join(["/usr/bin/python3", "models/train/train_segmenter.py"] + sys.argv[1:]),
+        "dataset": args.dataset, "smoke": args.smoke, "command": command,
         "parameters": params, "architecture": model.config,
         "inputShape": list(cfg["shape"]), "channels": cfg["channels"], "classes": classes,
         "iterations": iterations, "batch": batch, "lr": lr, "seed": args.seed, "threads": args.threads,
@@ -329,12 +346,14 @@ def main():
     with open(os.path.join(out, "training_report.json"), "w") as f:
         json.dump(report, f, indent=2)
         f.write("\n")
+    split_file.write_split(out, cfg["name"], command, sources, smoke=args.smoke)
     saved = torch.load(ckpt_path, map_location="cpu")
     saved["report"] = {k: v for k, v in report.items() if k != "previousStage"} | (
         {"previousStage": previous} if previous else {})
     torch.save(saved, ckpt_path)
     export_onnx.format_json(
-        [os.path.join(out, f) for f in ("manifest.json", "training_report.json", os.path.join("golden", "golden.json"))
+        [os.path.join(out, f) for f in ("manifest.json", "training_report.json", split_file.SPLIT_FILE,
+                                        os.path.join("golden", "golden.json"))
          if os.path.exists(os.path.join(out, f))]
     )
     log(f"wrote {out}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the CT model's held-out CHAOS CT slab (DICOM files 30–45, runtime slices 32–47) as NIfTI
-image + liver label files, so the project's CLI can score held-out slices only:
+"""Writes the CT model's held-out CHAOS CT slab (the files its split.json holds out: DICOM files 30–45,
+runtime slices 32–47) as NIfTI image + liver label files, so the project's CLI can score held-out
+slices only:
 
     /usr/bin/python3 models/train/write_heldout_nifti.py /tmp/ct-heldout
     npx xai-clip evaluate --model models/chaos-ct-segformer/manifest.json \
@@ -18,13 +19,17 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import chaos_data as cd  # noqa: E402
+from common import split_file  # noqa: E402
+
+CT_MODEL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "chaos-ct-segformer")
 
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "/tmp/ct-heldout"
     os.makedirs(out, exist_ok=True)
     ct = cd.chaos_ct()
-    keep = [n for n, i in enumerate(ct.slice_ids) if 30 <= int(i[4:]) <= 45]
+    files = split_file.held_out(split_file.read_split(CT_MODEL), "chaos-ct")
+    keep = [n for n, i in enumerate(ct.slice_ids) if int(i[4:]) in files]
     images = ct.images[keep].astype(np.int16)  # HU, integral
     labels = ct.labels[keep].astype(np.uint8)
     affine = np.diag([0.7266, 0.7266, 2.0, 1.0])

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { CHECKS } from '../../cli/src/bench/checks';
 import { dataRoot } from '../helpers/dataRoot';
 import { runCli } from '../helpers/runCli';
 
 /* The issue's CI run: `xai-clip bench --quick --json <file>` on the real CHAOS data with the bundled
- * models. Timing figures are printed, not asserted (the CI machine is shared); what the seeds and
- * the window grid fix is asserted. */
+ * models. What the seeds and the window grid fix is asserted, and the benchmark's checks as the
+ * README claims them for this run; the timing figures are printed. */
 
 interface Row {
   dataset: string;
@@ -20,7 +21,8 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
   const json = path.join(mkdtempSync(path.join(tmpdir(), 'xai-clip-bench-chaos-')), 'quick.json');
   let bench: {
     rows: Row[];
-    checks: { name: string; pass: boolean; detail: string }[];
+    checks: { id: string; name: string; pass: boolean; detail: string }[];
+    machine: { cpus: number; loadAverage: number[] };
     [key: string]: unknown;
   };
 
@@ -70,14 +72,20 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
     }
   });
 
-  it('reports its checks with their figures', () => {
-    expect(bench.checks.map((c) => c.name)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/ROI occlusion wall time ≤ 40 % of full/),
-        expect.stringMatching(/deletion AUC not worse/),
-        expect.stringMatching(/engine overhead ≤ 1\.25/),
-      ]),
-    );
-    for (const check of bench.checks) expect(check.detail).toMatch(/\d/);
+  it('reports every check and passes those the README claims for the quick run', () => {
+    expect(new Set(bench.checks.map((c) => c.id))).toEqual(new Set(CHECKS.map((c) => c.id)));
+    // README, Benchmark: the checks on maps and passes hold on any machine; the engine overhead
+    // when the run has the machine to itself (the bench alone keeps about its cores busy); the
+    // ROI wall-time share of this one slice sits at its 40 % limit and is only reported.
+    const alone = bench.machine.loadAverage[1] <= 1.5 * bench.machine.cpus;
+    const claimed = [
+      'roi-occlusion-otsu',
+      'roi-occlusion-top-gt',
+      'roi-occlusion-deletion',
+      'coarse-to-fine-agreement',
+      ...(alone ? ['engine-overhead'] : []),
+    ];
+    if (!alone) console.log(`engine-overhead not asserted: 5-min load ${bench.machine.loadAverage[1]}.`);
+    expect(bench.checks.filter((c) => claimed.includes(c.id) && !c.pass)).toEqual([]);
   });
 });

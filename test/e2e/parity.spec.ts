@@ -5,7 +5,7 @@ import * as path from 'path';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { writeDicomSeries } from '../../cli/src/io/writeDicomSeries';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { segmentVolume } from '../../extension/src/engine/explain/segmentVolume';
 import { reorientVolume } from '../../extension/src/engine/volume/reorient';
 import { Volume } from '../../extension/src/engine/volume/Volume';

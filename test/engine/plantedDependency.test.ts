@@ -8,7 +8,7 @@ import { Roi } from '../../extension/src/engine/roi/Roi';
 import { roiFromMask } from '../../extension/src/engine/roi/roiFromMask';
 import { binarize } from '../../extension/src/engine/util/binarize';
 import { LoadedModel } from '../../extension/src/runtime/loadModel';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
 
 const fast: { [M in MethodId]: ExplainOptions<M>['methodOptions'] } = {

@@ -10,7 +10,7 @@ import {
   SliceResult,
   summarise,
 } from '../../models/train/clip_localisation';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { DEFAULT_ROI_SHAPE } from '../../extension/src/engine/roi/Roi';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';

@@ -16,7 +16,7 @@ import { promisify } from 'util';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { readLabels } from '../../cli/src/labels/readLabels';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { segmentVolume } from '../../extension/src/engine/explain/segmentVolume';
 import { overlap } from '../../extension/src/engine/metrics/overlap';
 import { resampleLinear } from '../../extension/src/engine/util/resample';
@@ -205,7 +205,7 @@ const dataFolder = (() => {
 const describeWithData = dataFolder ? describe : describe.skip;
 
 describeWithData(
-  `CT model acceptance (models/train/eval_ct_segmenter.js on the built CLI runtime)${dataFolder ? '' : ': SKIPPED, real data not found (set XAI_CLIP_DATA)'}`,
+  `CT model acceptance (models/train/eval_ct_segmenter.js on the CLI's sources)${dataFolder ? '' : ': SKIPPED, real data not found (set XAI_CLIP_DATA)'}`,
   () => {
     // Issue 15 item 5: the former 5-class CT model labelled most of the study (air included) as a
     // kidney and found liver at heart level. The script runs what `xai-clip segment` runs (build/,

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { clipRoi } from '../../extension/src/engine/roi/clipRoi';
 import { Box } from '../../extension/src/engine/volume/Box';
 import { PromptSet } from '../../extension/src/engine/model/SegmentationModel';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { ManifestError } from '../../extension/src/runtime/manifest/parseManifest';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { fixture } from '../helpers/plantedImage';

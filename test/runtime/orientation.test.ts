@@ -1,4 +1,4 @@
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import {
   axisMapping,
   directionOf,

@@ -2,7 +2,7 @@ import { requestOf } from '../../cli/src/commands/requestOf';
 import type { ExplainCommandOptions } from '../../cli/src/commands/ExplainCommandOptions';
 import { METHODS } from '../../extension/src/engine/methods';
 import { defaultSamples, resolveRequest } from '../../extension/src/runtime/resolveRequest';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { reportOf } from '../../extension/src/runtime/reportOf';
 import { runExplanation } from '../../extension/src/runtime/runExplanation';
 import { segParameters } from '../../extension/src/seg/segParameters';

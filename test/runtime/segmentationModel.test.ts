@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as ortNode from 'onnxruntime-node';
-import { loadModelFile } from '../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { explainVolume } from '../../extension/src/engine/explain/explainVolume';
 import { overlap } from '../../extension/src/engine/metrics/overlap';
 import { roiFromMask } from '../../extension/src/engine/roi/roiFromMask';

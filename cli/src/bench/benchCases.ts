@@ -1,8 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Volume } from '../../../extension/src/engine/volume/Volume';
-import { DicomSeriesMeta } from '../io/readDicomSeries';
-import { readVolume } from '../io/readVolume';
+import { Volume } from '@xai-clip/engine';
+import {
+  DicomSeriesMeta,
+  readVolume,
+  heldOutFromAll,
+  idRanges,
+  ModelSplit,
+  networkFolders,
+  readModelSplit,
+  SPLIT_FILE,
+} from '@xai-clip/io';
 import { readLabels } from '../labels/readLabels';
 
 /** One organ of a benchmark case: its label value in the ground truth, optionally fixed slices. */
@@ -122,103 +130,14 @@ export const CHAOS_MR_ORGANS: BenchOrgan[] = [
   { organ: 'spleen', labelValue: 4 },
 ];
 
-/** Used when the MR model leaves no note of its held-out subjects. */
-export const FALLBACK_MR_SUBJECTS = [2, 8, 22, 34];
-
-export interface HeldOut {
-  mrSubjects?: number[];
-  /** CHAOS CT DICOM file indices (sorted by name) never trained on. */
-  ctFiles?: number[];
-  source?: string;
-}
-
-/**
- * What a model folder says it was not trained on: a `heldOutSubjects` key (in manifest.json,
- * training_report.json or a heldOutSubjects*.json/.txt note), or training_report.json's
- * `split.heldOut` lines ("CHAOS MR T2 subject 3 …", "CHAOS CT files 30-45 …").
- */
-export function readHeldOut(modelFolder: string): HeldOut {
-  const out: HeldOut = {};
-  if (!fs.existsSync(modelFolder)) return out;
-  const numbers = (value: unknown): number[] | undefined =>
-    Array.isArray(value) && value.every((v) => Number.isInteger(Number(v))) ? value.map(Number) : undefined;
-  for (const name of fs.readdirSync(modelFolder).sort()) {
-    const file = path.join(modelFolder, name);
-    if (/^heldOutSubjects/i.test(name)) {
-      const text = fs.readFileSync(file, 'utf8');
-      let subjects: number[] | undefined;
-      try {
-        const json = JSON.parse(text) as unknown;
-        subjects = numbers(
-          Array.isArray(json) ? json : (json as { heldOutSubjects?: unknown }).heldOutSubjects,
-        );
-      } catch {
-        subjects = (text.match(/\d+/g) ?? []).map(Number);
-      }
-      if (subjects?.length) return { ...out, mrSubjects: subjects, source: file };
-    }
-  }
-  for (const name of ['manifest.json', 'training_report.json']) {
-    const file = path.join(modelFolder, name);
-    if (!fs.existsSync(file)) continue;
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch {
-      continue;
-    }
-    const split = (json.split ?? {}) as Record<string, unknown>;
-    const direct = numbers(json.heldOutSubjects) ?? numbers(split.heldOutSubjects);
-    if (direct?.length) return { mrSubjects: direct, source: file };
-    const lines = Array.isArray(split.heldOut) ? split.heldOut.map(String) : [];
-    const subjects = lines.flatMap((line) => {
-      const match = /MR.*subject\s+(\d+)/i.exec(line);
-      return match ? [Number(match[1])] : [];
-    });
-    if (subjects.length) out.mrSubjects = subjects;
-    const files = lines.flatMap((line) => {
-      const match = /CT files\s+(\d+)\s*[-–]\s*(\d+)/i.exec(line);
-      if (!match) return [];
-      const [a, b] = [Number(match[1]), Number(match[2])];
-      return Array.from({ length: b - a + 1 }, (_, n) => a + n);
-    });
-    if (files.length) out.ctFiles = files;
-    if (subjects.length || files.length) return { ...out, source: file };
-  }
-  return out;
-}
-
-/**
- * What the CLIP part of a manifest was not trained on, from the `training_log.json` its trainer
- * leaves beside the manifest or beside the CLIP image encoder (`heldOutMR`, `ctHeldOutFiles`).
- */
-export function readClipHeldOut(manifestPath: string): HeldOut {
-  let manifest: { clip?: { imageEncoder?: { file?: string } } };
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-  } catch {
-    return {};
-  }
-  const folder = path.dirname(path.resolve(manifestPath));
-  const encoder = manifest.clip?.imageEncoder?.file;
-  const folders = [folder, ...(encoder ? [path.dirname(path.resolve(folder, encoder))] : [])];
-  for (const candidate of [...new Set(folders)].map((f) => path.join(f, 'training_log.json'))) {
-    if (!fs.existsSync(candidate)) continue;
-    try {
-      const log = JSON.parse(fs.readFileSync(candidate, 'utf8')) as Record<string, unknown>;
-      const list = (value: unknown) =>
-        Array.isArray(value) && value.length ? value.map(Number).filter(Number.isInteger) : undefined;
-      const out: HeldOut = {
-        mrSubjects: list(log.heldOutMR),
-        ctFiles: list(log.ctHeldOutFiles),
-        source: candidate,
-      };
-      if (out.mrSubjects || out.ctFiles) return out;
-    } catch {
-      // not a training log; keep looking
-    }
-  }
-  return {};
+/** The split files of a manifest's networks (segmenter, and CLIP when it has one), with where they lie. */
+function splitsOf(manifest: string): { splits: ModelSplit[]; files: string } {
+  const folders = networkFolders(manifest);
+  const used = [folders.segmenter, ...(folders.clip ? [folders.clip] : [])];
+  return {
+    splits: used.map(readModelSplit),
+    files: used.map((folder) => shown(path.join(folder, SPLIT_FILE))).join(', '),
+  };
 }
 
 export interface ChaosSelection {
@@ -226,7 +145,7 @@ export interface ChaosSelection {
   ctModel: string;
   mrModel: string;
   datasets: ('chaos-ct' | 'chaos-mr')[];
-  /** MR subjects; the MR model's held-out subjects when absent. */
+  /** MR subjects; those held out from the MR model's networks when absent. */
   mrSubjects?: number[];
   /** Keep only the first n MR subjects (quick mode: 1). */
   mrSubjectCount?: number;
@@ -237,9 +156,9 @@ export interface ChaosSelection {
 }
 
 /**
- * The CHAOS benchmark cases: the CT study (liver; slices from the CT model's held-out files when
- * it names them) and the MR T2 subjects (liver, kidneys, spleen; the MR model's held-out
- * subjects). `notes` says where the held-out lists came from.
+ * The CHAOS benchmark cases: the CT study (liver; slices from the files held out from the CT
+ * model's segmenter and CLIP) and the MR T2 subjects (liver, kidneys, spleen; those held out from
+ * the MR model's segmenter and CLIP), as their split files say. `notes` says which files.
  */
 export async function chaosCases(
   selection: ChaosSelection,
@@ -264,28 +183,25 @@ export async function chaosCases(
       organs: [{ organ: 'liver', labelValue: 1 }],
       slicesPerOrgan: selection.ctSlices,
     };
-    const heldOut = readHeldOut(path.dirname(selection.ctModel));
-    const clipHeldOut = readClipHeldOut(selection.ctModel);
-    if (heldOut.ctFiles && clipHeldOut.ctFiles) {
-      const both = heldOut.ctFiles.filter((file) => clipHeldOut.ctFiles!.includes(file));
-      notes.push(
-        both.length
-          ? `CHAOS CT: files ${both[0]}–${both[both.length - 1]} are held out from both the segmenter and CLIP (${shown(clipHeldOut.source!)}).`
-          : `CHAOS CT: no file is held out from both the segmenter and CLIP; CLIP saw the segmenter's held-out files.`,
+    const { splits, files } = splitsOf(selection.ctModel);
+    const heldOut = heldOutFromAll(splits, 'chaos-ct');
+    if (heldOut?.length === 0) {
+      throw new Error(
+        `No CHAOS CT file is held out from every network of ${shown(selection.ctModel)} (${files}).`,
       );
-      if (both.length) heldOut.ctFiles = both;
     }
-    if (heldOut.ctFiles) {
+    if (heldOut) {
       const { volume } = await cache.load(ct);
-      const files = new Set(heldOut.ctFiles);
       ct.candidateSlices = (volume.meta?.sliceFileIndex ?? []).flatMap((file, k) =>
-        files.has(file) ? [k] : [],
+        heldOut.includes(file) ? [k] : [],
       );
       notes.push(
-        `CHAOS CT: slices from the CT model's held-out files ${heldOut.ctFiles[0]}–${heldOut.ctFiles[heldOut.ctFiles.length - 1]} (${shown(heldOut.source!)}).`,
+        `CHAOS CT: slices from files ${idRanges(heldOut)}, held out from every network of the model (${files}).`,
       );
     } else {
-      notes.push('CHAOS CT: the CT model names no held-out slices; slices are picked from the whole study.');
+      notes.push(
+        `CHAOS CT: neither network trained on it (${files}); slices are picked from the whole study.`,
+      );
     }
     cases.push(ct);
   }
@@ -293,27 +209,17 @@ export async function chaosCases(
     requireModel(selection.mrModel, '--mr-model');
     let subjects = selection.mrSubjects;
     if (!subjects) {
-      const heldOut = readHeldOut(path.dirname(selection.mrModel));
-      const clipHeldOut = readClipHeldOut(selection.mrModel);
-      if (heldOut.mrSubjects) {
-        subjects = heldOut.mrSubjects;
-        const both = subjects.filter((s) => clipHeldOut.mrSubjects?.includes(s));
-        if (clipHeldOut.mrSubjects && both.length) subjects = both;
-        notes.push(
-          `CHAOS MR: subjects ${subjects.join(', ')}, held out from the segmenter (${shown(heldOut.source!)})` +
-            (!clipHeldOut.mrSubjects
-              ? '.'
-              : both.length
-                ? ' and from CLIP.'
-                : `; CLIP was trained on them (its held-out subjects: ${clipHeldOut.mrSubjects.join(', ')}; ` +
-                  'choose them with --mr-subjects), so its ROIs there may be better than on unseen data.'),
-        );
-      } else {
-        subjects = FALLBACK_MR_SUBJECTS;
-        notes.push(
-          `CHAOS MR: the MR model names no held-out subjects; using subjects ${subjects.join(', ')} (the fallback).`,
+      const { splits, files } = splitsOf(selection.mrModel);
+      subjects = heldOutFromAll(splits, 'chaos-mr-t2');
+      if (!subjects?.length) {
+        throw new Error(
+          `No CHAOS MR subject is held out from every network of ${shown(selection.mrModel)} (${files}); ` +
+            'choose subjects with --mr-subjects.',
         );
       }
+      notes.push(
+        `CHAOS MR: subjects ${idRanges(subjects)}, held out from every network of the model (${files}).`,
+      );
     }
     if (selection.mrSubjectCount !== undefined) subjects = subjects.slice(0, selection.mrSubjectCount);
     const organs = selection.mrOrgans

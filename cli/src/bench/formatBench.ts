@@ -1,4 +1,4 @@
-import { BenchResult, BenchRow } from './runBench';
+import { BenchResult, BenchRow } from './schema';
 
 const num = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const pct = (value: number) =>
@@ -102,7 +102,7 @@ export function benchMarkdown(result: BenchResult): string {
       `same ONNX file and input, at the same batch size, run for as many batched calls as the explanation made). Sweep: full-image occlusion of one ${perf.dataset} slice ` +
       `(window = stride = ${settings.sweepWindowMm} mm), network input [${perf.itemShape.join(', ')}] per image. ` +
       `"In-run ORT" is the time the same explanation spent inside ONNX Runtime: engine ÷ in-run ORT is the ` +
-      `overhead measured under the run's own machine load. The sweep times the explanation and the bare run in turns, ${settings.sweepRepeats} times, and keeps each side's best. ` +
+      `overhead measured under the run's own machine load. The sweep times the explanation and right after it the bare run, ${settings.sweepRepeats} times, and keeps the median pair (both runs of a pair meet the same load). ` +
       `Peak resident memory of the run: ${num(perf.maxRssMb, 0)} MiB.`,
     '',
     '| batch size | bare ms/pass | engine ms/pass | overhead | in-run ORT ms/pass | engine ÷ in-run ORT | passes | peak RSS MiB |',

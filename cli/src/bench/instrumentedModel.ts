@@ -1,8 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { InferenceSession } from 'onnxruntime-common';
-import { loadModel, LoadedModel } from '../../../extension/src/runtime/loadModel';
-import { OrtModule } from '../../../extension/src/runtime/ort/OrtModule';
+import { LoadedModel, loadModel, OrtModule } from '@xai-clip/runtime';
 
 /** What the segmenter's own ONNX Runtime session did, counted inside `session.run`. */
 export interface SessionStats {

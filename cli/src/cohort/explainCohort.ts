@@ -1,9 +1,9 @@
+import { loadModelFile } from '@xai-clip/io';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MultiBar, Presets, SingleBar } from 'cli-progress';
 import { resolveRequest } from '@xai-clip/runtime';
 import { requestOf } from '../commands/requestOf';
-import { loadModelFile } from '../runtime/loadModelFile';
 import type { CaseContext, CaseReport, ExplainCommandOptions } from '../commands/ExplainCommandOptions';
 import { CohortCase, listCohort, parseShard, shardCases } from './listCohort';
 import { summaryCsv, SummaryEntry } from './summaryCsv';

@@ -1,12 +1,11 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { OutsideTileShape } from '../../../extension/src/engine/methods/occlusion';
-import { MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { RoiShape } from '../../../extension/src/engine/roi/Roi';
+import { MethodId, METHODS, OutsideTileShape, RoiShape } from '@xai-clip/engine';
 import { BenchCase, CaseCache, chaosCases, readCasesFile } from '../bench/benchCases';
 import { benchMarkdown, benchSummary } from '../bench/formatBench';
 import { BUNDLED_MODELS, defaultDataRoot } from '../bench/repoPaths';
-import { BenchSettings, defaultSettings, runBench } from '../bench/runBench';
+import { runBench } from '../bench/runBench';
+import { BenchSettings, defaultSettings, occlusionGrid } from '../bench/settings';
 
 export interface BenchCommandOptions {
   quick?: boolean;
@@ -41,6 +40,8 @@ export interface BenchCommandOptions {
   timingRepeats?: number;
   strict?: boolean;
   quiet?: boolean;
+  /** --method-option values by method and name. */
+  methodOption?: BenchSettings['methodOptions'];
 }
 
 const list = (text: string) =>
@@ -107,8 +108,8 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   const settings = defaultSettings(options.quick ? 'quick' : 'full');
   const methods = options.methods ? list(options.methods) : settings.methods;
   for (const method of methods) {
-    if (!['occlusion', 'rise', 'lime'].includes(method)) {
-      throw new Error(`Unknown method "${method}". Choose from occlusion, rise, lime.`);
+    if (!(method in METHODS)) {
+      throw new Error(`Unknown method "${method}". Choose from ${Object.keys(METHODS).join(', ')}.`);
     }
   }
   const set = <K extends keyof BenchSettings>(key: K, value: BenchSettings[K] | undefined) => {
@@ -116,8 +117,9 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   };
   settings.methods = methods as MethodId[];
   set('batchSize', options.batchSize);
-  set('windowMm', options.windowMm);
-  set('strideMm', options.strideMm ?? (options.windowMm !== undefined ? options.windowMm / 2 : undefined));
+  if (options.windowMm !== undefined || options.strideMm !== undefined) {
+    Object.assign(settings, occlusionGrid(options.windowMm ?? settings.windowMm, options.strideMm));
+  }
   set('outsideTileFactor', options.outsideTileFactor);
   set('outsideTiles', options.outsideTiles);
   set('riseMasks', options.riseMasks);
@@ -132,6 +134,7 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('refineFraction', options.refineFraction);
   set('seed', options.seed);
   set('timingRepeats', options.timingRepeats);
+  set('methodOptions', options.methodOption);
   if (options.sweepBatchSizes) settings.sweepBatchSizes = list(options.sweepBatchSizes).map(Number);
   if (settings.batchSize < 1) throw new Error('--batch-size must be at least 1.');
   if (settings.timingRepeats < 1) throw new Error('--timing-repeats must be at least 1.');

@@ -1,8 +1,7 @@
 import { segmentVolume, overlap } from '@xai-clip/engine';
-import { readVolume } from '@xai-clip/io';
+import { readVolume, withModelFile } from '@xai-clip/io';
 import { parseLabelValues } from '../labels/parseLabelValues';
 import { readLabels } from '../labels/readLabels';
-import { withModelFile } from '../runtime/loadModelFile';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 

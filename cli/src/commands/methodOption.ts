@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { METHODS } from '@xai-clip/engine';
+import { checkMethodOptions, getMethod, MethodId, METHODS } from '@xai-clip/engine';
 
 /** Commander's reducer for a repeatable `--method-option name=value`. */
 export function collectMethodOption(
@@ -25,4 +25,25 @@ export function methodOptionHelp(): string {
           .join(', ')}`,
     );
   return `a further option of the method, repeatable; ${listed.join('; ')}`;
+}
+
+/** Commander's reducer for the bench's repeatable `--method-option method.name=value` (it runs every method). */
+export function collectQualifiedMethodOption(
+  text: string,
+  collected: { [M in MethodId]?: Record<string, string> } = {},
+): { [M in MethodId]?: Record<string, string> } {
+  const match = /^(\w+)\.([A-Za-z]\w*)=(.+)$/.exec(text);
+  if (!match)
+    throw new InvalidArgumentError(
+      `expected method.name=value (e.g. rise.keepProbability=0.3), got "${text}".`,
+    );
+  const [, id, name, value] = match;
+  let method;
+  try {
+    method = getMethod(id);
+    checkMethodOptions(method, { [name]: value });
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return { ...collected, [method.id]: { ...collected[method.id], [name]: value } };
 }

@@ -1,6 +1,5 @@
 import { segmentVolume } from '@xai-clip/engine';
-import { readVolume, writeNifti } from '@xai-clip/io';
-import { withModelFile } from '../runtime/loadModelFile';
+import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 

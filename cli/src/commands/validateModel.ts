@@ -1,5 +1,5 @@
+import { withModelFile } from '@xai-clip/io';
 import { createVolume } from '@xai-clip/engine';
-import { withModelFile } from '../runtime/loadModelFile';
 import { emit } from './emit';
 
 /**

@@ -1,4 +1,6 @@
-/** Node file I/O: DICOM series, NIfTI and PNG mask folders in, NIfTI and DICOM out; shared by the CLI and training. */
+/** Node file I/O: DICOM series, NIfTI and PNG mask folders in, NIfTI and DICOM out, model and split files; shared by the CLI and training. */
+export * from './loadModelFile';
+export * from './modelSplit';
 export * from './readDicomSeries';
 export * from './readNifti';
 export * from './readPngMaskFolder';

@@ -29,23 +29,34 @@ export interface Explanation {
   outsideRanked: boolean;
 }
 
-/**
- * ROI (CLIP, predicted mask or none) → perturbation explanation of `volume` with a loaded
- * model. `onStage` names each step for progress displays.
- */
+/** The two phases of an explanation: locating the organ (the ROI), then perturbing. */
+export type ExplanationPhase = 'locate' | 'explain';
+
+export interface ExplanationHooks {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** Each step in words, for progress displays. */
+  onStage?: (stage: string) => void;
+  /** Each phase as it starts, for timing (the benchmark times the ROI apart). */
+  onPhase?: (phase: ExplanationPhase) => void;
+}
+
+/** ROI (CLIP, predicted mask or none) → perturbation explanation of `volume` with a loaded model. */
 export async function runExplanation(
   loaded: LoadedModel,
   volume: Volume,
   asked: ExplainRequest,
-  hooks: { signal?: AbortSignal; onProgress?: ProgressCallback; onStage?: (stage: string) => void } = {},
+  hooks: ExplanationHooks = {},
 ): Promise<Explanation> {
   const request = resolveRequest(asked);
   const method = getMethod(request.method);
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
   const methodOptions = methodOptionsOf(request);
   const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
+  hooks.onPhase?.('locate');
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
+  hooks.onPhase?.('explain');
   hooks.onStage?.(`${request.coarseToFine ? 'Coarse-to-fine occlusion' : method.label} of ${className}`);
   const result = await explainVolume(volume, loaded.segmenter, {
     classIndex,

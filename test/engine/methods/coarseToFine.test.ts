@@ -1,4 +1,4 @@
-import { loadModelFile } from '../../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../../cli/src/io/loadModelFile';
 import { explainVolume } from '../../../extension/src/engine/explain/explainVolume';
 import { overlap } from '../../../extension/src/engine/metrics/overlap';
 import { binarize } from '../../../extension/src/engine/util/binarize';

@@ -7,7 +7,7 @@ import { overlap } from '../../../extension/src/engine/metrics/overlap';
 import { roiFromMask } from '../../../extension/src/engine/roi/roiFromMask';
 import { binarize } from '../../../extension/src/engine/util/binarize';
 import { boundingBoxOf } from '../../../extension/src/engine/volume/Box';
-import { loadModelFile } from '../../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../../cli/src/io/loadModelFile';
 import { fixture, plantedMask, plantedSlice } from '../../helpers/plantedImage';
 
 /**

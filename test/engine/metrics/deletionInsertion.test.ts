@@ -2,7 +2,7 @@ import { ProgressTracker } from '../../../extension/src/engine/evaluate/Progress
 import { deletionInsertion } from '../../../extension/src/engine/metrics/deletionInsertion';
 import { organScoreTarget } from '../../../extension/src/engine/targets/organScoreTarget';
 import { predictedMask } from '../../../extension/src/engine/targets/predictedMask';
-import { loadModelFile } from '../../../cli/src/runtime/loadModelFile';
+import { loadModelFile } from '../../../cli/src/io/loadModelFile';
 import { fixture, plantedMask, plantedSlice } from '../../helpers/plantedImage';
 
 it('deletion/insertion AUC rank a faithful map (S) above an unfaithful one (everything but S)', async () => {

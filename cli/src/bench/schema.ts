@@ -1,0 +1,166 @@
+// What the benchmark writes (`--json`): a run's units, rows, comparisons, performance and checks.
+import { MethodId } from '@xai-clip/engine';
+import { BenchMode, BenchSettings } from './settings';
+
+export type BenchMethod = MethodId | 'occlusion-c2f';
+export type Variant = 'full' | 'roi';
+export type Score = { dice: number; iou: number };
+
+/** One explanation of one slice. */
+export interface BenchUnit {
+  dataset: string;
+  subject?: string;
+  organ: string;
+  slice: number;
+  method: BenchMethod;
+  variant: Variant;
+  passes: number;
+  calls: number;
+  /** ROI + explanation. */
+  wallMs: number;
+  /** The explanation alone (explainVolume). */
+  explainMs: number;
+  roiMs: number;
+  /** CPU time of the process (all threads) during ROI + explanation: steadier than wall time on a shared machine. */
+  cpuMs: number;
+  /** Time inside the segmenter's ONNX Runtime session during the explanation, and the images it ran. */
+  ortMs: number;
+  ortImages: number;
+  backend: string;
+  roiSource: string;
+  roiFallback?: string;
+  /** Share of the slice the ROI covers (1 for the full image). */
+  roiFraction: number;
+  otsu: Score;
+  topGt: Score;
+  deletionAuc: number;
+  insertionAuc: number;
+  /** ROI variants: the organ score's fall with everything outside the ROI replaced (`outsideRoiDrop`). */
+  outsideRoiDrop: number | null;
+  peakRssMb: number;
+  methodOptions: object;
+}
+
+/** One line of the paper's table: a method and variant on one dataset and organ, over its slices. */
+export interface BenchRow {
+  dataset: string;
+  organ: string;
+  method: BenchMethod;
+  variant: Variant;
+  subjects: string[];
+  slices: number;
+  passes: number;
+  calls: number;
+  wallMs: number;
+  explainMs: number;
+  roiMs: number;
+  cpuMs: number;
+  msPerPass: number;
+  ortMsPerPass: number;
+  backend: string;
+  batchSize: number;
+  /** explainMs ÷ the time spent inside ONNX Runtime during it (same run, so robust to machine load). */
+  ortOverhead: number;
+  /** Dice and IoU of the Otsu-thresholded saliency vs the ground truth (mean over slices). */
+  dice: number;
+  iou: number;
+  otsu: Score;
+  topGt: Score;
+  deletionAuc: number;
+  insertionAuc: number;
+  /** explainMs ÷ (passes × best bare time per pass at batchSize). */
+  overhead: number;
+  /** Mean over slices of the units' outsideRoiDrop (null for the full image). */
+  outsideRoiDrop: number | null;
+  peakRssMb: number;
+  roiSource: string;
+  roiFraction: number;
+  methodOptions: object;
+  notes: string[];
+}
+
+export interface Comparison {
+  dataset: string;
+  organ: string;
+  method: MethodId;
+  /** (ROI − full) / full; runtime on wall time (ROI localisation included). */
+  runtimeChange: number;
+  /** The same on the process's CPU time. */
+  cpuTimeChange: number;
+  passesChange: number;
+  diceChange: number;
+  iouChange: number;
+  topGtDiceChange: number;
+  topGtIouChange: number;
+  /** ROI − full (lower deletion and higher insertion are better). */
+  deletionAucDelta: number;
+  insertionAucDelta: number;
+  /** The ROI row's outsideRoiDrop: how much the model uses context outside the ROI. */
+  outsideRoiDrop: number | null;
+  wallRatio: number;
+}
+
+export interface CoarseToFineComparison {
+  dataset: string;
+  organ: string;
+  slices: number;
+  plainPasses: number;
+  coarseToFinePasses: number;
+  plainExplainMs: number;
+  coarseToFineExplainMs: number;
+  /** IoU of the two maps' top-|GT| voxels, mean over slices. */
+  agreementTopGtIou: number;
+  /** Pearson correlation of the two maps inside the ROI, mean over slices. */
+  agreementPearson: number;
+  refinedWindows: number;
+  fineWindows: number;
+}
+
+export interface SweepPoint {
+  batchSize: number;
+  bareMsPerPass: number;
+  engineMsPerPass: number;
+  overhead: number;
+  /** Time per pass inside ONNX Runtime during the explanation, and explanation ÷ that time. */
+  ortMsPerPass: number;
+  ortOverhead: number;
+  passes: number;
+  peakRssMb: number;
+}
+
+export interface Check {
+  /** Stable id (checks.ts), e.g. "roi-occlusion-wall-time". */
+  id: string;
+  name: string;
+  pass: boolean;
+  detail: string;
+}
+
+export interface BenchResult {
+  version: 1;
+  mode: BenchMode;
+  startedAt: string;
+  totalMs: number;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
+  settings: BenchSettings;
+  thresholdProtocol: string;
+  models: { dataset: string; path: string; name: string; version: string; backend: string }[];
+  notes: string[];
+  rows: BenchRow[];
+  comparisons: Comparison[];
+  paper: { runtimeChange: number; diceChange: number; iouChange: number; source: string };
+  coarseToFine: CoarseToFineComparison[];
+  performance: {
+    dataset: string;
+    backend: string;
+    defaultBatchSize: number;
+    /** The engine overhead at the default batch size (sweep explanation). */
+    overhead: number;
+    sweep: SweepPoint[];
+    /** Peak resident memory of the whole run (MiB, from the OS). */
+    maxRssMb: number;
+    itemShape: number[];
+  };
+  checks: Check[];
+  units: BenchUnit[];
+}

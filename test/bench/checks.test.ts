@@ -1,0 +1,78 @@
+import { checksOf } from '../../cli/src/bench/checks';
+import { BenchResult, BenchRow } from '../../cli/src/bench/schema';
+import { defaultSettings } from '../../cli/src/bench/settings';
+
+/** A result with the CT liver's occlusion rows, one sweep point and one coarse-to-fine comparison. */
+function result(
+  change: { roi?: Partial<BenchRow>; overhead?: number; agreement?: number } = {},
+): BenchResult {
+  const row = (variant: 'full' | 'roi', figures: Partial<BenchRow>) =>
+    ({
+      dataset: 'chaos-ct',
+      organ: 'liver',
+      method: 'occlusion',
+      variant,
+      wallMs: 1000,
+      cpuMs: 1000,
+      passes: 1000,
+      otsu: { dice: 0.9, iou: 0.8 },
+      topGt: { dice: 0.95, iou: 0.9 },
+      deletionAuc: 0.04,
+      ...figures,
+    }) as BenchRow;
+  const roi = { wallMs: 390, cpuMs: 380, passes: 350, ...change.roi };
+  return {
+    settings: defaultSettings('quick'),
+    rows: [row('full', {}), row('roi', roi)],
+    performance: {
+      defaultBatchSize: 8,
+      backend: 'cpu',
+      sweep: [{ batchSize: 8, overhead: change.overhead ?? 1.1, ortOverhead: 1.05 }],
+    },
+    coarseToFine: [
+      {
+        dataset: 'chaos-ct',
+        organ: 'liver',
+        agreementTopGtIou: change.agreement ?? 0.85,
+        coarseToFinePasses: 200,
+        plainPasses: 350,
+      },
+    ],
+  } as unknown as BenchResult;
+}
+
+const verdicts = (r: BenchResult) => Object.fromEntries(checksOf(r).map((c) => [c.id, c.pass]));
+
+describe('benchmark checks', () => {
+  it('pass on figures that meet every claim, ties included where the claim is "not below"', () => {
+    const checks = checksOf(result());
+    expect(checks.map((c) => [c.id, c.pass])).toEqual([
+      ['roi-occlusion-wall-time', true],
+      ['roi-occlusion-otsu', true],
+      ['roi-occlusion-top-gt', true],
+      ['roi-occlusion-deletion', true],
+      ['engine-overhead', true],
+      ['coarse-to-fine-agreement', true],
+    ]);
+    expect(checks[0].name).toBe('chaos-ct liver: ROI occlusion wall time ≤ 40 % of full');
+    expect(checks[0].detail).toMatch(/^39\.0 % \(0\.4 s vs 1\.0 s; CPU time 38\.0 %; 350 vs 1000 passes/);
+  });
+
+  it('fail each on the figure it reads, just past its limit', () => {
+    expect(verdicts(result({ roi: { wallMs: 401 } }))['roi-occlusion-wall-time']).toBe(false);
+    expect(verdicts(result({ roi: { otsu: { dice: 0.9, iou: 0.799 } } }))['roi-occlusion-otsu']).toBe(false);
+    expect(verdicts(result({ roi: { topGt: { dice: 0.949, iou: 0.9 } } }))['roi-occlusion-top-gt']).toBe(
+      false,
+    );
+    expect(verdicts(result({ roi: { deletionAuc: 0.0401 } }))['roi-occlusion-deletion']).toBe(false);
+    expect(verdicts(result({ overhead: 1.26 }))['engine-overhead']).toBe(false);
+    expect(verdicts(result({ agreement: 0.69 }))['coarse-to-fine-agreement']).toBe(false);
+    // Only the check that reads the figure fails.
+    expect(Object.values(verdicts(result({ roi: { wallMs: 401 } }))).filter((pass) => !pass)).toHaveLength(1);
+  });
+
+  it('leave out the occlusion checks when the run has no occlusion rows', () => {
+    const noOcclusion = { ...result(), rows: [] };
+    expect(checksOf(noOcclusion).map((c) => c.id)).toEqual(['engine-overhead', 'coarse-to-fine-agreement']);
+  });
+});
