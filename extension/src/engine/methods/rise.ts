@@ -27,6 +27,14 @@ export const rise: PerturbationMethod<RiseOptions> = {
   defaults: { masks: 1000, gridSize: 8, keepProbability: 0.5 },
   parameters: [
     {
+      key: 'gridSize',
+      label: 'Grid cells',
+      help: 'Cells per axis of the coarse mask grid over the ROI (s): fewer, larger regions',
+      kind: 'integer',
+      min: 2,
+      max: 64,
+    },
+    {
       key: 'keepProbability',
       label: 'Keep probability',
       help: 'Probability that a mask cell keeps the image (p)',
