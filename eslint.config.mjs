@@ -1,6 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** What only the browser host may import: its own folders, OHIF, cornerstone and React. */
+const HOST_CODE = [
+  '**/ohif/**',
+  '**/panel/**',
+  '**/worker/**',
+  '@ohif/*',
+  '@cornerstonejs/*',
+  'react',
+  'react-dom',
+];
+
 export default tseslint.config(
   { ignores: ['build/', 'dist/', 'node_modules/', 'coverage/', '.cache/', 'www/'] },
   js.configs.recommended,
@@ -55,24 +66,12 @@ export default tseslint.config(
       ],
     },
   },
-  roomRule(['extension/src/runtime/**/*.ts'], 'The runtime runs in Node and in the worker: no host code.', [
-    '**/ohif/**',
-    '**/panel/**',
-    '**/worker/**',
-    '@ohif/*',
-    '@cornerstonejs/*',
-    'react',
-    'react-dom',
-  ]),
-  roomRule(['extension/src/seg/**/*.ts'], 'SEG code is shared with the CLI: no browser code.', [
-    '**/ohif/**',
-    '**/panel/**',
-    '**/worker/**',
-    '@ohif/*',
-    '@cornerstonejs/*',
-    'react',
-    'react-dom',
-  ]),
+  roomRule(
+    ['extension/src/runtime/**/*.ts'],
+    'The runtime runs in Node and in the worker: no host code.',
+    HOST_CODE,
+  ),
+  roomRule(['extension/src/seg/**/*.ts'], 'SEG code is shared with the CLI: no browser code.', HOST_CODE),
   roomRule(
     ['cli/src/**/*.ts', 'models/train/**/*.ts'],
     'Import the shared packages through their barrels: @xai-clip/engine, /runtime, /seg, /io.',
