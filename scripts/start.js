@@ -138,7 +138,7 @@ const DEMO_MR_FOLDER = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}-l
 async function convertDemoMr(data) {
   const folder = DEMO_MR_FOLDER;
   if (fs.existsSync(path.join(folder, 'slice_0000.dcm'))) return folder;
-  require('../models/train/registerTypeScript')(path.resolve(__dirname, '..'));
+  require('./registerTypeScript')(path.resolve(__dirname, '..'));
   const { readNifti, writeDicomSeries } = require('@xai-clip/io');
   const { reorientVolume } = require('@xai-clip/engine');
   const nifti = await readNifti(path.join(data, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.nii.gz`));

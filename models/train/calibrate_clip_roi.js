@@ -20,7 +20,7 @@ const fs = require('fs');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
-require('./registerTypeScript')(repo);
+require('../../scripts/registerTypeScript')(repo);
 
 const TARGETS = { coverage: 0.95, area: 0.35 };
 const SCALES = [2, 3, 4, 5, 6];

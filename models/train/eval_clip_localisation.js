@@ -9,13 +9,13 @@
  *        [--train]                                (the calibration's training slices instead)
  *
  * Data: $XAI_CLIP_DATA or <repo>/../shared/data. The TypeScript sources are compiled on the fly
- * (registerTypeScript.js).
+ * (scripts/registerTypeScript.js).
  */
 const fs = require('fs');
 const path = require('path');
 
 const repo = path.resolve(__dirname, '..', '..');
-require('./registerTypeScript')(repo);
+require('../../scripts/registerTypeScript')(repo);
 
 function option(name, fallback) {
   const index = process.argv.indexOf(`--${name}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Acceptance table of the CT liver segmenter (models/chaos-ct-segformer), measured with the CLI's own
- * code (its TypeScript sources, compiled on the fly by registerTypeScript.js): onnxruntime-node, the
+ * code (its TypeScript sources, compiled on the fly by scripts/registerTypeScript.js): onnxruntime-node, the
  * CHAOS CT DICOM folder read by readDicomSeries, its PNG ground truth by readPngMaskFolder (paired by file index
  * through meta.sliceFileIndex: runtime slice k is DICOM file 77 − k), the label map by segmentVolume
  * as `xai-clip segment` computes it.
@@ -32,7 +32,7 @@ function option(name, fallback) {
 
 /** The CLI's own code: its TypeScript sources, compiled on the fly with the shared packages' barrels. */
 function runtime() {
-  require('./registerTypeScript')(repo);
+  require('../../scripts/registerTypeScript')(repo);
   return { ...require('@xai-clip/io'), segmentVolume: require('@xai-clip/engine').segmentVolume };
 }
 

@@ -104,16 +104,14 @@ export function resolveRequest(request: ExplainRequest): ResolvedRequest {
 /** The method's declared parameters: its defaults, then the request's checked values. */
 function declaredOptionsOf(request: ExplainRequest): Pick<ResolvedRequest, 'methodOptions'> {
   const method = getMethod(request.method);
-  if (method.parameters.length === 0) {
-    return request.methodOptions && Object.keys(request.methodOptions).length > 0
-      ? { methodOptions: checkMethodOptions(method, request.methodOptions) }
-      : {};
-  }
+  // Checked first: a value for a method that declares nothing is refused, not dropped.
+  const checked = checkMethodOptions(method, request.methodOptions ?? {});
+  if (method.parameters.length === 0) return {};
   const defaults = method.defaults as Record<string, number | string>;
   return {
     methodOptions: {
       ...Object.fromEntries(method.parameters.map((p) => [p.key, defaults[p.key]])),
-      ...checkMethodOptions(method, request.methodOptions ?? {}),
+      ...checked,
     },
   };
 }
