@@ -7,7 +7,8 @@
 The skeleton has what the ONNX file says: the layout (rank 4 → NCHW, rank 5 → NCDHW), the input
 and output names, a fixed size when every spatial axis is fixed (else dynamic, multiple 16), one
 channel transform per input channel, the activation ("none" when the graph ends in a Softmax or
-Sigmoid, else "softmax") and the class count. It validates as written, but its channel transforms
+Sigmoid, perhaps followed by transposes or wrap_onnx.py's flips, else "softmax") and the class
+count. It validates as written, but its channel transforms
 (CT window 40/400 for CT, z-score otherwise), the multiple and the class names are placeholders:
 complete them as models/export/README.md explains, then run `npx xai-clip models validate`.
 
@@ -40,6 +41,19 @@ def describe(model: onnx.ModelProto) -> tuple[list, list]:
     return inputs, outputs
 
 
+def final_node(graph: onnx.GraphProto, name: str) -> str | None:
+    """The op that computes `name`, looking through ops that only move values: Transpose,
+    Identity, and the flips wrap_onnx.py adds (Slice or Gather named xai_clip_wrap/…)."""
+    def producer(tensor):
+        return next((node for node in graph.node if tensor in node.output), None)
+
+    node = producer(name)
+    while node is not None and (node.op_type in ("Transpose", "Identity") or (
+            node.op_type in ("Slice", "Gather") and node.name.startswith("xai_clip_wrap/"))):
+        node = producer(node.input[0])
+    return node.op_type if node is not None else None
+
+
 def skeleton(model: onnx.ModelProto, onnx_path: str, manifest_path: str,
              modality: str, classes: list[str] | None) -> dict:
     """The manifest for the first rank-4/5 input and the first output, or SystemExit saying why not."""
@@ -65,8 +79,7 @@ def skeleton(model: onnx.ModelProto, onnx_path: str, manifest_path: str,
     size = ({"mode": "fixed", "shape": spatial} if all(isinstance(n, int) for n in spatial)
             else {"mode": "dynamic", "multiple": 16})
     channel = {"kind": "window", "center": 40, "width": 400} if modality == "CT" else {"kind": "zscore"}
-    producer = next((node for node in model.graph.node if output_name in node.output), None)
-    ends_in_activation = producer is not None and producer.op_type in FINAL_ACTIVATIONS
+    ends_in_activation = final_node(model.graph, output_name) in FINAL_ACTIVATIONS
     folder = os.path.dirname(os.path.abspath(manifest_path))
     return {
         "name": os.path.splitext(os.path.basename(onnx_path))[0],
