@@ -191,7 +191,7 @@ def layout_hint(shape: list | None) -> str:
         return f"rank {len(shape)}: the runtime needs rank 4 (NCHW) or 5 (NCDHW)"
     layout = LAYOUTS[len(shape)]
     last, second = shape[-1], shape[1]
-    if isinstance(last, int) and last <= 4 and not (isinstance(second, int) and second <= 4):
+    if isinstance(last, int) and last <= 4 and not (isinstance(second, int) and second <= last):
         perm_in = "0,2,3,1" if len(shape) == 4 else "0,2,3,4,1"
         perm_out = "0,3,1,2" if len(shape) == 4 else "0,4,1,2,3"
         return (f"rank {len(shape)}, last axis {last}: channels-last? Then wrap with "
@@ -205,9 +205,12 @@ def layout_hint(shape: list | None) -> str:
 
 def int_list(text: str) -> list:
     try:
-        return [int(part) for part in text.split(",") if part.strip() != ""]
+        values = [int(part) for part in text.split(",")]
     except ValueError:
+        values = []
+    if not values:
         raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of integers")
+    return values
 
 
 def check_permutation(flag: str, perm: list, name: str, rank: int) -> None:

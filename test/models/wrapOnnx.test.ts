@@ -409,6 +409,7 @@ describeWithOnnx('models/export/wrap_onnx.py', () => {
         ['--input-transpose', '0,x'],
         "argument --input-transpose: '0,x' is not a comma-separated list of integers",
       ],
+      [['--output-flip', ''], "argument --output-flip: '' is not a comma-separated list of integers"],
       [
         ['--input', 'img', '--softmax'],
         `bad.onnx has no input "img"; its inputs are: x_cwh ['batch', 2, 8, 6].`,
