@@ -197,7 +197,8 @@ def layout_hint(shape: list | None) -> str:
         return (f"rank {len(shape)}, last axis {last}: channels-last? Then wrap with "
                 f"--input-transpose {perm_in} (and --output-transpose {perm_out} if the output is too)")
     return (f"rank {len(shape)}: {layout} if axis 1 is the channels and the spatial axes are "
-            f"{'D, H, W' if len(shape) == 5 else 'H, W'} (else wrap with --input-transpose)")
+            f"{'D, H, W' if len(shape) == 5 else 'H, W'} (other orders: declare arrayConvention, or "
+            "wrap with --input-transpose)")
 
 
 # ---------------------------------------------------------------- flags
