@@ -2,9 +2,10 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { Predictor, SegmentationModel } from '../engine/model/SegmentationModel';
 import { resampleLinear } from '../engine/util/resample';
 import { Vec3, Volume } from '../engine/volume/Volume';
-import { voxelReorder } from '../engine/volume/reorient';
+import { axisMapping, voxelReorder } from '../engine/volume/reorient';
 import { voxelCount } from '../engine/volume/volumeUtils';
 import { SegmenterEntry } from './manifest/ModelManifest';
+import { estimateItemMemory, ItemMemory } from './memory/estimateItemMemory';
 import { OrtModule } from './ort/OrtModule';
 import { requireTensorNames } from './ort/requireTensorNames';
 import { runInBatches } from './ort/runInBatches';
@@ -25,7 +26,8 @@ const { exp, floor } = Math;
 export class OrtSegmentationModel implements SegmentationModel {
   readonly classNames: readonly string[];
   readonly dimensionality: 2 | 3;
-  private readonly fixedBatch?: number;
+  /** The batch size the network was exported with, if fixed: every call runs that many items. */
+  readonly fixedBatch?: number;
   private softmax?: Promise<InferenceSession | undefined>;
 
   /**
@@ -142,11 +144,7 @@ export class OrtSegmentationModel implements SegmentationModel {
     const referenceData = reorder ? new Float32Array(voxelCount(source)) : Float32Array.from(image.data);
     reorder?.gather(image.data, referenceData);
     const grid = this.networkGrid(reference);
-    const padded = grid.map((n, a) =>
-      entry.size.mode === 'dynamic' && (a < 2 || this.dimensionality === 3)
-        ? Math.ceil(n / entry.size.multiple) * entry.size.multiple
-        : n,
-    ) as Vec3;
+    const padded = this.paddedGrid(grid);
     const statistics = intensityStatistics(referenceData, entry.channels);
     const network = new NetworkInput(
       referenceData,
@@ -157,6 +155,36 @@ export class OrtSegmentationModel implements SegmentationModel {
       statistics,
     );
     return { reorder, reference, referenceData, network, grid, padded };
+  }
+
+  /**
+   * Memory per batch item when bound to an image of this geometry (a slice for 2-D models), from
+   * the network's input and output sizes on its padded grid (exactly what a run allocates) and an
+   * activation estimate: see estimateItemMemory. Cheap: no voxel is read.
+   */
+  itemMemory(image: Pick<Volume, 'dimensions' | 'spacing' | 'direction'>): ItemMemory {
+    const { entry } = this;
+    const { orientation } = entry;
+    const mapping = orientation && orientation !== 'native' ? axisMapping(image, orientation) : undefined;
+    const grid = this.networkGrid({
+      ...image,
+      ...(mapping && { dimensions: mapping.dimensions, spacing: mapping.spacing }),
+    });
+    return estimateItemMemory({
+      channels: entry.channels.length,
+      classes: entry.classes.length,
+      voxels: voxelCount(this.paddedGrid(grid)),
+    });
+  }
+
+  /** The network grid padded to the dynamic size's multiple (in-plane; also across slices in 3-D). */
+  private paddedGrid(grid: Vec3): Vec3 {
+    const { size } = this.entry;
+    return grid.map((n, a) =>
+      size.mode === 'dynamic' && (a < 2 || this.dimensionality === 3)
+        ? Math.ceil(n / size.multiple) * size.multiple
+        : n,
+    ) as Vec3;
   }
 
   /** Runs the network on prepared inputs and returns activated, cropped probabilities. */
@@ -221,7 +249,7 @@ export class OrtSegmentationModel implements SegmentationModel {
   }
 
   /** The grid the image is resampled to before padding, in (i, j, k) order. */
-  private networkGrid(reference: Volume): Vec3 {
+  private networkGrid(reference: Pick<Volume, 'dimensions' | 'spacing'>): Vec3 {
     const { size, targetSpacingMm } = this.entry;
     const source = reference.dimensions;
     if (size.mode === 'fixed') {

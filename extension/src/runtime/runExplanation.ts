@@ -11,6 +11,8 @@ import { sliceOf } from '../engine/volume/volumeUtils';
 import { clipRoiSettings } from './clip/clipRoiSettings';
 import { contextSlices } from './clip/contextSlices';
 import { LoadedModel } from './loadModel';
+import { planBatch } from './memory/planBatch';
+import { BatchPlan } from './memory/planBatchSize';
 import { resolveOrgan } from './resolveOrgan';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
@@ -27,6 +29,8 @@ export interface Explanation {
   methodOptions: object;
   /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) instead of leaving it 0. */
   outsideRanked: boolean;
+  /** The batch size that ran (the request's, capped to the memory budget) and the estimate behind it. */
+  batch: BatchPlan;
 }
 
 /** The two phases of an explanation: locating the organ (the ROI), then perturbing. */
@@ -39,6 +43,11 @@ export interface ExplanationHooks {
   onStage?: (stage: string) => void;
   /** Each phase as it starts, for timing (the benchmark times the ROI apart). */
   onPhase?: (phase: ExplanationPhase) => void;
+  /**
+   * Bytes a batch of perturbed images may take while the model runs (the host's: the CLI's
+   * --memory-budget, the viewer's tab budget); the batch size is lowered to fit. None: no cap.
+   */
+  memoryBudgetBytes?: number;
 }
 
 /** ROI (CLIP, predicted mask or none) → perturbation explanation of `volume` with a loaded model. */
@@ -53,6 +62,8 @@ export async function runExplanation(
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
   const methodOptions = methodOptionsOf(request);
   const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
+  // Before the ROI: a model that cannot fit fails before anything runs.
+  const batch = planBatch(loaded.segmenter, volume, request.batchSize, hooks.memoryBudgetBytes);
   hooks.onPhase?.('locate');
   hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
   const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
@@ -68,7 +79,7 @@ export async function runExplanation(
     slice: request.slice,
     target: request.target,
     fill: request.fill,
-    batchSize: request.batchSize,
+    batchSize: batch.batchSize,
     seed: request.seed,
     // One pass per image: what the map cannot show, the model's use of context outside the ROI.
     measureOutsideRoi: request.roi !== 'none',
@@ -77,12 +88,13 @@ export async function runExplanation(
   });
   return {
     request,
-    result,
+    result: batch.note ? { ...result, notes: [batch.note, ...result.notes] } : result,
     roi,
     classIndex,
     className,
     methodOptions: { ...method.defaults, ...methodOptions },
     outsideRanked,
+    batch,
   };
 }
 
