@@ -10,6 +10,7 @@ import { surveyOrgan } from '../runtime/surveyOrgan';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { WorkerRequest, WorkerResponse } from './messages';
+import { tabMemoryBudget } from './tabMemoryBudget';
 import { yieldingModel } from './yieldingModel';
 
 /**
@@ -22,6 +23,7 @@ const scope = self as unknown as {
   postMessage(message: unknown, transfer: Transferable[]): void;
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   location: Location;
+  navigator: { deviceMemory?: number };
 };
 // A CT and an MR series open side by side keep both models loaded; a third evicts the oldest.
 const models = new ModelCache<LoadedModel>(2);
@@ -107,6 +109,8 @@ async function explain(
     signal,
     onProgress: (p) => post({ type: 'progress', id, ...p }),
     onStage: (stage) => post({ type: 'stage', id, stage }),
+    // A capped batch says so in the report's notes, which the result card lists.
+    memoryBudgetBytes: tabMemoryBudget(scope.navigator.deviceMemory),
   });
   const { result, roi } = explanation;
   post(
