@@ -4,6 +4,7 @@ import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
 import { segment } from './commands/segment';
 import { validateModel } from './commands/validateModel';
+import { parseMemorySize } from './commands/parseMemorySize';
 import { collectMethodOption, collectQualifiedMethodOption, methodOptionHelp } from './commands/methodOption';
 
 const integer = (name: string) => (text: string) => {
@@ -40,6 +41,13 @@ const run =
     }
   };
 
+/** --memory-budget, shared by the commands that run the model (a fresh Option per command). */
+const memoryBudgetOption = () =>
+  new Option(
+    '--memory-budget <size>',
+    'memory one batch of images may take while the model runs, e.g. 800MB or 7.5GB; the batch size is lowered to fit (default: half the free memory)',
+  ).argParser(parseMemorySize);
+
 const program = new Command('xai-clip')
   .description('ROI-guided perturbation explanations of organ segmentation models (XAI-CLIP)')
   .showHelpAfterError();
@@ -56,6 +64,7 @@ const withCommon = (command: Command) =>
     .addOption(
       new Option('--backend <runtime>', 'ONNX Runtime in Node').choices(['node', 'web']).default('node'),
     )
+    .addOption(memoryBudgetOption())
     .option('--json', 'machine-readable result on stdout');
 
 withCommon(program.command('segment').description("write the model's label map"))
@@ -245,6 +254,7 @@ models
   .addOption(
     new Option('--backend <runtime>', 'ONNX Runtime in Node').choices(['node', 'web']).default('node'),
   )
+  .addOption(memoryBudgetOption())
   .option('--json', 'machine-readable result on stdout')
   .action(run(validateModel));
 

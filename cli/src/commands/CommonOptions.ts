@@ -6,4 +6,6 @@ export interface CommonOptions {
   labelValues?: string;
   json?: boolean;
   backend?: 'node' | 'web';
+  /** --memory-budget in bytes: what one batch may take (see memoryBudgetOf for the default). */
+  memoryBudget?: number;
 }

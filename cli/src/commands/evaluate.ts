@@ -1,9 +1,11 @@
 import { segmentVolume, overlap } from '@xai-clip/engine';
+import { planBatch } from '@xai-clip/runtime';
 import { readVolume, withModelFile } from '@xai-clip/io';
 import { parseLabelValues } from '../labels/parseLabelValues';
 import { readLabels } from '../labels/readLabels';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
+import { memoryBudgetOf } from './memoryBudgetOf';
 
 /** `xai-clip evaluate`: per-class Dice and IoU of the model's prediction against --labels. */
 export async function evaluate(options: CommonOptions): Promise<void> {
@@ -12,6 +14,8 @@ export async function evaluate(options: CommonOptions): Promise<void> {
   const started = Date.now();
   await withModelFile(options.model, options.backend, async (loaded) => {
     const volume = await readVolume(options.input);
+    // One image per model call: fails clearly, before running, when even that does not fit.
+    planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
     const truth = await readLabels(labelsPath, volume);
     const values = parseLabelValues(options.labelValues, loaded.segmenter.classNames);
     const predicted = await segmentVolume(volume, loaded.segmenter);

@@ -12,6 +12,7 @@ import { parseLabelValues } from '../labels/parseLabelValues';
 import { readLabels } from '../labels/readLabels';
 import { prepareSegExport } from '../seg/prepareSegExport';
 import { emit } from './emit';
+import { memoryBudgetOf } from './memoryBudgetOf';
 import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
 import { requestOf } from './requestOf';
 
@@ -61,11 +62,14 @@ async function explainWith(
         bar?.update(p.done);
         context.onProgress?.(p);
       },
+      memoryBudgetBytes: memoryBudgetOf(options),
     });
   } finally {
     bar?.stop();
   }
   const { result, roi, className } = explanation;
+  // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
+  if (explanation.batch.note && !context.quiet) process.stderr.write(`xai-clip: ${explanation.batch.note}\n`);
   const method = getMethod(options.method);
   await fs.mkdir(options.out, { recursive: true });
   const saliencyPath = path.join(options.out, 'saliency.nii.gz');

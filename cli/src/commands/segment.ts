@@ -1,13 +1,17 @@
 import { segmentVolume } from '@xai-clip/engine';
+import { planBatch } from '@xai-clip/runtime';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
+import { memoryBudgetOf } from './memoryBudgetOf';
 
 /** `xai-clip segment`: the model's label map (class index per voxel) as NIfTI on the input's grid. */
 export async function segment(options: CommonOptions & { out: string }): Promise<void> {
   const started = Date.now();
   await withModelFile(options.model, options.backend, async (loaded) => {
     const volume = await readVolume(options.input);
+    // One image per model call: fails clearly, before running, when even that does not fit.
+    planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
     const labels = await segmentVolume(volume, loaded.segmenter);
     writeNifti(options.out, labels, {
       description: `xai-clip segment ${loaded.manifest.name}`,
