@@ -51,6 +51,18 @@ describe('xai-clip --memory-budget', () => {
     expect(segment.stderr).toMatch(/memory budget is 10 MB, so not even one image fits/);
   });
 
+  it('models validate prints the orientation, the batch size it would use and the memory per image', async () => {
+    const result = await cli('models', 'validate', model, '--memory-budget', '44');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(1)).toEqual([
+      'orientation: native',
+      'batch size: 2 (lowered from 8), about 18 MB per image on a 32×32×16 image, memory budget 44 MB',
+      '',
+    ]);
+    const ct = await cli('models', 'validate', fixture('planted2d.manifest.json'), '--json');
+    expect(JSON.parse(ct.stdout)).toMatchObject({ orientation: 'native', batchSize: 8 });
+  });
+
   it('reads sizes in MB (the default unit) or GB, and refuses anything else', () => {
     expect(parseMemorySize('800')).toBe(800e6);
     expect(parseMemorySize('800MB')).toBe(800e6);

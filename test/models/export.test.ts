@@ -85,7 +85,13 @@ describe('models/export examples', () => {
     const result = await runCli('models', 'validate', manifest);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`${manifest}: ${summary}\n`);
+    const [first, orientation, batch, end] = result.stdout.split('\n');
+    expect(first).toBe(`${manifest}: ${summary}`);
+    expect(orientation).toMatch(/^orientation: (native|[LRAPSI]{3})$/);
+    expect(batch).toMatch(
+      /^batch size: \d+.*, about [\d.]+ [kMG]B per image on a [\d×]+ image, memory budget /,
+    );
+    expect(end).toBe('');
   });
 });
 

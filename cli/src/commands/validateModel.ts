@@ -1,14 +1,18 @@
 import { withModelFile } from '@xai-clip/io';
 import { createVolume } from '@xai-clip/engine';
+import { formatBytes, planBatch, REQUEST_DEFAULTS } from '@xai-clip/runtime';
 import { emit } from './emit';
+import { memoryBudgetOf } from './memoryBudgetOf';
 
 /**
  * `xai-clip models validate`: checks a manifest and its files, then runs a dry inference of
- * the segmenter (and the CLIP localiser) on a synthetic image of the model's input size.
+ * the segmenter (and the CLIP localiser) on a synthetic image of the model's input size; says
+ * the orientation the network expects and the batch size an explanation would use under the
+ * memory budget (for a dynamic-size model, on that synthetic image's grid).
  */
 export async function validateModel(
   manifest: string,
-  options: { json?: boolean; backend?: 'node' | 'web' },
+  options: { json?: boolean; backend?: 'node' | 'web'; memoryBudget?: number },
 ): Promise<void> {
   await withModelFile(manifest, options.backend, async (loaded) => {
     const { segmenter: entry } = loaded.manifest;
@@ -22,6 +26,9 @@ export async function validateModel(
       Float32Array.from({ length: count }, (_, v) => (v % 97) * 10 - 200),
       dims,
     );
+    // Before the dry run: a model that cannot fit even one image fails here, saying why.
+    const batch = planBatch(loaded.segmenter, image, REQUEST_DEFAULTS.batchSize, memoryBudgetOf(options));
+    const orientation = entry.orientation ?? 'native';
     const predictor = await loaded.segmenter.bind(image);
     const output = await predictor.predict(image.data, 1);
     if (output.some((value) => !Number.isFinite(value)))
@@ -41,12 +48,19 @@ export async function validateModel(
       layout: entry.layout,
       classes: entry.classes,
       dryRunGrid: dims,
+      orientation,
+      batchSize: batch.batchSize,
+      memoryPerItemBytes: batch.item.totalBytes,
+      memoryBudgetBytes: batch.budgetBytes,
       clipClasses,
     };
     emit(
       options.json,
       result,
-      `${manifest}: valid (${entry.layout}, classes ${entry.classes.join(', ')}${clipClasses ? `; CLIP prompts for ${clipClasses.join(', ')}` : ''}; ran on ${loaded.backend}).`,
+      `${manifest}: valid (${entry.layout}, classes ${entry.classes.join(', ')}${clipClasses ? `; CLIP prompts for ${clipClasses.join(', ')}` : ''}; ran on ${loaded.backend}).\n` +
+        `orientation: ${orientation}\n` +
+        `batch size: ${batch.batchSize}${batch.note ? ` (lowered from ${batch.asked})` : ''}, about ${formatBytes(batch.item.totalBytes)} per image ` +
+        `on a ${dims.join('×')} image, memory budget ${formatBytes(batch.budgetBytes!)}`,
     );
   });
 }
