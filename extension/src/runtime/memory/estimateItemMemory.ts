@@ -19,8 +19,9 @@ export interface ItemMemory {
  */
 export const ACTIVATION_BYTES_PER_VOXEL = 1024;
 
-// The runtime keeps the input twice (its buffer and the tensor ORT reads) and the output up to three
-// times (ORT's logits, the softmax's probabilities, the cropped or concatenated copy).
+// About two inputs' worth per item (the engine's batch of perturbed images and the runtime's network
+// input) and up to three outputs (ORT's logits, the softmax's probabilities, the cropped or
+// concatenated copy).
 const INPUT_COPIES = 2;
 const OUTPUT_COPIES = 3;
 
