@@ -150,6 +150,12 @@ describe('clipRoi with the planted CLIP', () => {
     await expect(
       clipRoi(plantedSlice(), clip, { target: 'kidney xyz', others: ['background'] }, options),
     ).rejects.toThrow('The prompt "kidney xyz" has no word the text encoder knows');
+    // The names that need no encoder come with it.
+    await expect(
+      clipRoi(plantedSlice(), clip, { target: 'kidney xyz', others: ['background'] }, options),
+    ).rejects.toThrow(
+      'Or name an organ by a prompt class or synonym of clip.prompts (background: background / air; organ: liver / hepatic parenchyma).',
+    );
   });
 
   it('notes unknown words of a free-text prompt', async () => {

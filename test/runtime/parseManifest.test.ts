@@ -95,11 +95,6 @@ describe('parseManifest', () => {
       ['/clip: needs a textEncoder or promptEmbeddings'],
     ],
     [
-      'clip prompts missing a segmenter class',
-      (m) => (m.clip.prompts = { background: ['air'], liver: ['liver'] }),
-      ['/clip/prompts has no prompts for the class "organ"'],
-    ],
-    [
       'a per-class ROI setting for a class the CLIP does not have',
       (m) => (m.clip.roiByClass = { organ: { contextMm: 8 }, kidney: { logitScale: 2 } }),
       ['/clip/roiByClass/kidney: "kidney" is not a CLIP prompt class (background, organ)'],

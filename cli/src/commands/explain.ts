@@ -119,6 +119,7 @@ async function explainWith(
         ? `; replacing everything outside it changes the organ score by ${(-100 * report.outsideRoiDrop).toFixed(1)} %`
         : '') +
       `. Wrote ${saliencyPath}, ${overlayPath}` +
+      report.notes.map((note) => `\n${note}`).join('') +
       (seg
         ? `\nWrote DICOM SEG ${seg.report.path}${seg.report.stow ? ` and stored it at ${seg.report.stow.root}` : ''}`
         : '') +

@@ -6,7 +6,7 @@ import { Vec3, Volume } from '../engine/volume/Volume';
 import { findPromptClass } from './clip/findPromptClass';
 import { listPrompts } from './clip/listPrompts';
 import { normalize } from './clip/normalize';
-import { tokenize } from './clip/tokenize';
+import { tokenize, UnreadablePromptError } from './clip/tokenize';
 import { ClipEntry } from './manifest/ModelManifest';
 import { OrtModule } from './ort/OrtModule';
 import { requireTensorNames } from './ort/requireTensorNames';
@@ -119,7 +119,15 @@ export class OrtSimilarityModel implements SimilarityModel {
         `"${name}" is neither a prompt class nor a synonym in clip.prompts (${listPrompts(this.entry.prompts)}). Free-text prompts need a text encoder (clip.textEncoder), which this model does not ship: use one of these names, or add a text encoder to the manifest.`,
       );
     }
-    return this.embedPrompts([name]);
+    try {
+      return await this.embedPrompts([name]);
+    } catch (error) {
+      if (!(error instanceof UnreadablePromptError)) throw error;
+      // Free text the encoder cannot read: offer the names that need no encoder.
+      throw new UnreadablePromptError(
+        `${(error as Error).message} Or name an organ by a prompt class or synonym of clip.prompts (${listPrompts(this.entry.prompts)}).`,
+      );
+    }
   }
 
   private async embedPrompts(prompts: string[]): Promise<Float32Array> {

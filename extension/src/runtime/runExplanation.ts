@@ -14,6 +14,7 @@ import { LoadedModel } from './loadModel';
 import { planBatch } from './memory/planBatch';
 import { BatchPlan } from './memory/planBatchSize';
 import { resolveOrgan } from './resolveOrgan';
+import { roiSourceOf } from './roiSourceOf';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 
@@ -64,9 +65,16 @@ export async function runExplanation(
   const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
   // Before the ROI: a model that cannot fit fails before anything runs.
   const batch = planBatch(loaded.segmenter, volume, request.batchSize, hooks.memoryBudgetBytes);
+  const { source, note } = roiSourceOf(request, loaded, className);
   hooks.onPhase?.('locate');
-  hooks.onStage?.(`Locating ${className} (${request.roi} ROI)`);
-  const roi = await buildRoi(request, loaded, volume, classIndex, marginVoxels(request, loaded, volume));
+  hooks.onStage?.(`Locating ${className} (${source} ROI)`);
+  const roi = await buildRoi(
+    { ...request, roi: source },
+    loaded,
+    volume,
+    classIndex,
+    marginVoxels(request, loaded, volume),
+  );
   hooks.onPhase?.('explain');
   hooks.onStage?.(`${request.coarseToFine ? 'Coarse-to-fine occlusion' : method.label} of ${className}`);
   const result = await explainVolume(volume, loaded.segmenter, {
@@ -86,6 +94,7 @@ export async function runExplanation(
     signal: hooks.signal,
     onProgress: hooks.onProgress,
   });
+  if (note) result.notes.unshift(note);
   return {
     request,
     result: batch.note ? { ...result, notes: [batch.note, ...result.notes] } : result,

@@ -4,6 +4,7 @@ import { targetProbabilityMap } from '../engine/roi/targetProbabilityMap';
 import { Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
 import { clipRoiSettings } from './clip/clipRoiSettings';
+import { hasClipPrompts } from './clip/hasClipPrompts';
 import { LoadedModel } from './loadModel';
 import { resolveOrgan } from './resolveOrgan';
 
@@ -12,7 +13,10 @@ export interface OrganSurvey {
   organ: string;
   /** Voxels the segmenter labels as the organ, per slice. */
   modelVoxels: number[];
-  /** Share of each slice where CLIP ranks the organ above every other prompt class; absent without CLIP. */
+  /**
+   * Share of each slice where CLIP ranks the organ above every other prompt class; absent without
+   * CLIP or without prompts for the organ.
+   */
   clipFraction?: number[];
   /** Voxels per slice. */
   sliceVoxels: number;
@@ -49,7 +53,9 @@ export async function surveyOrgan(
   const { classIndex, className } = resolveOrgan(loaded.manifest, organ);
   const [nx, ny, nz] = volume.dimensions;
   const sliceVoxels = nx * ny;
-  const total = nz * (loaded.clip ? 2 : 1);
+  // An organ without CLIP prompts is surveyed by the segmenter alone, as on a model without CLIP.
+  const clip = hasClipPrompts(loaded.manifest.clip, className) ? loaded.clip : undefined;
+  const total = nz * (clip ? 2 : 1);
   const check = () => {
     if (hooks.signal?.aborted) throw new ExplanationCancelledError();
   };
@@ -62,13 +68,13 @@ export async function surveyOrgan(
     for (let v = k * sliceVoxels; v < (k + 1) * sliceVoxels; v++) if (labels.data[v] === classIndex) count++;
     return count;
   });
-  if (!loaded.clip) return { organ: className, modelVoxels, sliceVoxels };
-  const others = loaded.clip.classes.filter((name) => name !== className);
+  if (!clip) return { organ: className, modelVoxels, sliceVoxels };
+  const others = clip.classes.filter((name) => name !== className);
   const { logitScale } = clipRoiSettings(loaded.manifest.clip!, className);
   const clipFraction: number[] = [];
   for (let k = 0; k < nz; k++) {
     check();
-    const { maps } = await loaded.clip.similarity(sliceOf(volume, k), { target: className, others });
+    const { maps } = await clip.similarity(sliceOf(volume, k), { target: className, others });
     const probability = targetProbabilityMap(maps, 0, logitScale);
     let wins = 0;
     for (let v = 0; v < probability.length; v++) if (probability[v] > 0.5) wins++;

@@ -2,10 +2,15 @@ import { ClipEntry } from '../manifest/ModelManifest';
 
 type TextEncoderEntry = NonNullable<ClipEntry['textEncoder']>;
 
+/** Thrown for a prompt with no word the text encoder knows. */
+export class UnreadablePromptError extends Error {
+  name = 'UnreadablePromptError';
+}
+
 /**
  * Word-level tokenizer for the bundled text encoders: lower-case words → ids, wrapped in the
  * start/end tokens and padded to the context length. Unknown words are dropped and reported;
- * a prompt with no known word is an error naming the vocabulary's size.
+ * a prompt with no known word is an error naming the vocabulary's size and file.
  */
 export function tokenize(
   text: string,
@@ -18,9 +23,9 @@ export function tokenize(
   const known = words.filter(inVocabulary);
   const unknown = words.filter((word) => !inVocabulary(word));
   if (known.length === 0) {
-    throw new Error(
+    throw new UnreadablePromptError(
       `The prompt "${text}" has no word the text encoder knows (vocabulary of ${Object.keys(vocabulary).length} words). ` +
-        'Use an organ name from the list or rephrase it.',
+        `Rephrase it with words from ${entry.vocabulary}.`,
     );
   }
   const special = (token?: string) => (token !== undefined && inVocabulary(token) ? [vocabulary[token]] : []);

@@ -18,7 +18,8 @@ export class ManifestError extends Error {
 /**
  * Validates a parsed manifest against the JSON schema and the rules a schema cannot say
  * (shape ranks against the layout, targetSpacingMm only with a dynamic size, percentile order,
- * CLIP prompts vs classes), reporting every problem at once with its JSON path.
+ * roiByClass vs the CLIP prompts), reporting every problem at once with its JSON path. A class
+ * without CLIP prompts is allowed: its --roi clip falls back to the mask ROI (runExplanation).
  */
 export function parseManifest(json: unknown, source: string): ModelManifest {
   if (!validate(json)) {
@@ -44,9 +45,6 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
   problems.push(...channelProblems(segmenter.channels, '/segmenter/channels'));
   if (clip) {
     problems.push(...channelProblems(clip.imageEncoder.channels, '/clip/imageEncoder/channels'));
-    for (const organ of segmenter.classes.slice(1)) {
-      if (!(organ in clip.prompts)) problems.push(`/clip/prompts has no prompts for the class "${organ}"`);
-    }
     for (const name of Object.keys(clip.roiByClass ?? {})) {
       if (!(name in clip.prompts)) {
         problems.push(
