@@ -4,7 +4,10 @@ type TextEncoderEntry = NonNullable<ClipEntry['textEncoder']>;
 
 /** Thrown for a prompt with no word the text encoder knows. */
 export class UnreadablePromptError extends Error {
-  name = 'UnreadablePromptError';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadablePromptError';
+  }
 }
 
 /**
