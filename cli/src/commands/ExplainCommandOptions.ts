@@ -34,6 +34,8 @@ export interface CaseReport extends ExplanationReport {
   wallMs: number;
   /** Dice/IoU of the map against --labels on the explained slices. */
   metrics?: ReturnType<typeof saliencyOverlap>;
+  /** What makes `metrics` doubtful: the organ absent from the labels where explained, a guessed label value. */
+  labelWarnings?: string[];
   saliency: string;
   overlay: { path: string; slices: number[] };
   seg?: SegExportReport;

@@ -1,11 +1,15 @@
 import { segmentVolume, overlap } from '@xai-clip/engine';
 import { planBatch } from '@xai-clip/runtime';
 import { readVolume, withModelFile } from '@xai-clip/io';
+import { checkNamedLabelValues } from '../labels/checkNamedLabelValues';
+import { labelValueCounts } from '../labels/labelValueCounts';
+import { labelWarnings } from '../labels/labelWarnings';
 import { parseLabelValues } from '../labels/parseLabelValues';
 import { readLabels } from '../labels/readLabels';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
+import { warn } from './warn';
 
 /** `xai-clip evaluate`: per-class Dice and IoU of the model's prediction against --labels. */
 export async function evaluate(options: CommonOptions): Promise<void> {
@@ -17,10 +21,13 @@ export async function evaluate(options: CommonOptions): Promise<void> {
     // One image per model call: fails clearly, before running, when even that does not fit.
     planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
     const truth = await readLabels(labelsPath, volume);
-    const values = parseLabelValues(options.labelValues, loaded.segmenter.classNames);
+    const classNames = loaded.segmenter.classNames;
+    const values = parseLabelValues(options.labelValues, classNames);
+    const counts = labelValueCounts(truth.data);
+    if (options.labelValues) checkNamedLabelValues(values, counts, labelsPath);
     const predicted = await segmentVolume(volume, loaded.segmenter);
     const classes = [...values].map(([name, value]) => {
-      const c = loaded.segmenter.classNames.indexOf(name);
+      const c = classNames.indexOf(name);
       const predictedMask = predicted.data.map((label) => (label === c ? 1 : 0));
       const truthMask = Uint8Array.from(truth.data, (label) => (label === value ? 1 : 0));
       const count = (mask: Uint8Array) => mask.reduce((n, m) => n + m, 0);
@@ -32,6 +39,15 @@ export async function evaluate(options: CommonOptions): Promise<void> {
         truthVoxels: count(truthMask),
       };
     });
+    const warnings = labelWarnings({
+      labelsPath,
+      counts,
+      values,
+      guessed: !options.labelValues,
+      classNames,
+      predicted: new Map(classes.map((c) => [c.name, c.predictedVoxels])),
+    });
+    warnings.forEach(warn);
     emit(
       options.json,
       {
@@ -40,6 +56,7 @@ export async function evaluate(options: CommonOptions): Promise<void> {
         labels: options.labels,
         backend: loaded.backend,
         classes,
+        warnings,
         wallMs: Date.now() - started,
       },
       classes

@@ -1,20 +1,23 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { ExplainResult, saliencyOverlap, getMethod, Volume } from '@xai-clip/engine';
-import { LoadedModel, reportOf, Explanation, runExplanation } from '@xai-clip/runtime';
+import { getMethod } from '@xai-clip/engine';
+import { LoadedModel, reportOf, Explanation, resolveOrgan, runExplanation } from '@xai-clip/runtime';
 import { segParameters } from '@xai-clip/seg';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
 import { explainCohort } from '../cohort/explainCohort';
 import { isCohortInput } from '../cohort/listCohort';
 import { mostSalientSlices, renderOverlayPng } from '../cohort/overlayPng';
-import { parseLabelValues } from '../labels/parseLabelValues';
+import { labelValueCounts } from '../labels/labelValueCounts';
+import { organLabelValue } from '../labels/organLabelValue';
 import { readLabels } from '../labels/readLabels';
+import { saliencyAgainstLabels } from '../labels/saliencyAgainstLabels';
 import { prepareSegExport } from '../seg/prepareSegExport';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
 import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
 import { requestOf } from './requestOf';
+import { warn } from './warn';
 
 /**
  * `xai-clip explain`: ROI (CLIP, predicted mask or none) → perturbation explanation →
@@ -48,6 +51,17 @@ async function explainWith(
   const started = Date.now();
   const volume = await readVolume(options.input);
   const labels = options.labels ? await readLabels(options.labels, volume) : undefined;
+  const classNames = loaded.segmenter.classNames;
+  // Checked before minutes of perturbations: --label-values must name the organ and a value the labels hold.
+  const organLabel =
+    labels &&
+    organLabelValue(
+      options.labelValues,
+      classNames,
+      resolveOrgan(loaded.manifest, options.organ).className,
+      labelValueCounts(labels.data),
+      options.labels!,
+    );
   const exportSeg = prepareSegExport(options, volume); // fails now if --seg cannot work on this input
   const bar =
     options.json || !process.stderr.isTTY || context.onProgress
@@ -91,14 +105,17 @@ async function explainWith(
     organ: className,
     parameters: segParameters(shared),
   });
-  const labelValue = parseLabelValues(options.labelValues, loaded.segmenter.classNames).get(className);
+  const scored =
+    labels && organLabel && saliencyAgainstLabels(result, labels, { ...organLabel, className, classNames });
+  scored?.warnings.forEach(warn);
   const report: CaseReport = {
     input: options.input,
     prompt: options.organ,
     target: options.target,
     ...shared,
     wallMs: Date.now() - started,
-    metrics: labels && labelValue !== undefined ? metricsAgainst(result, labels, labelValue) : undefined,
+    metrics: scored?.metrics,
+    labelWarnings: scored?.warnings,
     saliency: saliencyPath,
     overlay: { path: overlayPath, slices: overlaySlices },
     seg: seg?.report,
@@ -132,23 +149,4 @@ async function explainWith(
 
 function fmt(score: { dice: number; iou: number }): string {
   return `${score.dice.toFixed(3)}/${score.iou.toFixed(3)}`;
-}
-
-/** Dice/IoU of the saliency vs the organ's labels, over the voxels of the explained slices only. */
-function metricsAgainst(result: ExplainResult, labels: Volume, labelValue: number) {
-  const plane = result.saliency.dimensions[0] * result.saliency.dimensions[1];
-  const ranges = result.images.map((image) =>
-    image.slice === null
-      ? [0, result.saliency.data.length]
-      : [image.slice * plane, (image.slice + 1) * plane],
-  );
-  const total = ranges.reduce((sum, [a, b]) => sum + b - a, 0);
-  const pick = (data: ArrayLike<number>) => {
-    const out = new Float32Array(total);
-    let o = 0;
-    for (const [a, b] of ranges) for (let v = a; v < b; v++) out[o++] = data[v];
-    return out;
-  };
-  const truth = pick(labels.data).map((value) => (value === labelValue ? 1 : 0));
-  return saliencyOverlap(pick(result.saliency.data), truth);
 }

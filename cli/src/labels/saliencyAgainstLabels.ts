@@ -1,0 +1,42 @@
+import { ExplainResult, saliencyOverlap, Volume } from '@xai-clip/engine';
+import { labelValueCounts } from './labelValueCounts';
+import { labelWarnings } from './labelWarnings';
+import { OrganLabelValue } from './organLabelValue';
+
+/**
+ * Dice/IoU of an explanation's map against the organ's labels, over the voxels of the explained
+ * slices only, and the warnings about that ground truth (see labelWarnings): an organ the model
+ * predicts there but the labels do not hold, a binary mask taken for class 1.
+ */
+export function saliencyAgainstLabels(
+  result: ExplainResult,
+  labels: Volume,
+  organ: OrganLabelValue & { className: string; classNames: readonly string[] },
+): { metrics: ReturnType<typeof saliencyOverlap>; warnings: string[] } {
+  const plane = result.saliency.dimensions[0] * result.saliency.dimensions[1];
+  const ranges = result.images.map((image) =>
+    image.slice === null
+      ? [0, result.saliency.data.length]
+      : [image.slice * plane, (image.slice + 1) * plane],
+  );
+  const total = ranges.reduce((sum, [a, b]) => sum + b - a, 0);
+  const pick = (data: ArrayLike<number>) => {
+    const out = new Float32Array(total);
+    let o = 0;
+    for (const [a, b] of ranges) for (let v = a; v < b; v++) out[o++] = data[v];
+    return out;
+  };
+  const explained = pick(labels.data);
+  const truth = explained.map((value) => (value === organ.value ? 1 : 0));
+  const warnings = labelWarnings({
+    labelsPath: organ.labelsPath,
+    counts: labelValueCounts(explained),
+    allCounts: organ.counts,
+    values: new Map([[organ.className, organ.value]]),
+    guessed: organ.guessed,
+    classNames: organ.classNames,
+    predicted: new Map([[organ.className, result.images.reduce((sum, image) => sum + image.organVoxels, 0)]]),
+    where: result.images.every((image) => image.slice === null) ? '' : ' on the explained slices',
+  });
+  return { metrics: saliencyOverlap(pick(result.saliency.data), truth), warnings };
+}
