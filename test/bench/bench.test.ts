@@ -29,7 +29,11 @@ describe('xai-clip bench', () => {
             model: fixture('planted2d.manifest.json'),
             input: 'image.nii.gz',
             labels: 'labels.nii.gz',
-            organs: [{ organ: 'organ', labelValue: 1 }],
+            // The second entry's value is not in the labels: skipped, with the values they hold.
+            organs: [
+              { organ: 'organ', labelValue: 1 },
+              { organ: 'organ', labelValue: 255 },
+            ],
           },
         ],
       }),
@@ -68,6 +72,11 @@ describe('xai-clip bench', () => {
     expect(result.stdout).toMatch(/Benchmark \(quick\)/);
     const bench = JSON.parse(readFileSync(json, 'utf8'));
     expect(existsSync(json.replace(/\.json$/, '.md'))).toBe(true);
+    expect(bench.notes).toContainEqual(
+      expect.stringMatching(
+        /no slice shows organ; skipped. The labels .*labels\.nii\.gz have no voxel of its value 255; their values: 0 \(11,776 voxels\), 1 \(512 voxels\). Fix the organ's labelValue.$/,
+      ),
+    );
     const rows = bench.rows as Record<string, unknown>[];
     for (const method of ['occlusion', 'rise', 'lime']) {
       for (const variant of ['full', 'roi']) {

@@ -1,6 +1,8 @@
 import * as os from 'os';
+import { describeLabelValues } from '../labels/describeLabelValues';
+import { labelValueCounts } from '../labels/labelValueCounts';
 import { coarseToFineOf, comparisonsOf, PAPER, rowsOf } from './aggregate';
-import { BenchCase, CaseCache, pickSlices } from './benchCases';
+import { BenchCase, CaseCache, pickSlices, shown } from './benchCases';
 import { RunKind } from './benchRequest';
 import { BenchSlice } from './benchSlice';
 import { scoreRun, ScoredRun } from './benchUnit';
@@ -56,8 +58,14 @@ export async function runBench(
           benchCase.candidateSlices,
         );
       if (slices.length === 0) {
+        const counts = labelValueCounts(data.labels.data);
+        // A value the labels lack entirely is a wrong labelValue, not an organ outside the candidates.
         notes.push(
-          `${benchCase.dataset} ${benchCase.subject ?? ''}: no slice shows ${organ.organ}; skipped.`,
+          `${benchCase.dataset} ${benchCase.subject ?? ''}: no slice shows ${organ.organ}; skipped.` +
+            (counts.has(organ.labelValue)
+              ? ''
+              : ` The labels ${shown(benchCase.labels)} have no voxel of its value ${organ.labelValue}; ` +
+                `their values: ${describeLabelValues(counts, benchCase.labels)}. Fix the organ's labelValue.`),
         );
         continue;
       }
