@@ -59,7 +59,7 @@ const withCommon = (command: Command) =>
     .option('--labels <path>', 'label volume (NIfTI, or a folder of per-slice PNG masks)')
     .option(
       '--label-values <pairs>',
-      'label value per class, e.g. liver=1,spleen=4 (default: value = class index)',
+      'label value per class, e.g. liver=1,spleen=4 (default: value = class index; PNG masks are 0/1)',
     )
     .addOption(
       new Option('--backend <runtime>', 'ONNX Runtime in Node').choices(['node', 'web']).default('node'),
