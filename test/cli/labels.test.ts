@@ -137,6 +137,16 @@ describe('xai-clip labels', () => {
     );
   });
 
+  it('explain says, without --label-values, that a binary mask is compared with class 1 when that is the organ asked for', async () => {
+    const result = await cli(...explainArgs(twoOrgans, spleenImage, 'liver', '--labels', spleenMask));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).labelWarnings).toEqual([
+      `The labels ${spleenMask} hold one organ value (1); without --label-values it is compared with class 1, ` +
+        'liver (label value = class index). If the mask is another organ, pass --label-values <organ>=1 ' +
+        "(the model's organs: liver, spleen).",
+    ]);
+  });
+
   it('explain warns when the explained slice has no ground truth where the model predicts the organ', async () => {
     const result = await cli(
       ...explainArgs(planted, image, 'organ', '--labels', firstSliceLabels, '--label-values', 'organ=1'),
