@@ -54,8 +54,8 @@ describe('xai-clip --memory-budget', () => {
   it('models validate prints the orientation, the batch size it would use and the memory per image', async () => {
     const result = await cli('models', 'validate', model, '--memory-budget', '44');
     expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\S+: valid \(NCDHW, orientation native, array convention itk, /);
     expect(result.stdout.split('\n').slice(1)).toEqual([
-      'orientation: native',
       'batch size: 2 (lowered from 8), about 18 MB per image on a 32×32×16 image, memory budget 44 MB',
       '',
     ]);

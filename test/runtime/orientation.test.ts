@@ -8,7 +8,10 @@ import {
 import { Volume } from '../../extension/src/engine/volume/Volume';
 import { createVolume, voxelToWorld } from '../../extension/src/engine/volume/volumeUtils';
 import { LoadedModel } from '../../extension/src/runtime/loadModel';
+import { ClipEntry } from '../../extension/src/runtime/manifest/ModelManifest';
 import { fixture, plantedSlice } from '../helpers/plantedImage';
+
+type ImageEncoderEntry = ClipEntry['imageEncoder'];
 
 /** The same anatomy as `slice` (stored LPS) stored in `orientation`, with its geometry. */
 const storedAs = (slice: Volume<Float32Array>, orientation: string) => reorientVolume(slice, orientation);
@@ -66,6 +69,45 @@ describe('reorientation (engine)', () => {
     expect(axisMapping(oblique, 'RPS')).toMatchObject({ axes: [0, 1, 2], flips: [true, false, false] });
   });
 
+  it.each([
+    ['a 3-D network: [D, H, W] = [i, j, k], k fastest', false, [2, 3, 4]],
+    ['a 2-D network: [H, W] = [i, j], the slice axis kept', true, [3, 4, 2]],
+  ])(
+    'orders the grid the nibabel way for %s, and scatters back to the source voxels',
+    (_, slicewise, dims) => {
+      const reorder = voxelReorder(volume, 'native', slicewise, 'nibabel')!;
+      expect(reorder.dimensions).toEqual(dims);
+      expect(reorder.spacing).toEqual(dims.map((n) => volume.spacing[volume.dimensions.indexOf(n)]));
+      const network = new Float32Array(volume.data.length);
+      reorder.gather(volume.data, network);
+      const [nw, nh] = reorder.dimensions;
+      for (let k = 0; k < 2; k++)
+        for (let j = 0; j < 3; j++)
+          for (let i = 0; i < 4; i++) {
+            // Network voxel (w, h, d) fastest first: nibabel's array[i, j, k] (2-D: slice k's [i, j]).
+            const [w, h, d] = slicewise ? [j, i, k] : [k, j, i];
+            expect(network[w + nw * (h + nh * d)]).toBe(volume.data[i + 4 * (j + 3 * k)]);
+          }
+      const back = new Float32Array(network.length);
+      reorder.scatter(network, back);
+      expect(back).toEqual(volume.data);
+    },
+  );
+
+  it('composes the orientation with the array convention, and leaves an itk grid as trained alone', () => {
+    const stored = reorientVolume(volume, 'RAS');
+    expect(voxelReorder(stored, 'RAS', false, 'itk')).toBeUndefined();
+    const nibabel = voxelReorder(volume, 'RAS', false, 'nibabel')!;
+    const network = new Float32Array(volume.data.length);
+    nibabel.gather(volume.data, network);
+    const [nx, ny] = stored.dimensions;
+    expect(nibabel.dimensions).toEqual([stored.dimensions[2], ny, nx]);
+    for (let v = 0; v < network.length; v++) {
+      const [i, j, k] = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))];
+      expect(network[k + stored.dimensions[2] * (j + ny * i)]).toBe(stored.data[v]);
+    }
+  });
+
   it('refuses codes that are not orientations, and 2-D models slices across their plane', () => {
     expect(() => axisMapping(volume, 'LLS')).toThrow(/not an orientation.*L\/R, A\/P and S\/I/);
     const sagittal = { ...volume, direction: directionOf('PSL') };
@@ -105,16 +147,38 @@ describe('the runtime shows a network its training orientation', () => {
     },
   );
 
-  it('gives CLIP similarity maps that follow the slice, whatever its storage', async () => {
-    const slice = plantedSlice();
-    const encoder = { ...planted.manifest.clip!.imageEncoder, orientation: 'LPS' as const };
-    const clip = Object.create(planted.clip!, {
+  /** The planted CLIP model under an image encoder entry with `axes`. */
+  const clipWith = (axes: Partial<ImageEncoderEntry>) => {
+    const encoder = { ...planted.manifest.clip!.imageEncoder, ...axes };
+    return Object.create(planted.clip!, {
       entry: { value: { ...planted.manifest.clip!, imageEncoder: encoder } },
     });
-    const prompts = { target: 'organ', others: ['background'] };
+  };
+  const prompts = { target: 'organ', others: ['background'] };
+
+  it('gives CLIP similarity maps that follow the slice, whatever its storage', async () => {
+    const slice = plantedSlice();
+    const clip = clipWith({ orientation: 'LPS' });
     const reference = (await clip.similarity(slice, prompts)).maps[0];
     const stored = storedAs(slice, 'RAS');
     const map = (await clip.similarity(stored, prompts)).maps[0];
     expect(maxAbsDiff(reorientVolume({ ...stored, data: map }, 'LPS').data, reference)).toBeLessThan(1e-5);
+  });
+
+  it('shows a nibabel-convention CLIP encoder the slice transposed: H = i, W = j', async () => {
+    const slice = plantedSlice();
+    const seen = async (arrayConvention: 'itk' | 'nibabel') => {
+      const clip = clipWith({ orientation: 'LPS', arrayConvention });
+      const encoderInput = jest.spyOn(clip, 'patchEmbeddings');
+      await clip.similarity(slice, prompts);
+      return encoderInput.mock.calls[0][0] as Float32Array;
+    };
+    const itk = await seen('itk');
+    const nibabel = await seen('nibabel');
+    expect(itk).toEqual(slice.data);
+    // Row h, column w of the encoder's input is voxel (i = h, j = w).
+    for (let h = 0; h < 64; h++)
+      for (let w = 0; w < 64; w++) expect(nibabel[w + 64 * h]).toBe(slice.data[h + 64 * w]);
+    expect(nibabel).not.toEqual(itk);
   });
 });

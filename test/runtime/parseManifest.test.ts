@@ -125,6 +125,16 @@ describe('parseManifest', () => {
       ['/segmenter/channels/1/kind: must be one of "window", "zscore", "percentile", "raw"'],
     ],
     [
+      'an array convention that is not itk or nibabel',
+      (m) => (m.segmenter.arrayConvention = 'numpy'),
+      ['/segmenter/arrayConvention: must be one of "itk", "nibabel"'],
+    ],
+    [
+      "an orientation code given as the image encoder's array convention",
+      (m) => (m.clip.imageEncoder.arrayConvention = 'RAS'),
+      ['/clip/imageEncoder/arrayConvention: must be one of "itk", "nibabel"'],
+    ],
+    [
       'a fixed size without its shape',
       (m) => (m.segmenter.size = { mode: 'fixed' }),
       ['/segmenter/size: missing required property "shape"'],

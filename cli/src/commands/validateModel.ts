@@ -28,7 +28,6 @@ export async function validateModel(
     );
     // Before the dry run: a model that cannot fit even one image fails here, saying why.
     const batch = planBatch(loaded.segmenter, image, REQUEST_DEFAULTS.batchSize, memoryBudgetOf(options));
-    const orientation = entry.orientation ?? 'native';
     const predictor = await loaded.segmenter.bind(image);
     const output = await predictor.predict(image.data, 1);
     if (output.some((value) => !Number.isFinite(value)))
@@ -46,9 +45,13 @@ export async function validateModel(
       version: loaded.manifest.version,
       backend: loaded.backend,
       layout: entry.layout,
+      orientation: entry.orientation ?? 'native',
+      arrayConvention: entry.arrayConvention ?? 'itk',
+      clipOrientation: loaded.manifest.clip && (loaded.manifest.clip.imageEncoder.orientation ?? 'native'),
+      clipArrayConvention:
+        loaded.manifest.clip && (loaded.manifest.clip.imageEncoder.arrayConvention ?? 'itk'),
       classes: entry.classes,
       dryRunGrid: dims,
-      orientation,
       batchSize: batch.batchSize,
       memoryPerItemBytes: batch.item.totalBytes,
       memoryBudgetBytes: batch.budgetBytes,
@@ -57,8 +60,8 @@ export async function validateModel(
     emit(
       options.json,
       result,
-      `${manifest}: valid (${entry.layout}, classes ${entry.classes.join(', ')}${clipClasses ? `; CLIP prompts for ${clipClasses.join(', ')}` : ''}; ran on ${loaded.backend}).\n` +
-        `orientation: ${orientation}\n` +
+      `${manifest}: valid (${entry.layout}, orientation ${result.orientation}, array convention ${result.arrayConvention}, classes ${entry.classes.join(', ')}` +
+        `${clipClasses ? `; CLIP prompts for ${clipClasses.join(', ')}, orientation ${result.clipOrientation}, array convention ${result.clipArrayConvention}` : ''}; ran on ${loaded.backend}).\n` +
         `batch size: ${batch.batchSize}${batch.note ? ` (lowered from ${batch.asked})` : ''}, about ${formatBytes(batch.item.totalBytes)} per image ` +
         `on a ${dims.join('×')} image, memory budget ${formatBytes(batch.budgetBytes!)}`,
     );

@@ -136,8 +136,9 @@ export class OrtSegmentationModel implements SegmentationModel {
     if (this.dimensionality === 2 && source[2] !== 1) {
       throw new Error(`This 2-D model takes one slice at a time; got an image with ${source[2]} slices.`);
     }
-    // The network sees the image in the orientation it was trained in; everything else stays in source order.
-    const reorder = voxelReorder(image, entry.orientation, this.dimensionality === 2);
+    // The network sees the image in the orientation and axis order it was trained in; everything
+    // else stays in source order (the reordered grid's axes 0, 1, 2 are the network's W, H, D).
+    const reorder = voxelReorder(image, entry.orientation, this.dimensionality === 2, entry.arrayConvention);
     const reference: Volume = reorder
       ? { ...image, dimensions: reorder.dimensions, spacing: reorder.spacing }
       : image;

@@ -83,8 +83,9 @@ export class OrtSimilarityModel implements SimilarityModel {
   async similarity(slice: Volume, prompts: PromptSet): Promise<{ classes: string[]; maps: Float32Array[] }> {
     const classes = [prompts.target, ...prompts.others];
     const embeddings = await Promise.all(classes.map((name) => this.embeddingOf(name)));
-    // The encoder sees the slice in the orientation it was trained in; the maps go back to the slice's order.
-    const reorder = voxelReorder(slice, this.entry.imageEncoder.orientation, true);
+    // The encoder sees the slice in the orientation and axis order it was trained in; the maps go back to the slice's order.
+    const { orientation, arrayConvention } = this.entry.imageEncoder;
+    const reorder = voxelReorder(slice, orientation, true, arrayConvention);
     const [nx, ny] = reorder?.dimensions ?? slice.dimensions;
     const oriented = reorder ? new Float32Array(nx * ny) : Float32Array.from(slice.data);
     reorder?.gather(slice.data, oriented);

@@ -1,3 +1,4 @@
+import { ArrayConvention, inArrayConvention } from './arrayConvention';
 import { Vec3, Volume, VoxelArray } from './Volume';
 import { voxelCount, voxelToWorld } from './volumeUtils';
 
@@ -137,29 +138,37 @@ export interface VoxelReorder {
 }
 
 /**
- * What a network trained in `orientation` needs to see `image`'s grid as it was trained:
- * undefined for "native" (voxels as stored) or a grid already in that orientation. With
- * `slicewise` (a 2-D network, one slice at a time) the slice axis must stay the slice axis;
- * which way it runs does not matter.
+ * What a network trained in `orientation` needs to see `image`'s grid as it was trained, its
+ * axes then in the order of `convention` (see `ArrayConvention`): the reordered grid's axes 0,
+ * 1, 2 are the network's W, H, D. "native" keeps the voxels' orientation as stored; undefined
+ * when nothing moves. With `slicewise` (a 2-D network, one slice at a time) the slice axis must
+ * stay the slice axis; which way it runs does not matter.
  */
 export function voxelReorder(
   image: Pick<Volume, 'dimensions' | 'spacing' | 'direction'>,
   orientation: OrientationCode | 'native' | undefined,
   slicewise: boolean,
+  convention: ArrayConvention = 'itk',
 ): VoxelReorder | undefined {
-  if (!orientation || orientation === 'native') return undefined;
-  const mapping = axisMapping(image, orientation);
-  if (!mapping) return undefined;
-  if (slicewise) {
-    if (mapping.axes[2] !== 2) {
+  const code = orientation === 'native' ? undefined : orientation;
+  const oriented = code ? axisMapping(image, code) : undefined;
+  if (slicewise && code && oriented) {
+    if (oriented.axes[2] !== 2) {
       throw new Error(
-        `The model takes ${planeAcross(orientation[2])} slices (orientation ${orientation}) but this series' slices are ` +
-          `${planeAcross(orientation[mapping.axes.indexOf(2)])}: reformat the series to ${planeAcross(orientation[2])} slices first.`,
+        `The model takes ${planeAcross(code[2])} slices (orientation ${code}) but this series' slices are ` +
+          `${planeAcross(code[oriented.axes.indexOf(2)])}: reformat the series to ${planeAcross(code[2])} slices first.`,
       );
     }
-    mapping.flips[2] = false;
-    if (mapping.axes[0] === 0 && !mapping.flips[0] && !mapping.flips[1]) return undefined;
+    oriented.flips[2] = false;
   }
+  const unchanged: AxisMapping = {
+    axes: [0, 1, 2],
+    flips: [false, false, false],
+    dimensions: [...image.dimensions] as Vec3,
+    spacing: [...image.spacing] as Vec3,
+  };
+  const mapping = inArrayConvention(oriented ?? unchanged, convention, slicewise);
+  if (mapping.axes.every((a, t) => a === t) && !mapping.flips.some(Boolean)) return undefined;
   const index = sourceIndexOf(image.dimensions, mapping);
   return {
     dimensions: mapping.dimensions,

@@ -1,3 +1,4 @@
+import { ArrayConvention } from '../../engine/volume/arrayConvention';
 import { OrientationCode } from '../../engine/volume/reorient';
 
 /** Intensity → network-input transform of one input channel. */
@@ -20,9 +21,15 @@ export interface SegmenterEntry {
   layout: 'NCHW' | 'NCDHW';
   inputName: string;
   outputName: string;
-  /** Fixed shape is [H, W] or [D, H, W] in network order. */
+  /**
+   * Fixed shape is [H, W] or [D, H, W] in network (tensor) order, whatever `arrayConvention`
+   * says those axes are in the image.
+   */
   size: InputSize;
-  /** Dynamic size only: resample to this spacing (mm, network axis order W, H[, D] → i, j[, k]) before padding. */
+  /**
+   * Dynamic size only: resample to this spacing (mm) before padding, in network axis order
+   * W, H[, D]: i, j[, k] of the oriented image for 'itk'; k, j, i (2-D: j, i) for 'nibabel'.
+   */
   targetSpacingMm?: number[];
   channels: ChannelTransform[];
   activation: 'softmax' | 'sigmoid' | 'none';
@@ -31,12 +38,16 @@ export interface SegmenterEntry {
   fixedBatch?: number;
   /** The voxel orientation the network was trained on (see `Orientation`); default 'native'. */
   orientation?: Orientation;
+  /** How the network's tensor axes take the oriented image's i, j, k (see `ArrayConvention`); default 'itk'. */
+  arrayConvention?: ArrayConvention;
 }
 
 /**
  * Where voxel axes i, j, k of the training images pointed, as nibabel axis codes ("LPS": the
  * DICOM display, "RAS"/"LAS": NIfTI files as stored); the runtime reorients every image to it
  * before the network and maps the outputs back. 'native': images as the reader stores them.
+ * Which tensor axis each of i, j, k becomes is the entry's `arrayConvention`: the orientation
+ * is applied first, then that transpose, and outputs go back through both to the source voxels.
  */
 export type Orientation = OrientationCode | 'native';
 
@@ -53,6 +64,12 @@ export interface ClipEntry {
     channels: ChannelTransform[];
     /** The voxel orientation the encoder was trained on; default 'native'. */
     orientation?: Orientation;
+    /**
+     * How the encoder's [H, W] take the oriented slice's i, j (see `ArrayConvention`): 'itk'
+     * (the default) H = j, W = i; 'nibabel' H = i, W = j. `shape` and `grid` stay [H, W] and
+     * [rows, columns] of the encoder's tensors.
+     */
+    arrayConvention?: ArrayConvention;
   };
   textEncoder?: {
     file: string;
