@@ -79,7 +79,7 @@ describe.each(Object.keys(settings))('Python parity of %s (nibabel array order)'
     });
     const torchMap = await read(name, 'torch_occlusion');
     const result = await explainOcclusion(image, model, setting);
-    expect(torchMask.data.reduce((sum, m) => sum + m, 0)).toBe(setting.organVoxels);
+    expect(Array.from(torchMask.data).filter(Boolean).length).toBe(setting.organVoxels);
     expect(disagreements(result.organMask.data, torchMask.data)).toBe(0);
     expect(pearson(result.saliency.data, torchMap.data)).toBeGreaterThanOrEqual(0.9999);
   });
