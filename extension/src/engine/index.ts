@@ -49,6 +49,7 @@ export * from './util/resampleNearest';
 export * from './util/slicSuperpixels';
 export * from './util/solveRidge';
 export * from './volume/arrayConvention';
+export * from './volume/AxisMapping';
 export * from './volume/Box';
 export * from './volume/Volume';
 export * from './volume/changedBox';

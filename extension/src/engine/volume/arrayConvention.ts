@@ -1,4 +1,4 @@
-import type { AxisMapping } from './reorient';
+import { AxisMapping } from './AxisMapping';
 
 /**
  * How a network's tensor axes take the voxel axes i, j, k of an image in its training

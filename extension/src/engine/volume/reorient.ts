@@ -1,4 +1,5 @@
 import { ArrayConvention, inArrayConvention } from './arrayConvention';
+import { AxisMapping } from './AxisMapping';
 import { Vec3, Volume, VoxelArray } from './Volume';
 import { voxelCount, voxelToWorld } from './volumeUtils';
 
@@ -19,15 +20,6 @@ const LETTER_VECTORS: Record<string, Vec3> = {
   S: [0, 0, 1],
   I: [0, 0, -1],
 };
-
-/** How a grid maps onto another orientation: target axis t reads source axis `axes[t]`, reversed where `flips[t]`. */
-export interface AxisMapping {
-  axes: [number, number, number];
-  flips: [boolean, boolean, boolean];
-  /** The grid in the target orientation. */
-  dimensions: Vec3;
-  spacing: Vec3;
-}
 
 /** Whether `code` names an orientation: one of L/R, one of A/P, one of S/I, in any order. */
 export function isOrientationCode(code: string): boolean {
