@@ -166,6 +166,16 @@ describe('xai-clip CLI', () => {
     });
   });
 
+  it("names the network's orientation and array convention", async () => {
+    const manifest = fixture('parity3d.manifest.json');
+    const text = await cli('models', 'validate', manifest);
+    expect(text.stdout).toContain(
+      `${manifest}: valid (NCDHW, orientation RAS, array convention nibabel, classes`,
+    );
+    const json = await cli('models', 'validate', manifest, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ orientation: 'RAS', arrayConvention: 'nibabel' });
+  });
+
   it.each([
     [
       'a missing input',
