@@ -192,7 +192,9 @@ describeWithOnnx('models/export/write_manifest.py', () => {
     ]);
     const validated = await runCli('models', 'validate', manifest);
     expect(validated.code).toBe(0);
-    expect(validated.stdout).toContain('valid (NCDHW, orientation native, array convention itk, classes background, class_1, class_2; ran on cpu)');
+    expect(validated.stdout).toContain(
+      'valid (NCDHW, orientation native, array convention itk, classes background, class_1, class_2; ran on cpu)',
+    );
   });
 
   it('needs --classes when the class axis is dynamic, and sees a final softmax (activation none)', async () => {
