@@ -323,8 +323,8 @@ describeWithOnnx('models/export/wrap_onnx.py', () => {
     );
     const validated = await runCli('models', 'validate', manifest);
     expect(validated.stderr).toBe('');
-    expect(validated.stdout).toBe(
-      `${manifest}: valid (NCDHW, classes background, liver, spleen; ran on cpu).\n`,
+    expect(validated.stdout.split('\n')[0]).toBe(
+      `${manifest}: valid (NCDHW, orientation native, array convention itk, classes background, liver, spleen; ran on cpu).`,
     );
   });
 
@@ -383,8 +383,8 @@ describeWithOnnx('models/export/wrap_onnx.py', () => {
     const validated = await runCli('models', 'validate', manifest);
     expect(validated.stderr).toBe('');
     expect(validated.code).toBe(0);
-    expect(validated.stdout).toBe(
-      `${manifest}: valid (NCHW, classes background, liver, spleen; ran on cpu).\n`,
+    expect(validated.stdout.split('\n')[0]).toBe(
+      `${manifest}: valid (NCHW, orientation native, array convention itk, classes background, liver, spleen; ran on cpu).`,
     );
   });
 
