@@ -7,6 +7,7 @@ import { voxelCount } from '../engine/volume/volumeUtils';
 import { SegmenterEntry } from './manifest/ModelManifest';
 import { estimateItemMemory, ItemMemory } from './memory/estimateItemMemory';
 import { OrtModule } from './ort/OrtModule';
+import { outputRegionOf } from './outputRegionOf';
 import { requireTensorNames } from './ort/requireTensorNames';
 import { runInBatches } from './ort/runInBatches';
 import { softmaxOverClassesModel } from './ort/softmaxModel';
@@ -117,6 +118,7 @@ export class OrtSegmentationModel implements SegmentationModel {
         }
         return out;
       },
+      outputRegion: (imageBox) => outputRegionOf(imageBox, source, reorder, reference.dimensions, grid),
     };
   }
 

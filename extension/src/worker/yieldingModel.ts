@@ -25,6 +25,7 @@ export function yieldingModel(loaded: LoadedModel, signal: AbortSignal): LoadedM
         classNames: predictor.classNames,
         outputSize: predictor.outputSize,
         toImageGrid: (probabilities) => predictor.toImageGrid(probabilities),
+        outputRegion: predictor.outputRegion && ((imageBox) => predictor.outputRegion!(imageBox)),
         predict: async (images, count) => {
           await checkpoint();
           return predictor.predict(images, count);

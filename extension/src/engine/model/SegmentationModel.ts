@@ -1,3 +1,4 @@
+import { Box } from '../volume/Box';
 import { Volume } from '../volume/Volume';
 
 /**
@@ -18,6 +19,11 @@ export interface Predictor {
   predict(images: Float32Array, count: number): Promise<Float32Array>;
   /** Maps one item's `[classes, outputSize]` probabilities back onto the bound image grid. */
   toImageGrid(probabilities: Float32Array): Float32Array;
+  /**
+   * The output voxels (1; `outputSize` values) that `toImageGrid` reads to fill `imageBox` of the
+   * bound image: what the prediction there is made from. Absent: the output grid is the image grid.
+   */
+  outputRegion?(imageBox: Box): Uint8Array;
 }
 
 /** A segmentation model that can be bound to image grids. */

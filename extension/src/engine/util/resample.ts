@@ -101,6 +101,24 @@ export function resampleFootprint(changed: Box, sourceDimensions: Vec3, targetDi
   return { min, max };
 }
 
+/**
+ * The box of the source grid that the target voxels of `region` read with a weight above 0: all
+ * a resampled value inside `region` is made from (an axis of equal size maps one to one).
+ */
+export function resampleSourceBox(region: Box, sourceDimensions: Vec3, targetDimensions: Vec3): Box {
+  const min = [...region.min] as Vec3;
+  const max = [...region.max] as Vec3;
+  for (let axis = 0; axis < 3; axis++) {
+    if (sourceDimensions[axis] === targetDimensions[axis] || region.max[axis] <= region.min[axis]) continue;
+    const { lower, upper, fraction } = axisTable(sourceDimensions[axis], targetDimensions[axis]);
+    const last = region.max[axis] - 1;
+    min[axis] = lower[region.min[axis]];
+    // A sample at a source centre reads its upper neighbour with weight 0: not made from it.
+    max[axis] = (fraction[last] > 0 ? upper[last] : lower[last]) + 1;
+  }
+  return { min, max };
+}
+
 /** Values stored for a box of a grid, i fastest (the whole grid when the box is). */
 interface StoredBox {
   data: Float32Array;
