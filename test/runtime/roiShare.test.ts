@@ -16,6 +16,7 @@ describe('roiShare', () => {
     // Two 100×100 slices of a 9-slice series; boxes of 50×20 and 25×40 voxels.
     const share = roiShare(
       [image(3, [0, 0, 0], [50, 20, 1]), image(4, [10, 10, 0], [35, 50, 1])],
+      [3, 4],
       [100, 100, 9],
     );
     expect(share).toEqual({ voxels: 2000, fraction: 0.1 });
@@ -23,15 +24,22 @@ describe('roiShare', () => {
 
   it("counts a mask-shaped ROI's voxels, not its box's", () => {
     const masked = { ...image(2, [0, 0, 0], [50, 20, 1]), roiVoxels: 600 };
-    expect(roiShare([masked], [100, 100, 9])).toEqual({ voxels: 600, fraction: 0.06 });
+    expect(roiShare([masked], [2], [100, 100, 9])).toEqual({ voxels: 600, fraction: 0.06 });
   });
 
   it('ignores the context slices that a CLIP ROI box spans (one explained slice)', () => {
     // The CLIP ROI's 3-D box may span slices 0–8; the explained slice's own box is what counts.
-    expect(roiShare([image(4, [20, 20, 0], [70, 60, 1])], [100, 100, 9]).fraction).toBeCloseTo(0.2, 10);
+    expect(roiShare([image(4, [20, 20, 0], [70, 60, 1])], [4], [100, 100, 9]).fraction).toBeCloseTo(0.2, 10);
   });
 
-  it("uses the whole volume for a 3-D model's image", () => {
-    expect(roiShare([image(null, [0, 0, 0], [100, 100, 3])], [100, 100, 9]).fraction).toBeCloseTo(1 / 3, 10);
+  it("measures a 3-D model's ROI against its explained slices, not the volume", () => {
+    // Explained on slice 5: the box narrowed to it holds 50×40 of its 100×100 voxels.
+    expect(roiShare([image(null, [0, 0, 5], [50, 40, 6])], [5], [100, 100, 9]).fraction).toBeCloseTo(0.2, 10);
+    // The whole volume: a 100×100×3 box is a third of it.
+    const all = Array.from({ length: 9 }, (_, k) => k);
+    expect(roiShare([image(null, [0, 0, 0], [100, 100, 3])], all, [100, 100, 9]).fraction).toBeCloseTo(
+      1 / 3,
+      10,
+    );
   });
 });

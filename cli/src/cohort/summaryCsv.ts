@@ -49,7 +49,7 @@ export function summaryCsv(entries: SummaryEntry[]): string {
       roi: r?.roi.source,
       outside_roi_drop: r?.outsideRoiDrop?.toFixed(4),
       scope: r?.scope,
-      slices: r?.slices.map((s) => (s === null ? 'volume' : s)).join(' '),
+      slices: r?.slices.join(' '),
       passes: r?.passes,
       explain_ms: r?.explainMs,
       wall_ms: r?.wallMs,

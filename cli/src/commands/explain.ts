@@ -92,12 +92,7 @@ async function explainWith(
     intent: 'saliency',
   });
   const overlayPath = path.join(options.out, 'overlay.png');
-  const explained = result.images.flatMap((image) => (image.slice === null ? [] : [image.slice]));
-  const overlaySlices = mostSalientSlices(
-    result.saliency,
-    explained.length ? explained : Array.from({ length: volume.dimensions[2] }, (_, k) => k),
-    3,
-  );
+  const overlaySlices = mostSalientSlices(result.saliency, result.explainedSlices, 3);
   await fs.writeFile(overlayPath, renderOverlayPng(volume, result.saliency, overlaySlices).png);
   const shared = reportOf(explanation, loaded, volume.dimensions);
   const seg = await exportSeg?.(result.saliency.data, {

@@ -14,16 +14,11 @@ export function saliencyAgainstLabels(
   organ: OrganLabelValue & { className: string; classNames: readonly string[] },
 ): { metrics: ReturnType<typeof saliencyOverlap>; warnings: string[] } {
   const plane = result.saliency.dimensions[0] * result.saliency.dimensions[1];
-  const ranges = result.images.map((image) =>
-    image.slice === null
-      ? [0, result.saliency.data.length]
-      : [image.slice * plane, (image.slice + 1) * plane],
-  );
-  const total = ranges.reduce((sum, [a, b]) => sum + b - a, 0);
   const pick = (data: ArrayLike<number>) => {
-    const out = new Float32Array(total);
-    let o = 0;
-    for (const [a, b] of ranges) for (let v = a; v < b; v++) out[o++] = data[v];
+    const out = new Float32Array(result.explainedSlices.length * plane);
+    result.explainedSlices.forEach((k, n) => {
+      for (let v = 0; v < plane; v++) out[n * plane + v] = data[k * plane + v];
+    });
     return out;
   };
   const explained = pick(labels.data);
@@ -36,7 +31,7 @@ export function saliencyAgainstLabels(
     guessed: organ.guessed,
     classNames: organ.classNames,
     predicted: new Map([[organ.className, result.images.reduce((sum, image) => sum + image.organVoxels, 0)]]),
-    where: result.images.every((image) => image.slice === null) ? '' : ' on the explained slices',
+    where: result.explainedSlices.length === labels.dimensions[2] ? '' : ' on the explained slices',
   });
   return { metrics: saliencyOverlap(pick(result.saliency.data), truth), warnings };
 }

@@ -28,7 +28,7 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
       </div>
       <div>
         ROI ({roiName(report.roi.source)}): {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}
-        {report.slices.includes(null) ? 'volume' : report.slices.length > 1 ? 'slices' : 'slice'}
+        {report.slices.length > 1 ? 'slices' : 'slice'}
         {report.roi.fallbackReason ? ` (${report.roi.fallbackReason})` : ''}
       </div>
       {report.outsideRoiDrop !== undefined && (
@@ -42,7 +42,7 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
             : ''}
         </div>
       )}
-      <div>Slices: {report.slices.map((k) => (k === null ? 'volume' : k)).join(', ')}</div>
+      <div data-cy="xai-slices">Slices: {sliceList(report.slices)}</div>
       {report.notes.map((note) => (
         <div key={note} style={{ color: '#9fb2c8' }}>
           {note}
@@ -50,4 +50,10 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
       ))}
     </div>
   );
+}
+
+/** Explained slices in words: a run of consecutive slices (a 3-D model's slab) as "first–last". */
+function sliceList(slices: number[]): string {
+  const consecutive = slices.every((k, n) => n === 0 || k === slices[n - 1] + 1);
+  return consecutive && slices.length > 2 ? `${slices[0]}–${slices[slices.length - 1]}` : slices.join(', ');
 }

@@ -27,19 +27,20 @@ export interface ExplanationReport {
   calls: number;
   /** The explanation's own time (ROI and perturbations), ms. */
   explainMs: number;
-  /** Explained slices (null: the whole volume, for a 3-D model). */
-  slices: (number | null)[];
-  /** `voxels` and `fraction`: the ROI's part of the explained slices (of the volume for a 3-D model). */
+  /** The explained slices (for a 3-D model: the part of the volume its figures refer to). */
+  slices: number[];
+  /** `box`, `voxels` and `fraction`: the ROI on the explained slices. */
   roi: {
     source: string;
     /** 'mask': the region itself; 'box': its bounding box. Absent without an ROI. */
     shape?: 'mask' | 'box';
+    /** The ROI's box cut to the explained slices (volume grid). */
     box?: Box;
     fallbackReason?: string;
     voxels: number;
     fraction: number;
   };
-  /** Per explained image: its slice and ROI box (bounding a region ROI) in that image's coordinates. */
+  /** Per explained image: its slice (null: a 3-D model's volume) and ROI box (bounding a region ROI) in that image's coordinates. */
   roiBoxes: { slice: number | null; box: Box }[];
   /** The organ score's fall when everything outside the ROI is replaced by the fill; absent without an ROI. */
   outsideRoiDrop?: number;
@@ -51,8 +52,9 @@ export interface ExplanationReport {
 /** The report of `explanation`, run by `loaded` on a volume of `dimensions`. */
 export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensions: Vec3): ExplanationReport {
   const { result, roi } = explanation;
-  // The share is of what was explained (the slices, or the whole volume for a 3-D model), not of the series.
-  const share = roiShare(result.images, dimensions);
+  // Of what was explained, not of the series: the ROI's box also spans the CLIP's context slices.
+  const slices = result.explainedSlices;
+  const share = roiShare(result.images, slices, dimensions);
   return {
     model: loaded.manifest.name,
     organ: explanation.className,
@@ -64,11 +66,14 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
     passes: result.passes,
     calls: result.calls,
     explainMs: result.wallMs,
-    slices: result.images.map((image) => image.slice),
+    slices,
     roi: {
       source: roi?.source ?? 'none',
       shape: roi && roiShapeOf(roi),
-      box: roi?.box,
+      box: roi && {
+        min: [roi.box.min[0], roi.box.min[1], Math.max(roi.box.min[2], slices[0])],
+        max: [roi.box.max[0], roi.box.max[1], Math.min(roi.box.max[2], slices[slices.length - 1] + 1)],
+      },
       fallbackReason: roi?.fallbackReason,
       voxels: share.voxels,
       fraction: share.fraction,

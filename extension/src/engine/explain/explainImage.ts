@@ -18,6 +18,11 @@ export interface ImageJob {
   roiVoxels: number;
   /** Whether to measure `outsideRoiScore` (the ROI is smaller than the image). */
   measureOutside: boolean;
+  /**
+   * A 3-D model's explained slices (a box of the volume): the organ score, and so the map and
+   * the outside-ROI score, are the organ's there. Absent: the whole image (a slice).
+   */
+  region?: Box;
 }
 
 /** What one explained image (a slice, or the volume for 3-D models) contributed. */
@@ -60,7 +65,7 @@ export async function explainImage(
   notes: string[],
 ): Promise<ImageReport> {
   const { image, roi, roiMask, substrate } = job.context;
-  const bound = await bindOrganTarget(model, image, options.classIndex, options.target, tracker);
+  const bound = await bindOrganTarget(model, image, options.classIndex, options.target, tracker, job.region);
   const { predictor } = bound;
   const imageSize = image.data.length;
   const offset = job.slice === null ? 0 : job.slice * imageSize;

@@ -46,6 +46,13 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
 }
 
 export interface ExplainResult {
+  /**
+   * The explained slices (volume grid, ascending): the slices of the 2-D images, or the part of
+   * the volume a 3-D model was explained on (scope slice: that slice; slab: the ROI's slices;
+   * volume: all). Every figure of the explanation (organ score, metrics, overlay, ROI share)
+   * refers to these slices.
+   */
+  explainedSlices: number[];
   /** Saliency on the volume grid: target units (drop, coefficient or weight), 0 where unexplained. */
   saliency: Volume<Float32Array>;
   /** The model's unperturbed prediction of the organ on the explained images (volume grid, 0/1). */
@@ -59,7 +66,7 @@ export interface ExplainResult {
   refinement?: RefinementReport;
 }
 
-type PlannedImage = Pick<ImageJob, 'slice'> & {
+type PlannedImage = Pick<ImageJob, 'slice' | 'region'> & {
   image: Volume<Float32Array>;
   box: Box;
   /** A mask-shaped ROI's voxels on this image (image-sized). */
@@ -69,7 +76,8 @@ type PlannedImage = Pick<ImageJob, 'slice'> & {
 /**
  * Explains the organ output `classIndex` of `model` on `volume` with one perturbation method.
  * 2-D models are explained slice by slice over the scope ∩ ROI slab; 3-D models once over
- * the volume with the ROI (its box narrowed to the slice for scope `slice`). With `refine`, the
+ * the volume with the ROI, for the organ on the explained slices (scope `slice`: that slice, the
+ * ROI's box narrowed to it; `slab`: the ROI's slices; `volume`: all). With `refine`, the
  * method's refinement then runs a second round on every image with the organ.
  *
  * Cost: Σ over explained images of 1 + the method's perturbation count; images whose
@@ -94,6 +102,11 @@ export async function explainVolume<M extends MethodId>(
   const jobs = planImages(volume, model.dimensionality, roi, options, notes).map((planned) =>
     imageJob(planned, options),
   );
+  const explainedSlices = jobs.flatMap((job) =>
+    job.region
+      ? Array.from({ length: job.region.max[2] - job.region.min[2] }, (_, n) => job.region!.min[2] + n)
+      : [job.slice!],
+  );
   const plans = jobs.map((job) => method.plan(job.context, firstRound));
   const tracker = new ProgressTracker(
     jobs.reduce((sum, job, n) => sum + 1 + plans[n].count + (job.measureOutside ? 1 : 0), 0),
@@ -108,7 +121,7 @@ export async function explainVolume<M extends MethodId>(
   for (const [n, job] of jobs.entries()) {
     images.push(await explainImage(model, job, plans[n], options, tracker, outputs, notes));
   }
-  const result = { ...outputs, images, notes };
+  const result = { ...outputs, explainedSlices, images, notes };
   if (!refinement)
     return { ...result, passes: tracker.done, calls: tracker.calls, wallMs: Date.now() - started };
 
@@ -153,10 +166,11 @@ export async function explainVolume<M extends MethodId>(
 
 /** An image's perturbation context: its substrate, seed and ROI. */
 function imageJob(planned: PlannedImage, options: ExplainOptions): ImageJob {
-  const { slice, image, box, mask } = planned;
+  const { slice, region, image, box, mask } = planned;
   const roiVoxels = roiVoxelCount(box, mask, image.dimensions);
   return {
     slice,
+    region,
     context: {
       image,
       roi: box,
@@ -196,7 +210,10 @@ function planImages(
       box.max[2] = Math.min(box.max[2], options.slice! + 1);
       if (box.max[2] <= box.min[2]) throw new Error(`Slice ${options.slice} lies outside the ROI.`);
     }
-    return [{ slice: null, image, box, mask: roi.mask }];
+    // The organ is scored on the slices explained: the slice, the ROI's slab, or all of them.
+    const region = fullBox(volume.dimensions);
+    if (options.scope !== 'volume') [region.min[2], region.max[2]] = [box.min[2], box.max[2]];
+    return [{ slice: null, region, image, box, mask: roi.mask }];
   }
   const candidates = options.scope === 'slice' ? [options.slice!] : Array.from({ length: nz }, (_, k) => k);
   const jobs: PlannedImage[] = [];
