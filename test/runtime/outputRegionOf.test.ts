@@ -1,49 +1,62 @@
 import { resampleLinear } from '../../extension/src/engine/util/resample';
-import { Box, boxContains } from '../../extension/src/engine/volume/Box';
+import { Box } from '../../extension/src/engine/volume/Box';
 import { voxelReorder } from '../../extension/src/engine/volume/reorient';
 import { Vec3 } from '../../extension/src/engine/volume/Volume';
 import { createVolume, voxelCount } from '../../extension/src/engine/volume/volumeUtils';
 import { outputRegionOf } from '../../extension/src/runtime/outputRegionOf';
 
 /**
- * The output voxels whose value reaches `imageBox` when mapped back as `toImageGrid` does
- * (resampled onto the reference grid, then reordered to source order), one output voxel at a time.
+ * Along one axis, the output samples (of `outputs`) from the first to the last that some image
+ * sample in [first, end) (of `samples`) reads with a weight of at least ½ when resampled back:
+ * one output sample at a time.
  */
-function bruteForce(
-  imageBox: Box,
-  image: Vec3,
-  grid: Vec3,
-  reorder?: ReturnType<typeof voxelReorder>,
-): Uint8Array {
-  const reference = reorder?.dimensions ?? image;
-  const region = new Uint8Array(voxelCount(grid));
-  const [nx, ny] = image;
-  for (let v = 0; v < region.length; v++) {
-    const oneHot = new Float32Array(region.length);
-    oneHot[v] = 1;
-    const onReference = resampleLinear(oneHot, grid, reference);
-    const onImage = new Float32Array(onReference.length);
-    if (reorder) reorder.scatter(onReference, onImage);
-    else onImage.set(onReference);
-    onImage.forEach((value, u) => {
-      const [i, j, k] = [u % nx, Math.floor(u / nx) % ny, Math.floor(u / (nx * ny))];
-      if (value !== 0 && boxContains(imageBox, i, j, k)) region[v] = 1;
-    });
-  }
+function mostlyRead(outputs: number, samples: number, first: number, end: number): boolean[] {
+  const read = Array.from({ length: outputs }, (_, d) => {
+    const oneHot = new Float32Array(outputs);
+    oneHot[d] = 1;
+    const weights = resampleLinear(oneHot, [outputs, 1, 1], [samples, 1, 1]);
+    return weights.subarray(first, end).some((w) => w >= 0.5);
+  });
+  const [from, to] = [read.indexOf(true), read.lastIndexOf(true)];
+  return read.map((_, d) => d >= from && d <= to);
+}
+
+/** The output grid's region for `box` of a reference grid, axis by axis (the resampling is separable). */
+function bruteForce(box: Box, reference: Vec3, grid: Vec3): number[] {
+  const axes = [0, 1, 2].map((a) => mostlyRead(grid[a], reference[a], box.min[a], box.max[a]));
+  const region = new Array<number>(voxelCount(grid)).fill(0);
+  for (let k = 0, v = 0; k < grid[2]; k++)
+    for (let j = 0; j < grid[1]; j++)
+      for (let i = 0; i < grid[0]; i++, v++) region[v] = axes[0][i] && axes[1][j] && axes[2][k] ? 1 : 0;
   return region;
 }
 
 describe('outputRegionOf', () => {
-  it('is every output voxel the prediction on one slice is read from, with the slices resized', () => {
-    // 12 slices resized to 8: slice 6 of the image interpolates between two network slices.
+  it('is the network slices a slice mostly reads when the volume is resized to fewer slices', () => {
+    // 12 slices resized to 8 (and 6 columns to 3): each slice reads two network slices, the
+    // nearer with a weight above ½ (slice 4 lies halfway: both).
     const image: Vec3 = [6, 5, 12];
     const grid: Vec3 = [3, 5, 8];
-    for (const k of [0, 6, 11]) {
+    for (const [k, networkSlices] of [
+      [0, 1],
+      [4, 2],
+      [6, 1],
+      [11, 1],
+    ]) {
       const slice: Box = { min: [0, 0, k], max: [6, 5, k + 1] };
-      const region = outputRegionOf(slice, image, undefined, image, grid);
-      expect(Array.from(region)).toEqual(Array.from(bruteForce(slice, image, grid)));
-      expect(region.some((m) => m === 0)).toBe(true);
+      const region = Array.from(outputRegionOf(slice, image, undefined, image, grid));
+      expect(region).toEqual(bruteForce(slice, image, grid));
+      expect(region.reduce((sum, m) => sum + m, 0)).toBe(networkSlices * 3 * 5);
     }
+  });
+
+  it("spans the network slices between a slab's ends when the volume is resized to more slices", () => {
+    const image: Vec3 = [4, 4, 5];
+    const grid: Vec3 = [4, 4, 12];
+    const slab: Box = { min: [0, 0, 1], max: [4, 4, 3] };
+    expect(Array.from(outputRegionOf(slab, image, undefined, image, grid))).toEqual(
+      bruteForce(slab, image, grid),
+    );
   });
 
   it('follows the network orientation when the volume is stored otherwise', () => {
@@ -54,9 +67,11 @@ describe('outputRegionOf', () => {
     });
     const reorder = voxelReorder(volume, 'LPS', false)!;
     const grid: Vec3 = [4, 3, 4];
-    const slab: Box = { min: [1, 0, 1], max: [3, 6, 3] };
-    expect(Array.from(outputRegionOf(slab, volume.dimensions, reorder, reorder.dimensions, grid))).toEqual(
-      Array.from(bruteForce(slab, volume.dimensions, grid, reorder)),
+    // Slices 1–2 of the stored volume are slices 7–8 of the network's.
+    const stored: Box = { min: [1, 0, 1], max: [3, 6, 3] };
+    const oriented: Box = { min: [1, 0, 7], max: [3, 6, 9] };
+    expect(Array.from(outputRegionOf(stored, volume.dimensions, reorder, reorder.dimensions, grid))).toEqual(
+      bruteForce(oriented, reorder.dimensions, grid),
     );
   });
 });

@@ -6,10 +6,11 @@ import { voxelCount } from '../engine/volume/volumeUtils';
 
 /**
  * The voxels of a model's output grid (`grid`, in the network's orientation; 1 inside) that its
- * probabilities are read from when mapped back onto `imageBox` of the bound image
- * (`imageDimensions`, source order): the box turned into the network's orientation by `reorder`,
- * then widened to the grid voxels the linear resampling back to `referenceDimensions`
- * interpolates from.
+ * probabilities on `imageBox` of the bound image (`imageDimensions`, source order) are mostly
+ * read from: the box turned into the network's orientation by `reorder`, then mapped to the grid
+ * voxels the linear resampling back to `referenceDimensions` weighs by ½ or more. A slice of a
+ * volume resized to fewer network slices reads its nearest network slice, not the one beside it
+ * that it takes a few per cent from.
  */
 export function outputRegionOf(
   imageBox: Box,

@@ -20,8 +20,9 @@ export interface Predictor {
   /** Maps one item's `[classes, outputSize]` probabilities back onto the bound image grid. */
   toImageGrid(probabilities: Float32Array): Float32Array;
   /**
-   * The output voxels (1; `outputSize` values) that `toImageGrid` reads to fill `imageBox` of the
-   * bound image: what the prediction there is made from. Absent: the output grid is the image grid.
+   * The output voxels (1; `outputSize` values) that `toImageGrid` mostly reads (weight ≥ ½) to
+   * fill `imageBox` of the bound image: what the prediction there is made from. Absent: the output
+   * grid is the image grid.
    */
   outputRegion?(imageBox: Box): Uint8Array;
 }

@@ -102,8 +102,9 @@ export function resampleFootprint(changed: Box, sourceDimensions: Vec3, targetDi
 }
 
 /**
- * The box of the source grid that the target voxels of `region` read with a weight above 0: all
- * a resampled value inside `region` is made from (an axis of equal size maps one to one).
+ * The box of the source grid that the target voxels of `region` are mostly made from: along each
+ * axis, from the source sample that the region's first target sample reads with a weight of at
+ * least ½ (its nearest; both at a tie) to that of its last. An axis of equal size maps one to one.
  */
 export function resampleSourceBox(region: Box, sourceDimensions: Vec3, targetDimensions: Vec3): Box {
   const min = [...region.min] as Vec3;
@@ -111,10 +112,9 @@ export function resampleSourceBox(region: Box, sourceDimensions: Vec3, targetDim
   for (let axis = 0; axis < 3; axis++) {
     if (sourceDimensions[axis] === targetDimensions[axis] || region.max[axis] <= region.min[axis]) continue;
     const { lower, upper, fraction } = axisTable(sourceDimensions[axis], targetDimensions[axis]);
-    const last = region.max[axis] - 1;
-    min[axis] = lower[region.min[axis]];
-    // A sample at a source centre reads its upper neighbour with weight 0: not made from it.
-    max[axis] = (fraction[last] > 0 ? upper[last] : lower[last]) + 1;
+    const [first, last] = [region.min[axis], region.max[axis] - 1];
+    min[axis] = fraction[first] > 0.5 ? upper[first] : lower[first];
+    max[axis] = (fraction[last] >= 0.5 ? upper[last] : lower[last]) + 1;
   }
   return { min, max };
 }
