@@ -111,4 +111,29 @@ describe('xai-clip CLI with a 3-D model resized from the whole volume', () => {
       if (method !== 'occlusion') for (const k of range(0, NZ)) if (k !== EXPLAINED) expect(mass(k)).toBe(0);
     },
   );
+
+  it('says when the resize to the network skips the explained slice', async () => {
+    // 24 slices resized to 8: network slice d reads image slice 3d + 1 alone, so slice 9 is never seen.
+    const stretched = path.join(dir, 'ct24.nii.gz');
+    const hu = new Float32Array(NX * NY * 24);
+    for (let k = 0, v = 0; k < 24; k++)
+      for (let j = 0; j < NY; j++)
+        for (let i = 0; i < NX; i++, v++)
+          hu[v] = inLiver(i, j, Math.floor(k / 3)) ? 150 : inBody(i, j) ? 40 : -1000;
+    writeNifti(stretched, createVolume(hu, [NX, NY, 24], { spacing: [1.5, 1.5, 4 / 3] }));
+    const explain = async (slice: number) => {
+      const result = await cli(
+        ...['explain', '--model', model, '--input', stretched, '--organ', 'liver', '--roi', 'mask'],
+        ...['--method', 'rise', '--samples', '40', '--scope', 'slice', '--slice', String(slice)],
+        ...['--json', '--out', path.join(dir, `stretched-${slice}`)],
+      );
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    const [skipped, seen] = [await explain(9), await explain(10)];
+    expect(skipped.notes).toContainEqual(
+      expect.stringMatching(/^No perturbation of slice 9 changed the model's liver score/),
+    );
+    expect(seen.notes).toEqual([]);
+  });
 });

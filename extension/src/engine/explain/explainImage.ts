@@ -95,18 +95,32 @@ export async function explainImage(
     return report;
   }
   const { target } = bound;
+  // Whether any perturbation moved the score: a 3-D model's resize can skip the explained slices.
+  let moved = false;
+  const receive = (index: number, score: number) => {
+    if (Math.abs(score - report.baselineScore) > 1e-6 * Math.abs(report.baselineScore)) moved = true;
+    plan.receive(index, score);
+  };
   await runBatches(
     predictor,
     imageSize,
     plan.count,
     plan.write,
     target,
-    plan.receive,
+    receive,
     options.batchSize ?? 8,
     tracker,
   );
   report.passes += plan.count;
   outputs.saliency.data.set(plan.finish(report.baselineScore), offset);
+  if (job.region && !moved) {
+    const { min, max } = job.region;
+    notes.push(
+      `No perturbation of ${max[2] - min[2] > 1 ? `slices ${min[2]}–${max[2] - 1}` : `slice ${min[2]}`} changed the model's ` +
+        `${predictor.classNames[options.classIndex]} score there: resizing the volume to the network's slices ` +
+        'skips them (no antialiasing), so the map means nothing. Explain a neighbouring slice or the slab.',
+    );
+  }
   if (job.measureOutside) {
     report.outsideRoiScore = await outsideRoiScore(
       predictor,
