@@ -130,6 +130,7 @@ export async function explainImage(
       substrate,
       target,
       tracker,
+      job.region,
     );
     report.passes += 1;
   }

@@ -8,7 +8,9 @@ import { Volume } from '../volume/Volume';
 
 /**
  * The target with everything outside the ROI (its box, or a mask-shaped ROI's region `mask`)
- * replaced by the substrate: what the model still gives the organ from the ROI alone. An
+ * replaced by the substrate: what the model still gives the organ from the ROI alone. With
+ * `region` (a 3-D model's explained slices) only those slices are replaced outside the ROI and the
+ * others kept, as a 2-D model's neighbours are never in question: the slices a map could rank. An
  * ROI-guided map is 0 outside the ROI by construction;
  * a score well below the unperturbed one says the model also relies on context the ROI left out,
  * which that map cannot show (a full-image explanation would).
@@ -23,10 +25,14 @@ export async function outsideRoiScore(
   substrate: Float32Array,
   target: Target,
   tracker: ProgressTracker,
+  region?: Box,
 ): Promise<number> {
   let score = NaN;
+  const plane = image.dimensions[0] * image.dimensions[1];
+  const [first, end] = region ? [region.min[2] * plane, region.max[2] * plane] : [0, image.data.length];
   const keepRoi = (_: number, out: Float32Array) => {
-    out.set(substrate);
+    out.set(image.data);
+    out.set(substrate.subarray(first, end), first);
     forEachRoiVoxel(box, mask, image.dimensions, (v) => (out[v] = image.data[v]));
   };
   await runBatches(predictor, image.data.length, 1, keepRoi, target, (_, s) => (score = s), 1, tracker);
