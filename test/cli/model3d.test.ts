@@ -104,7 +104,7 @@ describe('xai-clip CLI with a 3-D model resized from the whole volume', () => {
       const saliency = await readNifti(path.join(out, 'saliency.nii.gz'));
       const plane = NX * NY;
       const mass = (k: number) =>
-        saliency.data.subarray(k * plane, (k + 1) * plane).reduce((s, x) => s + Math.abs(x), 0);
+        Array.from(saliency.data.subarray(k * plane, (k + 1) * plane)).reduce((s, x) => s + Math.abs(x), 0);
       expect(mass(EXPLAINED)).toBeGreaterThan(0);
       // RISE and LIME perturb the ROI on the slice only (occlusion's coarse tiles also rank the
       // rest of the volume, the context a 3-D model may use).
