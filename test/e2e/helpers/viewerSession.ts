@@ -50,7 +50,8 @@ export interface ViewerSession {
  * e.g. 'chaos-mr' or one of `studies`), waiting until the panel, the first image and the organ
  * survey are done. With `pacs` (a running Orthanc holding the study), the CT study is opened from
  * that PACS through the server's /dicom-web proxy instead of the dicomjson manifest. With
- * `webgpu`, the survey runs on WASM: SwiftShader's WebGPU takes 10–30 s a pass.
+ * `webgpu`, the survey runs on WASM: SwiftShader's WebGPU takes 10–30 s a pass. `xaiClip` overrides
+ * keys of the app's window.config.xaiClip (e.g. `models`: the manifests the viewer uses).
  */
 export async function openViewer(
   port: number,
@@ -59,6 +60,7 @@ export async function openViewer(
     pacs?: { url: string };
     study?: string;
     studies?: Record<string, string>;
+    xaiClip?: object;
   } = {},
 ): Promise<ViewerSession> {
   const started = await start({
@@ -66,7 +68,7 @@ export async function openViewer(
     build: false,
     pacs: options.pacs,
     studies: options.studies,
-    xaiClip: options.webgpu ? { survey: { executionProviders: ['wasm'] } } : undefined,
+    xaiClip: { ...(options.webgpu && { survey: { executionProviders: ['wasm'] } }), ...options.xaiClip },
   });
   const { server } = started;
   const url = options.study ? started.studyUrls[options.study] : (started.pacsUrl ?? started.url);
