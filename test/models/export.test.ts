@@ -71,7 +71,7 @@ describe('models/export examples', () => {
   const axes = 'orientation native, array convention itk';
   const expected: Record<string, string> = {
     'ct2d-two-windows.manifest.json': `valid (NCHW, ${axes}, ${CHAOS_CLASSES}; ran on cpu).`,
-    'ct3d-two-windows.manifest.json': `valid (NCDHW, ${axes}, classes background, liver, spleen; ran on cpu).`,
+    'ct3d-two-windows.manifest.json': `valid (NCDHW, ${axes}, classes background, body, liver; ran on cpu).`,
     'mr2d-dynamic.manifest.json': `valid (NCHW, ${axes}, classes background, organ; ran on cpu).`,
     'clip-text-encoder.manifest.json': `valid (NCDHW, ${axes}, classes background, liver, spleen; CLIP prompts for background, liver, spleen, ${axes}; ran on cpu).`,
     'clip-prompt-embeddings.manifest.json': `valid (NCHW, ${axes}, ${CHAOS_CLASSES}; ${CHAOS_PROMPTS}, ${axes}; ran on cpu).`,
@@ -101,9 +101,9 @@ describe('models validate rejects', () => {
       'a manifest missing a class the network outputs',
       () =>
         variant('ct3d-two-windows.manifest.json', 'missing-class.json', (m) => {
-          m.segmenter.classes = ['background', 'liver'];
+          m.segmenter.classes = ['background', 'body'];
         }),
-      'xai-clip: The model output has shape [3, 16, 32, 32] per item, but the manifest expects 2 classes (background, liver) on a 16×32×32 grid.',
+      'xai-clip: The model output has shape [3, 8, 24, 24] per item, but the manifest expects 2 classes (background, body) on a 8×24×24 grid.',
     ],
     [
       'class embeddings of a size the image encoder does not produce',
