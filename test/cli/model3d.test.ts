@@ -112,6 +112,18 @@ describe('xai-clip CLI with a 3-D model resized from the whole volume', () => {
     },
   );
 
+  it('finds no liver to explain on a slice without liver, whatever the other slices hold', async () => {
+    const result = await cli(
+      ...['explain', '--model', model, '--input', image, '--organ', 'liver', '--roi', 'none'],
+      ...['--method', 'rise', '--samples', '20', '--scope', 'slice', '--slice', '0', '--json'],
+      ...['--out', path.join(dir, 'liver-free')],
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.passes).toBe(1);
+    expect(report.notes).toContain('Slice 0: the model predicts no liver; saliency is 0.');
+  });
+
   it('says when the resize to the network skips the explained slice', async () => {
     // 24 slices resized to 8: network slice d reads image slice 3d + 1 alone, so slice 9 is never seen.
     const stretched = path.join(dir, 'ct24.nii.gz');

@@ -90,7 +90,7 @@ export async function explainImage(
   if (!bound.target) {
     tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
     notes.push(
-      `${job.slice === null ? 'Volume' : `Slice ${job.slice}`}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
+      `${explainedSlices(job, 'S')}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
     );
     return report;
   }
@@ -114,9 +114,8 @@ export async function explainImage(
   report.passes += plan.count;
   outputs.saliency.data.set(plan.finish(report.baselineScore), offset);
   if (job.region && !moved) {
-    const { min, max } = job.region;
     notes.push(
-      `No perturbation of ${max[2] - min[2] > 1 ? `slices ${min[2]}–${max[2] - 1}` : `slice ${min[2]}`} changed the model's ` +
+      `No perturbation of ${explainedSlices(job, 's')} changed the model's ` +
         `${predictor.classNames[options.classIndex]} score there: resizing the volume to the network's slices ` +
         'skips them (no antialiasing), so the map means nothing. Explain a neighbouring slice or the slab.',
     );
@@ -135,4 +134,10 @@ export async function explainImage(
     report.passes += 1;
   }
   return report;
+}
+
+/** The job's explained slices in words ("slice 4", "slices 2–9"), starting with `initial`. */
+function explainedSlices(job: ImageJob, initial: 's' | 'S'): string {
+  const [first, end] = job.region ? [job.region.min[2], job.region.max[2]] : [job.slice!, job.slice! + 1];
+  return end - first > 1 ? `${initial}lices ${first}–${end - 1}` : `${initial}lice ${first}`;
 }
