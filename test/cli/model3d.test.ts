@@ -124,6 +124,19 @@ describe('xai-clip CLI with a 3-D model resized from the whole volume', () => {
     expect(report.notes).toContain('Slice 0: the model predicts no liver; saliency is 0.');
   });
 
+  it('spends no outside-ROI pass when the ROI covers the whole explained slice', async () => {
+    const result = await cli(
+      ...['explain', '--model', model, '--input', image, '--organ', 'liver', '--roi', 'mask'],
+      ...['--roi-shape', 'box', '--margin-mm', '100', '--method', 'rise', '--samples', '20'],
+      ...['--scope', 'slice', '--slice', String(EXPLAINED), '--json', '--out', path.join(dir, 'whole-slice')],
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.roi.fraction).toBe(1);
+    expect(report.passes).toBe(21);
+    expect(report.outsideRoiDrop).toBeUndefined();
+  });
+
   it('says when the resize to the network skips the explained slice', async () => {
     // 24 slices resized to 8: network slice d reads image slice 3d + 1 alone, so slice 9 is never seen.
     const stretched = path.join(dir, 'ct24.nii.gz');

@@ -6,7 +6,7 @@ import { SegmentationModel } from '../model/SegmentationModel';
 import { Roi } from '../roi/Roi';
 import { roiVoxelCount } from '../roi/roiVoxels';
 import { TargetKind } from '../targets/Target';
-import { Box, fullBox } from '../volume/Box';
+import { Box, boxVoxelCount, fullBox } from '../volume/Box';
 import { Volume } from '../volume/Volume';
 import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
 import { assertFinite } from './assertFinite';
@@ -179,7 +179,10 @@ function imageJob(planned: PlannedImage, options: ExplainOptions): ImageJob {
       seed: (options.seed ?? 0) + 7919 * (slice ?? 0),
     },
     roiVoxels,
-    measureOutside: (options.measureOutsideRoi ?? false) && roiVoxels < image.data.length,
+    // Only where the ROI leaves part of the explained slices out.
+    measureOutside:
+      (options.measureOutsideRoi ?? false) &&
+      roiVoxels < (region ? boxVoxelCount(region) : image.data.length),
   };
 }
 
