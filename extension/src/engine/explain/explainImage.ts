@@ -16,7 +16,7 @@ export interface ImageJob {
   context: PerturbationContext;
   /** Voxels of the ROI on this image. */
   roiVoxels: number;
-  /** Whether to measure `outsideRoiScore` (the ROI is smaller than the image). */
+  /** Whether to measure `outsideRoiScore` (the ROI leaves part of the explained slices out). */
   measureOutside: boolean;
   /**
    * A 3-D model's explained slices (a box of the volume): the organ score, and so the map and
@@ -117,7 +117,7 @@ export async function explainImage(
     notes.push(
       `No perturbation of ${explainedSlices(job, 's')} changed the model's ` +
         `${predictor.classNames[options.classIndex]} score there: resizing the volume to the network's slices ` +
-        'skips them (no antialiasing), so the map means nothing. Explain a neighbouring slice or the slab.',
+        'may skip them (no antialiasing), and the map shows no evidence. Explain a neighbouring slice or the slab.',
     );
   }
   if (job.measureOutside) {

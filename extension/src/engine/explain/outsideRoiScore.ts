@@ -9,8 +9,8 @@ import { Volume } from '../volume/Volume';
 /**
  * The target with everything outside the ROI (its box, or a mask-shaped ROI's region `mask`)
  * replaced by the substrate: what the model still gives the organ from the ROI alone. With
- * `region` (a 3-D model's explained slices) only those slices are replaced outside the ROI and the
- * others kept, as a 2-D model's neighbours are never in question: the slices a map could rank. An
+ * `region` (a 3-D model's explained slices) only the outside of the ROI on those slices is
+ * replaced; the other slices stay, as a map of these slices could not rank them anyway. An
  * ROI-guided map is 0 outside the ROI by construction;
  * a score well below the unperturbed one says the model also relies on context the ROI left out,
  * which that map cannot show (a full-image explanation would).
