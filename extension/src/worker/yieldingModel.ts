@@ -16,9 +16,7 @@ export function yieldingModel(loaded: LoadedModel, signal: AbortSignal): LoadedM
     if (signal.aborted) throw new ExplanationCancelledError();
   };
   const segmenter = loaded.segmenter;
-  const yieldingSegmenter: SegmentationModel = {
-    classNames: segmenter.classNames,
-    dimensionality: segmenter.dimensionality,
+  const yieldingBind: Pick<SegmentationModel, 'bind'> = {
     bind: async (reference) => {
       const predictor = await segmenter.bind(reference);
       const yielding: Predictor = {
@@ -43,7 +41,8 @@ export function yieldingModel(loaded: LoadedModel, signal: AbortSignal): LoadedM
   };
   return {
     ...loaded,
-    segmenter: yieldingSegmenter as LoadedModel['segmenter'],
+    // The rest of the segmenter (memory estimate, network input) is the model's own, through the prototype.
+    segmenter: Object.assign(Object.create(segmenter), yieldingBind) as LoadedModel['segmenter'],
     clip: yieldingClip && (Object.assign(Object.create(clip!), yieldingClip) as LoadedModel['clip']),
   };
 }
