@@ -49,6 +49,28 @@ describe('memory per batch item', () => {
     }
   });
 
+  it("takes the activations from the manifest's activationBytesPerVoxel, which changes the planned batch", async () => {
+    const entry: SegmenterEntry = JSON.parse(
+      fs.readFileSync(fixture('planted3d_2ch.manifest.json'), 'utf8'),
+    ).segmenter;
+    const session = await ortNode.InferenceSession.create(fs.readFileSync(fixture(entry.file)));
+    const ort = ortNode as unknown as OrtModule;
+    const measured = new OrtSegmentationModel(ort, session, { ...entry, activationBytesPerVoxel: 64 });
+    const estimated = new OrtSegmentationModel(ort, session, entry);
+    const item = measured.itemMemory(volume3d());
+    expect(item).toMatchObject({ activationBytesPerVoxel: 64, activationSource: 'manifest' });
+    expect(item.totalBytes).toBe((2 * 2 * 4 + 3 * 3 * 4 + 64) * PLANTED3D_VOXELS);
+    expect(estimated.itemMemory(volume3d()).activationSource).toBe('default');
+    // 44 MB holds two items at the default 1 KiB per voxel, twenty-three at 64 bytes.
+    expect(planBatch(estimated, volume3d(), 8, 44e6).batchSize).toBe(2);
+    const plan = planBatch(measured, volume3d(), 32, 44e6);
+    expect(plan.batchSize).toBe(23);
+    expect(plan.note).toMatch(
+      /activations ≈ 1 MB at the manifest's activationBytesPerVoxel\), memory budget 44 MB\.$/,
+    );
+    await session.release();
+  });
+
   it('sizes input and output as the run allocates them: resampled, reoriented and padded', async () => {
     const dynamic = JSON.parse(fs.readFileSync(fixture('dynamic2d.manifest.json'), 'utf8')).segmenter;
     const entry: SegmenterEntry = { ...dynamic, targetSpacingMm: [1.5, 0.75], orientation: 'RAS' };

@@ -144,6 +144,16 @@ describe('parseManifest', () => {
       (m) => (m.segmenter.size = { mode: 'dynamic', multiple: 0 }),
       ['/segmenter/size/multiple: must be >= 1'],
     ],
+    [
+      'activationBytesPerVoxel 0',
+      (m) => (m.segmenter.activationBytesPerVoxel = 0),
+      ['/segmenter/activationBytesPerVoxel: must be > 0'],
+    ],
+    [
+      'activationBytesPerVoxel given as text',
+      (m) => (m.segmenter.activationBytesPerVoxel = '265 B'),
+      ['/segmenter/activationBytesPerVoxel: must be number'],
+    ],
   ])('rejects %s, naming the JSON path', (_, edit, fragments) => {
     const manifest = valid();
     edit(manifest);
@@ -151,6 +161,12 @@ describe('parseManifest', () => {
     expect(error.message).toContain('Model manifest test.manifest.json is invalid');
     for (const fragment of fragments) expect(error.message).toContain(fragment);
     expect(error.problems.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('accepts a positive activationBytesPerVoxel, fractional too', () => {
+    const manifest = valid();
+    manifest.segmenter.activationBytesPerVoxel = 265.5;
+    expect(parseManifest(manifest, 'test.manifest.json').segmenter.activationBytesPerVoxel).toBe(265.5);
   });
 
   it('reports only the oneOf branch that fits (no noise from the other channel kinds)', () => {

@@ -162,8 +162,9 @@ export class OrtSegmentationModel implements SegmentationModel {
 
   /**
    * Memory per batch item when bound to an image of this geometry (a slice for 2-D models), from
-   * the network's input and output sizes on its padded grid (exactly what a run allocates) and an
-   * activation estimate: see estimateItemMemory. Cheap: no voxel is read.
+   * the network's input and output sizes on its padded grid (exactly what a run allocates) and the
+   * activations: the manifest's activationBytesPerVoxel or the default estimate (see
+   * estimateItemMemory). Cheap: no voxel is read.
    */
   itemMemory(image: Pick<Volume, 'dimensions' | 'spacing' | 'direction'>): ItemMemory {
     const { entry } = this;
@@ -177,6 +178,7 @@ export class OrtSegmentationModel implements SegmentationModel {
       channels: entry.channels.length,
       classes: entry.classes.length,
       voxels: voxelCount(this.paddedGrid(grid)),
+      activationBytesPerVoxel: entry.activationBytesPerVoxel,
     });
   }
 

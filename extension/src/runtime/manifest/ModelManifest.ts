@@ -36,6 +36,13 @@ export interface SegmenterEntry {
   classes: string[];
   /** A fixed batch size the network was exported with; detected from the model when absent. */
   fixedBatch?: number;
+  /**
+   * The network's activation memory (intermediate tensors) per network voxel and batch item, in
+   * bytes: what the memory-aware batching plans with (see estimateItemMemory). Absent: the
+   * documented default ACTIVATION_BYTES_PER_VOXEL (1024), sized for a 3-D U-Net. Measure it with
+   * `xai-clip models validate MANIFEST --measure-memory`.
+   */
+  activationBytesPerVoxel?: number;
   /** The voxel orientation the network was trained on (see `Orientation`); default 'native'. */
   orientation?: Orientation;
   /** How the network's tensor axes take the oriented image's i, j, k (see `ArrayConvention`); default 'itk'. */

@@ -4,9 +4,14 @@ export interface ItemMemory {
   inputBytes: number;
   /** The network output: classes × padded voxels, float32. */
   outputBytes: number;
-  /** The network's intermediate values, estimated (ACTIVATION_BYTES_PER_VOXEL). */
+  /** The network's intermediate values: `activationBytesPerVoxel` × `voxels`. */
   activationBytes: number;
   totalBytes: number;
+  /** Network voxels of one item (padded grid). */
+  voxels: number;
+  activationBytesPerVoxel: number;
+  /** Where `activationBytesPerVoxel` comes from: the manifest (measured for the model) or ACTIVATION_BYTES_PER_VOXEL. */
+  activationSource: 'manifest' | 'default';
 }
 
 /**
@@ -16,6 +21,8 @@ export interface ItemMemory {
  * upsampled and concatenated features, ≈ 200 values per voxel, plus the coarser levels); it gives
  * ≈ 3.5 GB per item for a [2, 96, 192, 192] input. Measured on the CPU provider (peak RSS growth per
  * extra item), the CHAOS SegFormer needs ≈ 265 bytes per pixel, so the estimate errs on the safe side.
+ * A manifest can give its model's own figure (`segmenter.activationBytesPerVoxel`, measured by
+ * `xai-clip models validate --measure-memory`).
  */
 export const ACTIVATION_BYTES_PER_VOXEL = 1024;
 
@@ -25,10 +32,28 @@ export const ACTIVATION_BYTES_PER_VOXEL = 1024;
 const INPUT_COPIES = 2;
 const OUTPUT_COPIES = 3;
 
-/** Memory per batch item of a network with `channels` inputs and `classes` outputs on `voxels` (padded) voxels. */
-export function estimateItemMemory(shape: { channels: number; classes: number; voxels: number }): ItemMemory {
-  const inputBytes = INPUT_COPIES * 4 * shape.channels * shape.voxels;
-  const outputBytes = OUTPUT_COPIES * 4 * shape.classes * shape.voxels;
-  const activationBytes = ACTIVATION_BYTES_PER_VOXEL * shape.voxels;
-  return { inputBytes, outputBytes, activationBytes, totalBytes: inputBytes + outputBytes + activationBytes };
+/**
+ * Memory per batch item of a network with `channels` inputs and `classes` outputs on `voxels`
+ * (padded) voxels; activations at `activationBytesPerVoxel` when the manifest gives it, else the default.
+ */
+export function estimateItemMemory(shape: {
+  channels: number;
+  classes: number;
+  voxels: number;
+  activationBytesPerVoxel?: number;
+}): ItemMemory {
+  const { voxels } = shape;
+  const activationBytesPerVoxel = shape.activationBytesPerVoxel ?? ACTIVATION_BYTES_PER_VOXEL;
+  const inputBytes = INPUT_COPIES * 4 * shape.channels * voxels;
+  const outputBytes = OUTPUT_COPIES * 4 * shape.classes * voxels;
+  const activationBytes = activationBytesPerVoxel * voxels;
+  return {
+    inputBytes,
+    outputBytes,
+    activationBytes,
+    totalBytes: inputBytes + outputBytes + activationBytes,
+    voxels,
+    activationBytesPerVoxel,
+    activationSource: shape.activationBytesPerVoxel === undefined ? 'default' : 'manifest',
+  };
 }

@@ -50,6 +50,6 @@ export function planBatchSize(
 function partsOf(item: ItemMemory): string {
   return (
     `input ${formatBytes(item.inputBytes)}, output ${formatBytes(item.outputBytes)}, ` +
-    `activations ≈ ${formatBytes(item.activationBytes)} estimated`
+    `activations ≈ ${formatBytes(item.activationBytes)} ${item.activationSource === 'manifest' ? "at the manifest's activationBytesPerVoxel" : 'estimated'}`
   );
 }
