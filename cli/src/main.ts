@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { batchPeakMemory } from './commands/batchPeakMemory';
 import { bench } from './commands/bench';
 import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
@@ -255,7 +256,16 @@ models
     new Option('--backend <runtime>', 'ONNX Runtime in Node').choices(['node', 'web']).default('node'),
   )
   .addOption(memoryBudgetOption())
+  .option(
+    '--measure-memory',
+    "measure the segmenter's memory per image (peak resident memory, batch 1 against a larger batch, node backend) and print the manifest's activationBytesPerVoxel line",
+  )
   .option('--json', 'machine-readable result on stdout')
   .action(run(validateModel));
+// Run by --measure-memory in a fresh process per batch size; not for people.
+models
+  .command('batch-peak-memory <manifest>', { hidden: true })
+  .requiredOption('--batch <n>', 'batch size', integer('--batch'))
+  .action(run(batchPeakMemory));
 
 program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { parseMemorySize } from '../../cli/src/commands/parseMemorySize';
@@ -56,11 +56,77 @@ describe('xai-clip --memory-budget', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\S+: valid \(NCDHW, orientation native, array convention itk, /);
     expect(result.stdout.split('\n').slice(1)).toEqual([
-      'batch size: 2 (lowered from 8), about 18 MB per image on a 32×32×16 image, memory budget 44 MB',
+      'batch size: 2 (lowered from 8), about 18 MB per image on a 32×32×16 image (activations at the default estimate of 1024 bytes per voxel), memory budget 44 MB',
       '',
     ]);
     const ct = await cli('models', 'validate', fixture('planted2d.manifest.json'), '--json');
     expect(JSON.parse(ct.stdout)).toMatchObject({ orientation: 'native', batchSize: 8 });
+  });
+
+  it('models validate --measure-memory measures the memory per image and prints the manifest line', async () => {
+    const text = await cli('models', 'validate', model, '--measure-memory');
+    expect(text.stderr).toBe('');
+    const [, , measuredLine, manifestLine, end] = text.stdout.split('\n');
+    const measured =
+      /^measured: ([\d.]+) (kB|MB) per image \(peak memory rise from batch 1 to 8, (maxRSS|rss after the runs)\), i\.e\. activations of (\d+) bytes per voxel; estimated: 18 MB$/.exec(
+        measuredLine,
+      );
+    expect(measured).not.toBeNull();
+    const perVoxel = Number(measured![4]);
+    // A toy network of a few small convolutions: far below the 1 KiB default, but not nothing.
+    expect(perVoxel).toBeGreaterThanOrEqual(1);
+    expect(perVoxel).toBeLessThan(1024);
+    expect(manifestLine).toBe(`add to the manifest's segmenter: "activationBytesPerVoxel": ${perVoxel}`);
+    expect(end).toBe('');
+
+    const json = JSON.parse((await cli('models', 'validate', model, '--measure-memory', '--json')).stdout);
+    expect(json).toMatchObject({ activationSource: 'default', activationBytesPerVoxel: 1024 });
+    const measurement = json.memoryMeasurement;
+    expect(measurement.batches).toEqual([1, 8]);
+    expect(measurement.peakGrowthBytes[1]).toBeGreaterThan(measurement.peakGrowthBytes[0]);
+    expect(Number.isFinite(measurement.measuredPerItemBytes)).toBe(true);
+    // At least the input and output the run allocates per image, below the default estimate.
+    expect(measurement.measuredPerItemBytes).toBeGreaterThan((2 * 4 + 3 * 4) * 16 * 32 * 32);
+    expect(measurement.measuredPerItemBytes).toBeLessThan(json.memoryPerItemBytes);
+    expect(measurement.manifestLine).toBe(
+      `"activationBytesPerVoxel": ${measurement.activationBytesPerVoxel}`,
+    );
+
+    // Fed back into a copy of the manifest, validate plans with it and says it is the manifest's.
+    const manifest = JSON.parse(readFileSync(model, 'utf8'));
+    manifest.segmenter.file = path.resolve(path.dirname(model), manifest.segmenter.file);
+    Object.assign(manifest.segmenter, JSON.parse(`{${measurement.manifestLine}}`));
+    const copy = path.join(dir, 'measured.manifest.json');
+    writeFileSync(copy, JSON.stringify(manifest));
+    const fed = JSON.parse((await cli('models', 'validate', copy, '--json')).stdout);
+    expect(fed).toMatchObject({
+      activationSource: 'manifest',
+      activationBytesPerVoxel: measurement.activationBytesPerVoxel,
+      memoryPerItemBytes: (2 * 2 * 4 + 3 * 3 * 4 + measurement.activationBytesPerVoxel) * 16 * 32 * 32,
+    });
+    expect((await cli('models', 'validate', copy)).stdout).toContain(
+      `(activations at the manifest's ${measurement.activationBytesPerVoxel} bytes per voxel)`,
+    );
+  });
+
+  it('models validate --measure-memory refuses the web backend, fixed-batch networks and a budget for one image, saying why', async () => {
+    const web = await cli('models', 'validate', model, '--measure-memory', '--backend', 'web');
+    expect(web.code).toBe(1);
+    expect(web.stderr).toMatch(
+      /--measure-memory reads the process's peak resident memory.*WebAssembly heap only grows.*Measure with --backend node/,
+    );
+    const fixed = await cli(
+      ...['models', 'validate', fixture('planted2d_fixed_batch.manifest.json'), '--measure-memory'],
+    );
+    expect(fixed.code).toBe(1);
+    expect(fixed.stderr).toMatch(
+      /always runs a fixed batch of \d+, so its memory does not grow with the batch size/,
+    );
+    const tight = await cli('models', 'validate', model, '--measure-memory', '--memory-budget', '20MB');
+    expect(tight.code).toBe(1);
+    expect(tight.stderr).toMatch(
+      /runs a batch of at least 2 images, but the memory budget fits 1 .* raise --memory-budget/,
+    );
   });
 
   it('reads sizes in MB (the default unit) or GB, and refuses anything else', () => {

@@ -89,7 +89,7 @@ describe('models/export examples', () => {
     const [first, batch, end] = result.stdout.split('\n');
     expect(first).toBe(`${manifest}: ${summary}`);
     expect(batch).toMatch(
-      /^batch size: \d+.*, about [\d.]+ [kMG]B per image on a [\d×]+ image, memory budget /,
+      /^batch size: \d+.*, about [\d.]+ [kMG]B per image on a [\d×]+ image \(activations at the default estimate of 1024 bytes per voxel\), memory budget /,
     );
     expect(end).toBe('');
   });
