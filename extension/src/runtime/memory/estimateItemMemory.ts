@@ -19,10 +19,10 @@ export interface ItemMemory {
  * report its intermediate tensors and an exported graph rarely carries their shapes, so this is a
  * documented multiplier, chosen to cover a 3-D U-Net with 32 base features (full-resolution skip,
  * upsampled and concatenated features, ≈ 200 values per voxel, plus the coarser levels); it gives
- * ≈ 3.5 GB per item for a [2, 96, 192, 192] input. Measured on the CPU provider (peak RSS growth per
- * extra item), the CHAOS SegFormer needs ≈ 265 bytes per pixel, so the estimate errs on the safe side.
- * A manifest can give its model's own figure (`segmenter.activationBytesPerVoxel`, measured by
- * `xai-clip models validate --measure-memory`).
+ * ≈ 3.5 GB per item for a [2, 96, 192, 192] input. Measured on the CPU provider (peak RSS rise
+ * per extra item from batch 1 to 8), the CHAOS SegFormers need ≈ 415 bytes per pixel, so the
+ * estimate errs on the safe side. A manifest can give its model's own figure
+ * (`segmenter.activationBytesPerVoxel`, measured by `xai-clip models validate --measure-memory`).
  */
 export const ACTIVATION_BYTES_PER_VOXEL = 1024;
 
