@@ -18,11 +18,6 @@ export interface ImageJob {
   roiVoxels: number;
   /** Whether to measure `outsideRoiScore` (the ROI leaves part of the explained slices out). */
   measureOutside: boolean;
-  /**
-   * A 3-D model's explained slices (a box of the volume): the organ score, and so the map and
-   * the outside-ROI score, are the organ's there. Absent: the whole image (a slice).
-   */
-  region?: Box;
 }
 
 /** What one explained image (a slice, or the volume for 3-D models) contributed. */
@@ -65,7 +60,14 @@ export async function explainImage(
   notes: string[],
 ): Promise<ImageReport> {
   const { image, roi, roiMask, substrate } = job.context;
-  const bound = await bindOrganTarget(model, image, options.classIndex, options.target, tracker, job.region);
+  const bound = await bindOrganTarget(
+    model,
+    image,
+    options.classIndex,
+    options.target,
+    tracker,
+    job.context.region,
+  );
   const { predictor } = bound;
   const imageSize = image.data.length;
   const offset = job.slice === null ? 0 : job.slice * imageSize;
@@ -113,7 +115,7 @@ export async function explainImage(
   );
   report.passes += plan.count;
   outputs.saliency.data.set(plan.finish(report.baselineScore), offset);
-  if (job.region && !moved) {
+  if (job.context.region && !moved) {
     notes.push(
       `No perturbation of ${explainedSlices(job, 's')} changed the model's ` +
         `${predictor.classNames[options.classIndex]} score there: resizing the volume to the network's slices ` +
@@ -129,7 +131,7 @@ export async function explainImage(
       substrate,
       target,
       tracker,
-      job.region,
+      job.context.region,
     );
     report.passes += 1;
   }
@@ -138,6 +140,8 @@ export async function explainImage(
 
 /** The job's explained slices in words ("slice 4", "slices 2–9"), starting with `initial`. */
 function explainedSlices(job: ImageJob, initial: 's' | 'S'): string {
-  const [first, end] = job.region ? [job.region.min[2], job.region.max[2]] : [job.slice!, job.slice! + 1];
+  const [first, end] = job.context.region
+    ? [job.context.region.min[2], job.context.region.max[2]]
+    : [job.slice!, job.slice! + 1];
   return end - first > 1 ? `${initial}lices ${first}–${end - 1}` : `${initial}lice ${first}`;
 }

@@ -1,7 +1,7 @@
 import { ProgressCallback, ProgressTracker } from '../evaluate/ProgressTracker';
 import { getMethod, MethodOptionsById } from '../methods';
 import { makeSubstrate } from '../methods/makeSubstrate';
-import { FillMode, MethodId, RefinementReport } from '../methods/PerturbationMethod';
+import { FillMode, MethodId, PerturbationContext, RefinementReport } from '../methods/PerturbationMethod';
 import { SegmentationModel } from '../model/SegmentationModel';
 import { Roi } from '../roi/Roi';
 import { roiVoxelCount } from '../roi/roiVoxels';
@@ -66,12 +66,13 @@ export interface ExplainResult {
   refinement?: RefinementReport;
 }
 
-type PlannedImage = Pick<ImageJob, 'slice' | 'region'> & {
-  image: Volume<Float32Array>;
-  box: Box;
-  /** A mask-shaped ROI's voxels on this image (image-sized). */
-  mask?: Uint8Array;
-};
+type PlannedImage = Pick<ImageJob, 'slice'> &
+  Pick<PerturbationContext, 'region'> & {
+    image: Volume<Float32Array>;
+    box: Box;
+    /** A mask-shaped ROI's voxels on this image (image-sized). */
+    mask?: Uint8Array;
+  };
 
 /**
  * Explains the organ output `classIndex` of `model` on `volume` with one perturbation method.
@@ -103,8 +104,11 @@ export async function explainVolume<M extends MethodId>(
     imageJob(planned, options),
   );
   const explainedSlices = jobs.flatMap((job) =>
-    job.region
-      ? Array.from({ length: job.region.max[2] - job.region.min[2] }, (_, n) => job.region!.min[2] + n)
+    job.context.region
+      ? Array.from(
+          { length: job.context.region.max[2] - job.context.region.min[2] },
+          (_, n) => job.context.region!.min[2] + n,
+        )
       : [job.slice!],
   );
   const plans = jobs.map((job) => method.plan(job.context, firstRound));
@@ -170,9 +174,9 @@ function imageJob(planned: PlannedImage, options: ExplainOptions): ImageJob {
   const roiVoxels = roiVoxelCount(box, mask, image.dimensions);
   return {
     slice,
-    region,
     context: {
       image,
+      region,
       roi: box,
       roiMask: mask,
       substrate: makeSubstrate(image, options.fill ?? 'min', options.blurSigmaMm),

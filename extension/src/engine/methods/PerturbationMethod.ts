@@ -13,6 +13,11 @@ export interface PerturbationContext {
   substrate: Float32Array;
   /** Seed of the method's random draws (RISE, LIME). */
   seed: number;
+  /**
+   * The part of the image the explanation is about (a 3-D model's explained slices); nothing
+   * outside it is perturbed. Absent: the whole image.
+   */
+  region?: Box;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Vec3 } from '../volume/Volume';
 import { mmToVoxels } from './mmToVoxels';
 import { outsideRoiSegments } from './outsideRoiSegments';
 import { outsideRoiTiles } from './outsideRoiTiles';
+import { tilesInRegion } from './tilesInRegion';
 import { PerturbationContext, PerturbationMethod, PerturbationPlan } from './PerturbationMethod';
 import { windowGrid } from './windowGrid';
 
@@ -60,7 +61,7 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
   // Window, stride and the outside tiles have request fields of their own (ExplainRequest).
   parameters: [],
   plan(context: PerturbationContext, options: OcclusionOptions): PerturbationPlan {
-    const { image, roi, roiMask, substrate } = context;
+    const { image, roi, roiMask, substrate, region } = context;
     const { dimensions, spacing } = image;
     const windowMm: Vec3 =
       typeof options.windowMm === 'number'
@@ -79,12 +80,13 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
       throw new Error(`outsideTiles must be 'grid' or 'slic', got '${String(shape)}'.`);
     }
     const windowEdgeMm = Math.max(...windowMm.map((w, axis) => (dimensions[axis] > 1 ? w : 0)));
-    const tiles =
+    const allTiles =
       tileFactor === 0
         ? []
         : shape === 'slic'
           ? outsideRoiSegments(image, roi, tileFactor * windowEdgeMm, roiMask)
           : outsideRoiTiles(dimensions, window.map((w) => Math.round(w * tileFactor)) as Vec3, roi, roiMask);
+    const tiles = region ? tilesInRegion(allTiles, region, dimensions) : allTiles;
     const count = windows + tiles.length;
     const windowVoxels = window.reduce((product, w, axis) => product * Math.min(w, dimensions[axis]), 1);
     const voxels = image.data.length;
