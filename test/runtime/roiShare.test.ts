@@ -9,6 +9,7 @@ const image = (slice: number | null, min: number[], max: number[]): ImageReport 
   baselineScore: 1,
   organVoxels: 10,
   passes: 5,
+  skippedPasses: 0,
 });
 
 describe('roiShare', () => {

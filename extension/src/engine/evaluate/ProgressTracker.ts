@@ -1,8 +1,11 @@
-/** Progress of an explanation, in segmenter forward passes (one perturbed image = one pass). */
+/**
+ * Progress of an explanation, in segmenter forward passes (one perturbed image = one pass; a
+ * perturbation that changes nothing the network sees counts as done without one).
+ */
 export interface Progress {
   done: number;
   total: number;
-  /** Estimated milliseconds left, from the mean time per pass so far; null before the first batch. */
+  /** Estimated milliseconds left, from the mean time per model pass so far; null before the first. */
   etaMs: number | null;
 }
 
@@ -22,8 +25,11 @@ export class ExplanationCancelledError extends Error {
  * total and the ETA cover the whole job.
  */
 export class ProgressTracker {
+  /** Planned passes settled: run by the model or skipped. */
   done = 0;
   calls = 0;
+  /** Perturbations settled without a model call: they change no voxel of the network input. */
+  skipped = 0;
   private readonly startedAt = Date.now();
 
   constructor(
@@ -47,12 +53,22 @@ export class ProgressTracker {
     this.total += passes;
   }
 
-  /** Records one model call that evaluated `passes` images. */
-  advance(passes: number): void {
-    this.done += passes;
-    this.calls += 1;
+  /** Forward passes the model ran. */
+  get passes(): number {
+    return this.done - this.skipped;
+  }
+
+  /**
+   * Records one batch: one model call that evaluated `passes` images (no call when 0) and
+   * `skipped` perturbations settled without one.
+   */
+  advance(passes: number, skipped = 0): void {
+    this.done += passes + skipped;
+    this.skipped += skipped;
+    if (passes > 0) this.calls += 1;
     const elapsed = Date.now() - this.startedAt;
-    const etaMs = this.done > 0 ? Math.max(0, ((this.total - this.done) * elapsed) / this.done) : null;
+    // Skipped perturbations take no time: the rate is that of the passes run.
+    const etaMs = this.passes > 0 ? Math.max(0, ((this.total - this.done) * elapsed) / this.passes) : null;
     this.onProgress?.({ done: this.done, total: this.total, etaMs });
   }
 }

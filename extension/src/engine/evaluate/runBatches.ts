@@ -1,13 +1,24 @@
 import { Predictor } from '../model/SegmentationModel';
 import { Target } from '../targets/Target';
+import { firstDifference } from '../volume/firstDifference';
 import { ProgressTracker } from './ProgressTracker';
+
+/** The bound image and its target value: what a perturbation that changes nothing scores. */
+export interface Unperturbed {
+  image: Float32Array;
+  score: number;
+}
 
 /**
  * The one batching loop: evaluates `count` perturbed images in batches of `batchSize`
- * and hands each image's target value to `receive`. Every model call of every method goes
- * through here, so pass counting, progress and cancellation are the same for all.
+ * and hands each image's target value to `receive`, in index order. Every model call of every
+ * method goes through here, so pass counting, progress and cancellation are the same for all.
  *
- * Cost: `count` forward passes in ⌈count / batchSize⌉ calls.
+ * With `unperturbed`, a perturbed image that gives the network the unperturbed input (equal to
+ * `unperturbed.image` voxel for voxel, or not `predictor.changesInput`) is not sent: it receives
+ * `unperturbed.score` exactly and counts as skipped on `tracker`.
+ *
+ * Cost: `count` − skipped forward passes in about ⌈(count − skipped) / batchSize⌉ calls.
  */
 export async function runBatches(
   predictor: Predictor,
@@ -18,20 +29,33 @@ export async function runBatches(
   receive: (index: number, score: number) => void,
   batchSize: number,
   tracker: ProgressTracker,
+  unperturbed?: Unperturbed,
 ): Promise<void> {
   const perCall = Math.max(1, Math.min(batchSize, count));
   const batch = new Float32Array(perCall * imageSize);
   const itemSize = predictor.classNames.length * predictor.outputSize;
-  for (let first = 0; first < count; first += perCall) {
+  const unchanged = (image: Float32Array) =>
+    unperturbed !== undefined &&
+    (firstDifference(image, unperturbed.image) === imageSize || predictor.changesInput?.(image) === false);
+  let next = 0;
+  while (next < count) {
     tracker.throwIfCancelled();
-    const size = Math.min(perCall, count - first);
-    for (let slot = 0; slot < size; slot++) {
-      write(first + slot, batch.subarray(slot * imageSize, (slot + 1) * imageSize));
+    // This batch's indices in order with their slots; -1: skipped (a skipped image's slot is reused).
+    // At most 4 batches' worth of indices, so progress and cancellation keep pace over skipped ones.
+    const start = next;
+    const slots: number[] = [];
+    let size = 0;
+    for (; next < count && size < perCall && next - start < 4 * perCall; next++) {
+      const out = batch.subarray(size * imageSize, (size + 1) * imageSize);
+      write(next, out);
+      slots.push(unchanged(out) ? -1 : size++);
     }
     const input = size === perCall ? batch : batch.subarray(0, size * imageSize);
-    const probabilities = await predictor.predict(input, size);
-    for (let slot = 0; slot < size; slot++) receive(first + slot, target(probabilities, slot * itemSize));
-    tracker.advance(size);
+    const probabilities = size > 0 ? await predictor.predict(input, size) : undefined;
+    slots.forEach((slot, n) =>
+      receive(start + n, slot < 0 ? unperturbed!.score : target(probabilities!, slot * itemSize)),
+    );
+    tracker.advance(size, slots.length - size);
   }
   tracker.throwIfCancelled();
 }

@@ -32,7 +32,10 @@ export interface ImageReport {
   baselineScore: number;
   /** Voxels of the organ in the unperturbed prediction (model output grid). */
   organVoxels: number;
+  /** Forward passes run on this image. */
   passes: number;
+  /** Perturbations not run: they left the network input unperturbed (their drop is 0). */
+  skippedPasses: number;
   /** The target with everything outside the ROI replaced by the fill (`measureOutsideRoi`). */
   outsideRoiScore?: number;
 }
@@ -48,7 +51,8 @@ export interface ImageOutputs {
  * organ target, run the plan's perturbations through the one batching loop, write its map (and
  * the organ mask) into `outputs`, and measure the outside-ROI score when asked.
  *
- * Cost: 1 + plan.count (+ 1 outside) passes; 1 when the prediction has no organ voxel (map 0).
+ * Cost: 1 + plan.count (+ 1 outside) passes, less the perturbations that change nothing the
+ * network sees; 1 when the prediction has no organ voxel (map 0).
  */
 export async function explainImage(
   model: SegmentationModel,
@@ -88,6 +92,7 @@ export async function explainImage(
     organVoxels: bound.organVoxels,
     baselineScore: bound.baselineScore,
     passes: 1,
+    skippedPasses: 0,
   };
   if (!bound.target) {
     tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
@@ -103,6 +108,8 @@ export async function explainImage(
     if (Math.abs(score - report.baselineScore) > 1e-6 * Math.abs(report.baselineScore)) moved = true;
     plan.receive(index, score);
   };
+  const skippedBefore = tracker.skipped;
+  // A perturbation that leaves the network input as it is scores the baseline: no pass spent.
   await runBatches(
     predictor,
     imageSize,
@@ -112,8 +119,10 @@ export async function explainImage(
     receive,
     options.batchSize ?? 8,
     tracker,
+    { image: image.data, score: report.baselineScore },
   );
-  report.passes += plan.count;
+  report.skippedPasses = tracker.skipped - skippedBefore;
+  report.passes += plan.count - report.skippedPasses;
   outputs.saliency.data.set(plan.finish(report.baselineScore), offset);
   if (job.context.region && !moved) {
     notes.push(

@@ -58,7 +58,10 @@ export interface ExplainResult {
   /** The model's unperturbed prediction of the organ on the explained images (volume grid, 0/1). */
   organMask: Volume<Uint8Array>;
   images: ImageReport[];
+  /** Forward passes run. */
   passes: number;
+  /** Planned perturbations not run: they left the network input unperturbed (drop 0, same map). */
+  skippedPasses: number;
   calls: number;
   wallMs: number;
   notes: string[];
@@ -81,8 +84,9 @@ type PlannedImage = Pick<ImageJob, 'slice'> &
  * ROI's box narrowed to it; `slab`: the ROI's slices; `volume`: all). With `refine`, the
  * method's refinement then runs a second round on every image with the organ.
  *
- * Cost: Σ over explained images of 1 + the method's perturbation count; images whose
- * unperturbed prediction has no organ voxel stop after their first pass (saliency 0).
+ * Cost: Σ over explained images of 1 + the method's perturbation count, less the perturbations
+ * that change nothing the network sees (`skippedPasses`: their drop is 0 and the map the same);
+ * images whose unperturbed prediction has no organ voxel stop after their first pass (saliency 0).
  */
 export async function explainVolume<M extends MethodId>(
   volume: Volume,
@@ -126,10 +130,9 @@ export async function explainVolume<M extends MethodId>(
     images.push(await explainImage(model, job, plans[n], options, tracker, outputs, notes));
   }
   const result = { ...outputs, explainedSlices, images, notes };
-  if (!refinement)
-    return { ...result, passes: tracker.done, calls: tracker.calls, wallMs: Date.now() - started };
+  if (!refinement) return { ...result, ...passesOf(tracker), wallMs: Date.now() - started };
 
-  const firstRoundPasses = tracker.done;
+  const firstRoundPasses = tracker.passes;
   // Plan every second round first, so the progress total is known before the round runs.
   const rounds = jobs.flatMap((job, n) => {
     if (images[n].organVoxels === 0) return [];
@@ -150,22 +153,27 @@ export async function explainVolume<M extends MethodId>(
       notes,
     );
     images[n].passes += second.passes;
+    images[n].skippedPasses += second.skippedPasses;
   }
   return {
     ...result,
-    passes: tracker.done,
-    calls: tracker.calls,
+    ...passesOf(tracker),
     wallMs: Date.now() - started,
     refinement: {
       id: refinement.id,
       settings: refineSettings!,
       firstRound,
       firstRoundPasses,
-      secondRoundPasses: tracker.done - firstRoundPasses,
+      secondRoundPasses: tracker.passes - firstRoundPasses,
       refinedPerturbations: rounds.reduce((sum, round) => sum + round.plan.count, 0),
       plainPerturbations: rounds.reduce((sum, round) => sum + round.plan.plainCount, 0),
     },
   };
+}
+
+/** What the run spent: forward passes, perturbations skipped, model calls. */
+function passesOf(tracker: ProgressTracker): Pick<ExplainResult, 'passes' | 'skippedPasses' | 'calls'> {
+  return { passes: tracker.passes, skippedPasses: tracker.skipped, calls: tracker.calls };
 }
 
 /** An image's perturbation context: its substrate, seed and ROI. */

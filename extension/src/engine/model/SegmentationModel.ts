@@ -25,6 +25,13 @@ export interface Predictor {
    * grid is the image grid.
    */
   outputRegion?(imageBox: Box): Uint8Array;
+  /**
+   * Whether `image` (bound grid) gives a network input other than the bound image's, e.g. false
+   * for an occlusion window whose voxels all clip to the same CT-window value. Its prediction would
+   * then be the unperturbed one, and no pass is spent on it. Absent: only an image equal to the
+   * bound one, voxel for voxel, is known to give the same input.
+   */
+  changesInput?(image: Float32Array): boolean;
 }
 
 /** A segmentation model that can be bound to image grids. */

@@ -1,4 +1,5 @@
 import { Box } from './Box';
+import { firstDifference } from './firstDifference';
 import { Vec3 } from './Volume';
 
 /**
@@ -13,8 +14,7 @@ export function changedBox(image: Float32Array, reference: Float32Array, dimensi
   const a = new Uint32Array(image.buffer, image.byteOffset, image.length);
   const b = new Uint32Array(reference.buffer, reference.byteOffset, reference.length);
   const size = image.length;
-  let first = 0;
-  while (first < size && a[first] === b[first]) first++;
+  const first = firstDifference(image, reference);
   if (first === size) return null;
   let last = size - 1;
   while (a[last] === b[last]) last--;
