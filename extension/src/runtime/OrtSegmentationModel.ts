@@ -119,6 +119,7 @@ export class OrtSegmentationModel implements SegmentationModel {
         return out;
       },
       outputRegion: (imageBox) => outputRegionOf(imageBox, source, reorder, reference.dimensions, grid),
+      changesInput: (image) => network.changes(asTrained(image)),
     };
   }
 

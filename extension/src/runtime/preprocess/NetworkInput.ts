@@ -1,6 +1,7 @@
 import { resampleFootprint, resampleLinear } from '../../engine/util/resample';
 import { Box, boxVoxelCount } from '../../engine/volume/Box';
 import { changedBox } from '../../engine/volume/changedBox';
+import { firstDifference } from '../../engine/volume/firstDifference';
 import { Vec3 } from '../../engine/volume/Volume';
 import { voxelCount } from '../../engine/volume/volumeUtils';
 import { ChannelTransform } from '../manifest/ModelManifest';
@@ -22,7 +23,9 @@ export class NetworkInput {
   readonly itemSize: number;
   private readonly gridSize: number;
   private readonly resampled: Float32Array;
-  private referenceItem?: Float32Array;
+  private preparedReference?: Float32Array;
+  /** Where `changes` prepares a footprint; kept between calls. */
+  private scratchItem?: Float32Array;
 
   constructor(
     private readonly reference: Float32Array,
@@ -42,14 +45,46 @@ export class NetworkInput {
    * padding zero: it is never written).
    */
   write(image: Float32Array, item: Float32Array): void {
-    const changed = changedBox(image, this.reference, this.source);
-    const footprint = changed && resampleFootprint(changed, this.source, this.grid);
-    if (footprint && boxVoxelCount(footprint) > this.gridSize / 2) {
+    const footprint = this.footprintOf(image);
+    if (footprint && this.isLarge(footprint)) {
       this.writeRegion(image, item);
       return;
     }
-    item.set((this.referenceItem ??= this.wholeItem(this.reference)));
+    item.set(this.referenceItem());
     if (footprint) this.writeRegion(image, item, footprint);
+  }
+
+  /**
+   * Whether the item of `image` differs from the reference's: false also where the changed voxels
+   * give the same channel values (e.g. −1000 and −1024 HU both clip to 0 in a 40/400 window).
+   * A change over most of the grid (RISE, LIME) counts as a change unchecked: checking it would
+   * prepare the whole item twice.
+   */
+  changes(image: Float32Array): boolean {
+    const footprint = this.footprintOf(image);
+    if (!footprint) return false;
+    if (this.isLarge(footprint)) return true;
+    const reference = this.referenceItem();
+    const item = (this.scratchItem ??= new Float32Array(this.itemSize));
+    item.set(reference);
+    this.writeRegion(image, item, footprint);
+    return firstDifference(item, reference) < this.itemSize;
+  }
+
+  /** The network-grid box that `image`'s change against the reference reaches; null: no change. */
+  private footprintOf(image: Float32Array): Box | null {
+    const changed = changedBox(image, this.reference, this.source);
+    return changed && resampleFootprint(changed, this.source, this.grid);
+  }
+
+  /** Whether a footprint covers most of the grid: then the whole item is prepared. */
+  private isLarge(footprint: Box): boolean {
+    return boxVoxelCount(footprint) > this.gridSize / 2;
+  }
+
+  /** The reference's item, prepared on first use. */
+  private referenceItem(): Float32Array {
+    return (this.preparedReference ??= this.wholeItem(this.reference));
   }
 
   /** The item of `image` prepared whole (what `write` must equal). */
