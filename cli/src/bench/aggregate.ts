@@ -54,6 +54,7 @@ export function rowsOf(
       subjects: [...new Set(group.flatMap((u) => (u.subject ? [u.subject] : [])))],
       slices: group.length,
       passes,
+      skippedPasses: sum((u) => u.skippedPasses),
       calls: sum((u) => u.calls),
       wallMs: round(
         sum((u) => u.wallMs),

@@ -38,6 +38,7 @@ export async function scoreRun(at: BenchSlice, run: TimedRun): Promise<ScoredRun
     method: kind.coarseToFine ? 'occlusion-c2f' : kind.method,
     variant: kind.variant,
     passes: shared.passes,
+    skippedPasses: shared.skippedPasses,
     calls: shared.calls,
     wallMs: round(wallMs, 1),
     explainMs: shared.explainMs,

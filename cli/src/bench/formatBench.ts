@@ -37,7 +37,8 @@ export function benchMarkdown(result: BenchResult): string {
       `(the same windows for full and ROI; ROI occlusion also occludes the outside in ` +
       `${settings.outsideTiles === 'slic' ? `superpixels of ${settings.outsideTileFactor} × the window` : `tiles of ${settings.outsideTileFactor} × ${settings.outsideTileFactor} windows`}, one pass each, counted in its passes and time); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
       `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi} (${settings.roiShape === 'mask' ? 'its region' : 'its bounding box'}); ` +
-      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps; times are the fastest of ${settings.timingRepeats} run(s), variants in turns.`,
+      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps; times are the fastest of ${settings.timingRepeats} run(s), variants in turns. ` +
+      'Passes are those run; "+N skipped": perturbations that left the network input as it was (score drop 0, not run).',
     '',
     `Threshold protocol: ${result.thresholdProtocol}`,
     '',
@@ -48,7 +49,7 @@ export function benchMarkdown(result: BenchResult): string {
   );
   for (const row of result.rows) {
     lines.push(
-      `| ${row.dataset} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes} | ` +
+      `| ${row.dataset} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes}${row.skippedPasses ? ` (+${row.skippedPasses} skipped)` : ''} | ` +
         `${seconds(row.wallMs)} | ${num(row.msPerPass, 1)} | ${num(row.dice)} | ${num(row.iou)} | ${num(row.topGt.dice)} | ` +
         `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
         `${num(row.roiFraction, 2)} | ${num(row.peakRssMb, 0)} |`,

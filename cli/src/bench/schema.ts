@@ -14,7 +14,10 @@ export interface BenchUnit {
   slice: number;
   method: BenchMethod;
   variant: Variant;
+  /** Forward passes run. */
   passes: number;
+  /** Perturbations not run: they left the network input unperturbed (drop 0, same map). */
+  skippedPasses: number;
   calls: number;
   /** ROI + explanation. */
   wallMs: number;
@@ -50,6 +53,7 @@ export interface BenchRow {
   subjects: string[];
   slices: number;
   passes: number;
+  skippedPasses: number;
   calls: number;
   wallMs: number;
   explainMs: number;

@@ -125,7 +125,11 @@ async function explainWith(
   emit(
     options.json,
     report,
-    `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ` +
+    `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}` +
+      (result.skippedPasses > 0
+        ? ` (${result.skippedPasses} perturbations changed nothing the model sees: skipped)`
+        : '') +
+      ', ' +
       `ROI ${report.roi.source}${roi?.fallbackReason ? ` (${roi.fallbackReason})` : ''}` +
       (report.outsideRoiDrop !== undefined
         ? `; replacing everything outside it changes the organ score by ${(-100 * report.outsideRoiDrop).toFixed(1)} %`

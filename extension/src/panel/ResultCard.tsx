@@ -12,6 +12,10 @@ const outsideRoiHint = (ranked: boolean) =>
     : 'The ROI-guided map is 0 there by construction') +
   '; a large drop means the model also uses context outside the ROI (a full-image explanation shows where).';
 
+const SKIPPED_HINT =
+  'Perturbations that left the network input as it was (e.g. a window over air already at the fill ' +
+  'value): their score drop is exactly 0, so they were not run; the map is the same.';
+
 /** What the last run did: method and organ, passes and time, the ROI's share, the outside-ROI check, slices, notes. */
 export function ResultCard({ report }: { report: ExplanationReport }): React.JSX.Element {
   const organ = report.organ.replace(/_/g, ' ');
@@ -25,6 +29,12 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
       </div>
       <div>
         {report.passes} forward passes · {(report.explainMs / 1000).toFixed(1)} s
+        {report.skippedPasses > 0 && (
+          <span data-cy="xai-skipped" title={SKIPPED_HINT}>
+            {' '}
+            · {report.skippedPasses} skipped
+          </span>
+        )}
       </div>
       <div>
         ROI ({roiName(report.roi.source)}): {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}

@@ -23,7 +23,10 @@ export interface ExplanationReport {
   scope: Scope;
   backend: string;
   fallbackReason?: string;
+  /** Forward passes run. */
   passes: number;
+  /** Perturbations not run: they left the network input unperturbed (drop 0, same map). */
+  skippedPasses: number;
   calls: number;
   /** The explanation's own time (ROI and perturbations), ms. */
   explainMs: number;
@@ -64,6 +67,7 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
     backend: loaded.backend,
     fallbackReason: loaded.fallbackReason,
     passes: result.passes,
+    skippedPasses: result.skippedPasses,
     calls: result.calls,
     explainMs: result.wallMs,
     slices,

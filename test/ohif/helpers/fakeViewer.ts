@@ -39,6 +39,7 @@ export class FakeWorker {
           backend: 'wasm',
           fallbackReason: 'webgpu: no adapter',
           passes: 3,
+          skippedPasses: 2,
           calls: 1,
           explainMs: 5,
           slices: [1],
