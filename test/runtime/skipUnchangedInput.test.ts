@@ -15,6 +15,8 @@ import { LoadedModel } from '../../extension/src/runtime/loadModel';
 import { ChannelTransform } from '../../extension/src/runtime/manifest/ModelManifest';
 import { intensityStatistics } from '../../extension/src/runtime/preprocess/intensityStatistics';
 import { NetworkInput } from '../../extension/src/runtime/preprocess/NetworkInput';
+import { reportOf } from '../../extension/src/runtime/reportOf';
+import { runExplanation } from '../../extension/src/runtime/runExplanation';
 import { fixture, inS } from '../helpers/plantedImage';
 
 const FILL = -1024;
@@ -70,7 +72,10 @@ describe('a perturbation whose voxels clip to the unperturbed channel values is 
       fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
       loaded = await loadModelFile(path.join(folder, 'manifest.json'));
     });
-    afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+    afterAll(async () => {
+      await loaded.dispose();
+      fs.rmSync(folder, { recursive: true, force: true });
+    });
 
     const explain = (model: SegmentationModel) =>
       explainVolume(airAroundS(), model, {
@@ -104,6 +109,21 @@ describe('a perturbation whose voxels clip to the unperturbed channel values is 
         plan.receive(index, bound.target!(await bound.predictor.predict(out, 1), 0));
       }
       expect(result.saliency.data).toEqual(plan.finish(bound.baselineScore));
+    });
+
+    it('report.json counts the skipped perturbations apart from the passes run', async () => {
+      const explanation = await runExplanation(loaded, airAroundS(), {
+        organ: 'organ',
+        method: 'occlusion',
+        roi: 'none',
+        scope: 'slice',
+        slice: 0,
+        windowMm: 4,
+        strideMm: 2,
+        fill: FILL,
+      });
+      const report = reportOf(explanation, loaded, [64, 64, 1]);
+      expect(report).toMatchObject({ passes: 1 + 9 * 9, skippedPasses: 31 * 31 - 9 * 9 });
     });
 
     it('without the predictor’s check, only voxel-equal images are skipped: none here', async () => {
