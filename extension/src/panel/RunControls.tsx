@@ -1,4 +1,5 @@
 import React from 'react';
+import { formatDuration } from '../engine/evaluate/formatDuration';
 import type { Progress } from '../engine/evaluate/ProgressTracker';
 import { buttonStyle } from './fieldStyles';
 
@@ -36,7 +37,7 @@ export function RunControls({
           {progress && (
             <div style={{ fontSize: 11, color: '#9fb2c8', marginTop: 2 }}>
               {progress.done}/{progress.total} passes
-              {progress.etaMs !== null ? ` · ETA ${Math.ceil(progress.etaMs / 1000)} s` : ''}
+              {progress.etaMs !== null ? ` · ETA ${formatDuration(progress.etaMs)}` : ''}
             </div>
           )}
         </div>
