@@ -2,7 +2,6 @@ import { explainVolume, ExplainResult } from '../engine/explain/explainVolume';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
-import { mmToVoxels } from '../engine/methods/mmToVoxels';
 import { clipRoi } from '../engine/roi/clipRoi';
 import { Roi } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
@@ -14,6 +13,7 @@ import { LoadedModel } from './loadModel';
 import { planBatch } from './memory/planBatch';
 import { BatchPlan } from './memory/planBatchSize';
 import { resolveOrgan } from './resolveOrgan';
+import { roiMarginVoxels } from './roiMarginVoxels';
 import { roiSourceOf } from './roiSourceOf';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
@@ -73,7 +73,7 @@ export async function runExplanation(
     loaded,
     volume,
     classIndex,
-    marginVoxels(request, loaded, volume),
+    roiMarginVoxels(request, volume, loaded.segmenter.dimensionality),
   );
   hooks.onPhase?.('explain');
   hooks.onStage?.(`${request.coarseToFine ? 'Coarse-to-fine occlusion' : method.label} of ${className}`);
@@ -124,17 +124,6 @@ function firstClassOptionsOf(request: ResolvedRequest): Record<string, number | 
     ) as Record<string, number | string>;
   }
   return { [request.method === 'rise' ? 'masks' : 'samples']: request.samples! };
-}
-
-/** ROI margin: marginMm, at least half the occlusion window; none across slices for 2-D models. */
-function marginVoxels(request: ResolvedRequest, loaded: LoadedModel, volume: Volume): Vec3 {
-  const margin = mmToVoxels(
-    Math.max(request.marginMm, (request.windowMm ?? 0) / 2),
-    volume.spacing,
-    volume.dimensions,
-  );
-  if (loaded.segmenter.dimensionality === 2) margin[2] = 0;
-  return margin;
 }
 
 async function buildRoi(

@@ -1,7 +1,7 @@
 import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { targetProbabilityMap } from '../engine/roi/targetProbabilityMap';
-import { Volume } from '../engine/volume/Volume';
+import { Vec3, Volume } from '../engine/volume/Volume';
 import { sliceOf } from '../engine/volume/volumeUtils';
 import { clipRoiSettings } from './clip/clipRoiSettings';
 import { hasClipPrompts } from './clip/hasClipPrompts';
@@ -20,7 +20,21 @@ export interface OrganSurvey {
   clipFraction?: number[];
   /** Voxels per slice. */
   sliceVoxels: number;
+  /**
+   * Each slice's bounding box of the segmenter's organ voxels, [i0, j0, i1, j1) in voxels; null
+   * where it finds none: the organ's footprint a cost estimate before a run needs (estimatePasses).
+   */
+  modelBoxes: (OrganSliceBox | null)[];
+  /** The surveyed grid and the segmenter's dimensionality, for the same estimate. */
+  dimensions: Vec3;
+  spacing: Vec3;
+  dimensionality: 2 | 3;
+  /** The model manifest's name: whose pass speed the estimate's time is measured on. */
+  model: string;
 }
+
+/** [i0, j0, i1, j1): an organ's extent on one slice, end-exclusive. */
+export type OrganSliceBox = [number, number, number, number];
 
 /** What a survey says about one slice before any run. */
 export interface SliceVerdict {
@@ -63,12 +77,35 @@ export async function surveyOrgan(
     check();
     hooks.onProgress?.(done * (loaded.segmenter.dimensionality === 3 ? nz : 1), total);
   });
-  const modelVoxels = Array.from({ length: nz }, (_, k) => {
+  const modelVoxels: number[] = [];
+  const modelBoxes: (OrganSliceBox | null)[] = [];
+  for (let k = 0; k < nz; k++) {
     let count = 0;
-    for (let v = k * sliceVoxels; v < (k + 1) * sliceVoxels; v++) if (labels.data[v] === classIndex) count++;
-    return count;
-  });
-  if (!clip) return { organ: className, modelVoxels, sliceVoxels };
+    const box: OrganSliceBox = [nx, ny, 0, 0];
+    for (let j = 0, v = k * sliceVoxels; j < ny; j++) {
+      for (let i = 0; i < nx; i++, v++) {
+        if (labels.data[v] !== classIndex) continue;
+        count++;
+        box[0] = Math.min(box[0], i);
+        box[1] = Math.min(box[1], j);
+        box[2] = Math.max(box[2], i + 1);
+        box[3] = Math.max(box[3], j + 1);
+      }
+    }
+    modelVoxels.push(count);
+    modelBoxes.push(count > 0 ? box : null);
+  }
+  const found = {
+    organ: className,
+    modelVoxels,
+    sliceVoxels,
+    modelBoxes,
+    dimensions: [...volume.dimensions] as Vec3,
+    spacing: [...volume.spacing] as Vec3,
+    dimensionality: loaded.segmenter.dimensionality,
+    model: loaded.manifest.name,
+  };
+  if (!clip) return found;
   const others = clip.classes.filter((name) => name !== className);
   const { logitScale } = clipRoiSettings(loaded.manifest.clip!, className);
   const clipFraction: number[] = [];
@@ -81,7 +118,7 @@ export async function surveyOrgan(
     clipFraction.push(wins / sliceVoxels);
     hooks.onProgress?.(nz + k + 1, total);
   }
-  return { organ: className, modelVoxels, clipFraction, sliceVoxels };
+  return { ...found, clipFraction };
 }
 
 /** Whether the model and the localiser find the organ on slice k. */

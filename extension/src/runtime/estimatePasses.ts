@@ -1,0 +1,174 @@
+import { coarseToFine } from '../engine/methods/coarseToFine';
+import { mmToVoxels } from '../engine/methods/mmToVoxels';
+import { DEFAULT_OUTSIDE_TILE_FACTOR, OcclusionOptions } from '../engine/methods/occlusion';
+import { windowGrid } from '../engine/methods/windowGrid';
+import { Box, boxVoxelCount, dilateBox, fullBox } from '../engine/volume/Box';
+import { Vec3 } from '../engine/volume/Volume';
+import { ExplainRequest } from './ExplainRequest';
+import { ResolvedRequest, resolveRequest } from './resolveRequest';
+import { roiMarginVoxels } from './roiMarginVoxels';
+import { OrganSurvey } from './surveyOrgan';
+
+/** The forward passes a request will take, estimated before it runs. */
+export interface PassEstimate {
+  passes: number;
+  /** Coarse-to-fine: its second round counted as if every fine window were refined (an upper bound). */
+  upperBound: boolean;
+}
+
+/** One image the run would explain, as far as its cost goes. */
+interface ImageCost {
+  dimensions: Vec3;
+  /** Where perturbations go (the dilated organ box, or the whole image without an ROI). */
+  roi: Box;
+  /** A 3-D model's explained slices. */
+  region?: Box;
+  /** Whether the model finds the organ there: an image without it stops after its first pass. */
+  hasOrgan: boolean;
+  /** Whether the run scores the image with its outside replaced (one pass: the ROI leaves part out). */
+  measureOutside: boolean;
+}
+
+/**
+ * The passes `explainVolume` would count for `asked` on the surveyed series, from the survey's
+ * organ footprint instead of the real ROI (locating it costs a segmentation or a CLIP pass per
+ * slice; the estimate must be instant): the ROI is taken to be the segmenter's organ box per
+ * slice, dilated by the run's margin, so it is exact for the mask ROI in box shape; the region
+ * shape drops a few corner windows, and a CLIP ROI is the localiser's view of the same organ.
+ * Occlusion's windows are the real grid over that box; its outside tiles, squares or superpixels,
+ * are counted as the grid of their size (SLIC seeds the same grid). RISE and LIME cost their
+ * samples whatever the box. Each image adds its unperturbed pass and, with an ROI, the outside
+ * pass; an image without the organ costs its first pass only.
+ */
+export function estimatePasses(asked: ExplainRequest, survey: OrganSurvey): PassEstimate {
+  const request = resolveRequest(asked);
+  const images = survey.dimensionality === 2 ? sliceImages(request, survey) : volumeImage(request, survey);
+  const fine = perturbationsOf(request, survey.spacing);
+  const coarse = request.coarseToFine && perturbationsOf(request, survey.spacing, coarseOptionsOf(request));
+  const passes = images.reduce((sum, image) => {
+    if (!image.hasOrgan) return sum + 1;
+    const firstRound = 1 + (coarse || fine)(image) + (image.measureOutside ? 1 : 0);
+    return sum + firstRound + (coarse ? 1 + fine(image) : 0);
+  }, 0);
+  return { passes, upperBound: Boolean(coarse) };
+}
+
+/** A 2-D model's images: the slice, or every slice of the slab the ROI covers. */
+function sliceImages(request: ResolvedRequest, survey: OrganSurvey): ImageCost[] {
+  const [nx, ny, nz] = survey.dimensions;
+  const dimensions: Vec3 = [nx, ny, 1];
+  const plane = fullBox(dimensions);
+  const margin = roiMarginVoxels(request, survey, 2);
+  const slices = request.scope === 'slice' ? [sliceOf(request, nz)] : Array.from({ length: nz }, (_, k) => k);
+  // The ROI is located on the slices explained (one slice: that slice alone); where it finds no
+  // organ at all it falls back to the whole image (roiFromMask's fallback).
+  const located = request.roi !== 'none' && slices.some((k) => survey.modelBoxes[k]);
+  return slices.flatMap((k) => {
+    const hasOrgan = survey.modelVoxels[k] > 0;
+    if (!located) return [{ dimensions, roi: plane, hasOrgan, measureOutside: false }];
+    const organ = survey.modelBoxes[k];
+    if (!organ) return []; // a slab or volume run skips the slices its ROI misses
+    const roi = dilateBox({ min: [organ[0], organ[1], 0], max: [organ[2], organ[3], 1] }, margin, dimensions);
+    const measureOutside = request.roiShape === 'mask' || boxVoxelCount(roi) < nx * ny;
+    return [{ dimensions, roi, hasOrgan, measureOutside }];
+  });
+}
+
+/** A 3-D model's one image: the organ's box over every slice, narrowed to the slice for scope slice. */
+function volumeImage(request: ResolvedRequest, survey: OrganSurvey): ImageCost[] {
+  const { dimensions } = survey;
+  const organSlices = survey.modelBoxes.flatMap((box, k) => (box ? [k] : []));
+  const located = request.roi !== 'none' && organSlices.length > 0;
+  const roi = located
+    ? organBox(survey, organSlices, roiMarginVoxels(request, survey, 3))
+    : fullBox(dimensions);
+  if (request.scope === 'slice') {
+    const k = sliceOf(request, dimensions[2]);
+    if (k < roi.min[2] || k >= roi.max[2]) throw new Error(`Slice ${k} lies outside the ROI.`);
+    [roi.min[2], roi.max[2]] = [k, k + 1];
+  }
+  const region = fullBox(dimensions);
+  if (request.scope !== 'volume') [region.min[2], region.max[2]] = [roi.min[2], roi.max[2]];
+  const hasOrgan = organSlices.some((k) => k >= region.min[2] && k < region.max[2]);
+  const measureOutside =
+    located && (request.roiShape === 'mask' || boxVoxelCount(roi) < boxVoxelCount(region));
+  return [{ dimensions, roi, region, hasOrgan, measureOutside }];
+}
+
+/** The union of the organ's slice boxes, dilated by the ROI margin. */
+function organBox(survey: OrganSurvey, organSlices: number[], margin: Vec3): Box {
+  const boxes = organSlices.map((k) => survey.modelBoxes[k]!);
+  const union: Box = {
+    min: [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), organSlices[0]],
+    max: [Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3])), organSlices.at(-1)! + 1],
+  };
+  return dilateBox(union, margin, survey.dimensions);
+}
+
+function sliceOf(request: ResolvedRequest, nz: number): number {
+  const k = request.slice;
+  if (k === undefined || !Number.isInteger(k) || k < 0 || k >= nz) {
+    throw new Error(`Scope "slice" needs a slice index between 0 and ${nz - 1}, got ${k}.`);
+  }
+  return k;
+}
+
+/** Occlusion's options for the request (its first-class fields), as the run resolves them. */
+function occlusionOptionsOf(request: ResolvedRequest): OcclusionOptions {
+  return {
+    windowMm: request.windowMm!,
+    strideMm: request.strideMm,
+    outsideTileFactor: request.roi === 'none' ? 0 : request.outsideTileFactor,
+  };
+}
+
+/** Coarse-to-fine's first round: occlusion with larger windows. */
+function coarseOptionsOf(request: ResolvedRequest): OcclusionOptions {
+  return coarseToFine.firstRound(occlusionOptionsOf(request), request.coarseToFine!);
+}
+
+/**
+ * The perturbations (passes besides the unperturbed one) of one image with the organ: RISE's
+ * masks or LIME's samples, or occlusion's windows over the ROI box and its outside tiles.
+ */
+function perturbationsOf(request: ResolvedRequest, spacing: Vec3, options = occlusionOptionsOf(request)) {
+  return ({ dimensions, roi, region }: ImageCost): number => {
+    if (request.method !== 'occlusion') return request.samples!;
+    const windowMm = options.windowMm as number;
+    const window = mmToVoxels(windowMm, spacing, dimensions);
+    const stride = mmToVoxels((options.strideMm as number | undefined) ?? windowMm / 2, spacing, dimensions);
+    const windows = windowGrid(dimensions, window, stride, roi).length;
+    const tileFactor = options.outsideTileFactor ?? DEFAULT_OUTSIDE_TILE_FACTOR;
+    if (tileFactor === 0) return windows;
+    const tile = window.map((w) => Math.round(w * tileFactor)) as Vec3;
+    return windows + outsideTileCount(dimensions, tile, roi, region ?? fullBox(dimensions));
+  };
+}
+
+/**
+ * Tiles of a grid of `tile` voxels (from 0, the last clipped) that reach into `region` and whose
+ * part there the ROI box does not hold whole: those on every axis, less those inside on every axis.
+ */
+function outsideTileCount(dimensions: Vec3, tile: Vec3, roi: Box, region: Box): number {
+  let all = 1;
+  let inside = 1;
+  for (const axis of [0, 1, 2]) {
+    const edge = Math.max(1, Math.min(tile[axis], dimensions[axis]));
+    let inRegion = 0;
+    let inRoi = 0;
+    for (let start = 0; start < dimensions[axis]; start += edge) {
+      const end = Math.min(start + edge, dimensions[axis]);
+      if (end <= region.min[axis] || start >= region.max[axis]) continue;
+      inRegion++;
+      // A tile is cut to the region first (tilesInRegion): its part there may lie in the ROI whole.
+      if (
+        Math.max(start, region.min[axis]) >= roi.min[axis] &&
+        Math.min(end, region.max[axis]) <= roi.max[axis]
+      )
+        inRoi++;
+    }
+    all *= inRegion;
+    inside *= inRoi;
+  }
+  return all - inside;
+}
