@@ -3,7 +3,8 @@
  * so an estimate never promises less than it computed). Every time the panel shows goes through it.
  */
 export function formatDuration(ms: number): string {
-  if (!(ms >= 0) || !Number.isFinite(ms)) throw new Error(`A duration must be a finite number ≥ 0 ms, got ${ms}.`);
+  if (!(ms >= 0) || !Number.isFinite(ms))
+    throw new Error(`A duration must be a finite number ≥ 0 ms, got ${ms}.`);
   const seconds = Math.ceil(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) {
