@@ -153,7 +153,13 @@ describe('XaiClipController before a run: where is the organ?', () => {
 
   it('surveys the series on attach, takes its model organs, and shows the slice where the organ is largest', async () => {
     const { controller, worker, viewport } = setup();
-    worker.surveyResult = { organ: 'liver', modelVoxels: [6, 2], clipFraction: [0.5, 0.5], sliceVoxels: 12 };
+    worker.surveyResult = {
+      ...worker.surveyResult,
+      organ: 'liver',
+      modelVoxels: [6, 2],
+      clipFraction: [0.5, 0.5],
+      sliceVoxels: 12,
+    };
     await surveyed(controller);
     const request = worker.requests.find((r) => r.type === 'survey') as Extract<
       WorkerRequest,
@@ -181,7 +187,13 @@ describe('XaiClipController before a run: where is the organ?', () => {
     'holds a slice run back until confirmed when model %j and localiser %j doubt the organ',
     async (modelVoxels, clipFraction, message) => {
       const { controller, worker, segmentations } = setup();
-      worker.surveyResult = { organ: 'liver', modelVoxels, clipFraction, sliceVoxels: 12 };
+      worker.surveyResult = {
+        ...worker.surveyResult,
+        organ: 'liver',
+        modelVoxels,
+        clipFraction,
+        sliceVoxels: 12,
+      };
       await surveyed(controller);
       expect(await controller.explain()).toBeUndefined();
       expect(controller.store.state.confirm?.message).toMatch(message);
@@ -211,7 +223,13 @@ describe('XaiClipController before a run: where is the organ?', () => {
     const { controller, worker } = setup();
     await surveyed(controller);
     expect(await controller.explain()).toBeDefined();
-    worker.surveyResult = { organ: 'liver', modelVoxels: [0, 0], clipFraction: [0, 0], sliceVoxels: 12 };
+    worker.surveyResult = {
+      ...worker.surveyResult,
+      organ: 'liver',
+      modelVoxels: [0, 0],
+      clipFraction: [0, 0],
+      sliceVoxels: 12,
+    };
     expect(await controller.explain({ scope: 'slab' })).toBeDefined();
     controller.detach();
   });

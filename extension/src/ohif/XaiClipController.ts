@@ -3,6 +3,7 @@ import { ExplanationReport } from '../runtime/reportOf';
 import { CancelledError } from '../worker/ExplainWorkerClient';
 import { SliceInspection } from '../worker/messages';
 import { cornerstoneLibraries } from './cornerstoneLibraries';
+import { describeRunCost } from './describeRunCost';
 import { describeSegExport } from './describeSegExport';
 import { ExplainedResult } from './ExplainedResult';
 import { EXPLAIN_EVENTS } from './explainEvents';
@@ -13,21 +14,31 @@ import { notify } from './notify';
 import { CommandsManager, ExtensionManager, PubSub, Services, XaiClipConfig } from './ohifTypes';
 import { OrganLocator } from './OrganLocator';
 import { OverlayManager } from './OverlayManager';
-import { DEFAULT_SETTINGS, PanelSettings } from './panelState';
+import { DEFAULT_SETTINGS, PanelSettings, PanelState } from './panelState';
+import { PassSpeeds } from './PassSpeeds';
 import { readActiveVolumeWhenLoaded } from './readActiveVolume';
+import { CONFIRM_RUNS_LONGER_THAN_MS, runCostOf } from './runCostOf';
 import { segRequestOf, SegSources } from './segRequestOf';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { layoutOf } from './SeriesLayout';
 import { XaiClipStore } from './XaiClipStore';
 
-/** Settings that override the panel's for one run; `confirmed` runs a slice the survey doubts. */
+/** How long the settings must be still before the cost is estimated again (typing a window size). */
+const COST_DELAY_MS = 150;
+
+/** Settings the cost and the questions before a run do not depend on. */
+const DISPLAY_SETTINGS = new Set(['levels', 'opacity', 'showRoi', 'showOrganMask', 'segContent', 'segType']);
+
+/** Settings that override the panel's for one run; `confirmed` runs a run the panel would ask about. */
 export type ExplainOverrides = Partial<PanelSettings> & { confirmed?: boolean };
 
 /**
  * What the panel and the commands do: explains the active series with the panel's settings and
  * shows the result, saves it as DICOM SEG, and keeps the store in step with the session (worker
- * runs), the organ locator (survey, slice shown) and the overlays. One run at a time: a second
- * request while running is refused with a message; a new active series cancels the run.
+ * runs), the organ locator (survey, slice shown) and the overlays, and the cost of the next run
+ * (its passes and time, `cost`) in step with the settings. One run at a time: a second request
+ * while running is refused with a message; a new active series cancels the run; a run estimated
+ * to take over two minutes waits for the user's confirmation.
  */
 export class XaiClipController {
   readonly store: XaiClipStore;
@@ -38,6 +49,9 @@ export class XaiClipController {
   /** The last result, which the context overlays and saved SEGs are drawn from. */
   private last?: ExplainedResult;
   private readonly libraries = () => cornerstoneLibraries(this.extensionManager);
+  private costTimer?: ReturnType<typeof setTimeout>;
+  /** The state the cost shown was estimated for. */
+  private costedFor?: Pick<PanelState, 'settings' | 'survey' | 'currentSlice' | 'backend'>;
 
   constructor(
     private readonly services: Services,
@@ -45,6 +59,7 @@ export class XaiClipController {
     private readonly commandsManager: CommandsManager,
     config: () => XaiClipConfig,
     createWorker: () => Worker,
+    private readonly speeds = new PassSpeeds(typeof localStorage === 'undefined' ? undefined : localStorage),
   ) {
     this.store = new XaiClipStore({
       settings: { ...DEFAULT_SETTINGS, ...(config().defaults as Partial<PanelSettings>) },
@@ -59,6 +74,7 @@ export class XaiClipController {
       this.store.set({ backend, fallbackReason, classes }),
     );
     this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_PROGRESS, (progress) => this.store.set({ progress }));
+    this.store.subscribe((state) => this.followCost(state));
   }
 
   /** Starts following the viewer (on mode enter). */
@@ -85,6 +101,7 @@ export class XaiClipController {
   /** Stops following the viewer and ends the worker (on mode exit). */
   detach(): void {
     this.cancel();
+    clearTimeout(this.costTimer);
     this.locator.stop();
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
     this.session.dispose();
@@ -94,15 +111,15 @@ export class XaiClipController {
     this.store.setSettings(patch);
     if (patch.opacity !== undefined) this.overlays.setOpacity(patch.opacity);
     if (patch.showRoi !== undefined || patch.showOrganMask !== undefined) void this.showContext();
-    if (patch.organ !== undefined) {
-      this.store.set({ confirm: undefined });
-      this.locator.scheduleSurvey();
-    }
+    // A question asked for other settings no longer applies.
+    if (Object.keys(patch).some((key) => !DISPLAY_SETTINGS.has(key))) this.store.set({ confirm: undefined });
+    if (patch.organ !== undefined) this.locator.scheduleSurvey();
   }
 
   /**
    * Explains the active series with the panel's settings (plus overrides) and shows the result.
-   * A slice run the survey doubts is held back with the question, unless `confirmed`. Resolves
+   * A slice run the survey doubts, or a run estimated to take over two minutes, is held back with
+   * the question (the panel's and the toolbar's Explain alike), unless `confirmed`. Resolves
    * to the report, or undefined when held, refused, cancelled or failed (the panel says why).
    */
   async explain(overrides: ExplainOverrides = {}): Promise<ExplanationReport | undefined> {
@@ -113,7 +130,9 @@ export class XaiClipController {
     }
     const { confirmed, ...settingsOverrides } = overrides;
     const settings = { ...store.state.settings, ...settingsOverrides };
-    const doubt = confirmed ? undefined : this.locator.doubtBeforeRun(settings);
+    const doubt = confirmed
+      ? undefined
+      : (this.locator.doubtBeforeRun(settings) ?? this.longRunQuestion(settings));
     if (doubt) {
       store.set({ settings, confirm: { message: doubt } });
       notify(this.services, 'warning', doubt);
@@ -147,6 +166,8 @@ export class XaiClipController {
       this.last = result;
       await this.showContext();
       const { report } = result;
+      this.speeds.record(report.model, report.backend, report.passes, report.explainMs);
+      this.costedFor = undefined; // re-estimated at the speed just measured
       store.set({
         status: 'done',
         stage: undefined,
@@ -237,6 +258,35 @@ export class XaiClipController {
   async inspectSlice(k: number): Promise<SliceInspection> {
     const series = await readActiveVolumeWhenLoaded(this.services, this.libraries());
     return this.session.inspect(series.volume, series.displaySet.Modality, k);
+  }
+
+  /** The question before a run estimated to take over two minutes, or undefined. */
+  private longRunQuestion(settings: PanelSettings): string | undefined {
+    const cost = runCostOf(settings, this.store.state, this.speeds);
+    if (!cost || 'error' in cost || cost.ms === undefined || cost.ms <= CONFIRM_RUNS_LONGER_THAN_MS)
+      return undefined;
+    return `This run takes ${describeRunCost(cost)} (measured on ${cost.backend}). Explain anyway?`;
+  }
+
+  /**
+   * Estimates the next run's cost again once the settings, the survey, the slice shown or the
+   * backend have been still for a moment (off the store update that changed them).
+   */
+  private followCost(state: PanelState): void {
+    const known = this.costedFor;
+    if (
+      known?.settings === state.settings &&
+      known.survey === state.survey &&
+      known.currentSlice === state.currentSlice &&
+      known.backend === state.backend
+    )
+      return;
+    this.costedFor = state;
+    clearTimeout(this.costTimer);
+    this.costTimer = setTimeout(
+      () => this.store.set({ cost: runCostOf(this.store.state.settings, this.store.state, this.speeds) }),
+      COST_DELAY_MS,
+    );
   }
 
   /** Adds or removes the context overlays of the last result to match the settings. */

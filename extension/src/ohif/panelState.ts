@@ -56,9 +56,27 @@ export interface PanelState {
   survey?: SurveyState;
   /** Slice k (volume order) the active viewport shows. */
   currentSlice?: number;
-  /** A run held back until the user confirms it: the organ is doubtful on the slice. */
+  /** A run held back until the user confirms it: the organ is doubtful on the slice, or it is long. */
   confirm?: { message: string };
+  /** What Explain would cost with the settings on the slice shown, once the organ is surveyed. */
+  cost?: RunCost;
 }
+
+/**
+ * A run's estimated cost (runCostOf): its passes and, once this model has run on the backend,
+ * their time; or why there is no estimate.
+ */
+export type RunCost =
+  | {
+      passes: number;
+      /** The passes are an upper bound (coarse-to-fine refines only part of the windows). */
+      upperBound: boolean;
+      /** Milliseconds at the measured speed; absent before the model's first run. */
+      ms?: number;
+      /** The backend that speed was measured on. */
+      backend?: string;
+    }
+  | { error: string };
 
 /** The organ survey of one series: running, done or failed. */
 export interface SurveyState {

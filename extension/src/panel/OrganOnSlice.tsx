@@ -7,7 +7,7 @@ import { buttonStyle as button, MESSAGE_BACKGROUND } from './fieldStyles';
 /**
  * One line before any run: is the selected organ on the slice shown, by the model and by the
  * localiser? With a "Go to" button to the slice where it is largest, and, when a run was held
- * back because they doubt it, the question and "Explain anyway".
+ * back (they doubt the organ there, or the run is long), the question and "Explain anyway".
  */
 export function OrganOnSlice({
   controller,

@@ -1,4 +1,6 @@
 import { XaiClipController } from '../../../extension/src/ohif/XaiClipController';
+import { PassSpeeds } from '../../../extension/src/ohif/PassSpeeds';
+import { OrganSurvey } from '../../../extension/src/runtime/surveyOrgan';
 import { WorkerRequest, WorkerResponse } from '../../../extension/src/worker/messages';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -54,7 +56,17 @@ export class FakeWorker {
   /** What a survey request answers (see surveyOrgan): by default, liver on slice 1 only. */
   /** Leave survey requests unanswered (a survey still running). */
   holdSurveys = false;
-  surveyResult = { organ: 'liver', modelVoxels: [0, 6], clipFraction: [0, 0.5], sliceVoxels: NX * NY };
+  surveyResult: OrganSurvey = {
+    organ: 'liver',
+    modelVoxels: [0, 6],
+    clipFraction: [0, 0.5],
+    sliceVoxels: NX * NY,
+    modelBoxes: [null, [1, 0, 4, 2]],
+    dimensions: [NX, NY, NZ],
+    spacing: [1, 1, 2],
+    dimensionality: 2,
+    model: 'chaos-ct-segformer',
+  };
   postMessage(message: WorkerRequest) {
     this.requests.push(message);
     if (message.type === 'survey' && this.holdSurveys) return;
@@ -151,6 +163,8 @@ export function setup(
     loaded?: boolean;
     /** The active data source's definition (default: the dicomjson demo source). */
     dataSource?: object;
+    /** The measured pass speeds (default: none yet). */
+    speeds?: PassSpeeds;
   } = {},
 ) {
   const imageIds = overrides.imageIds ?? ['img:0', 'img:1'];
@@ -297,6 +311,7 @@ export function setup(
     commandsManager,
     () => ({ models: [{ url: 'http://localhost/models/ct/manifest.json', modalities: ['CT'] }] }),
     () => worker as unknown as Worker,
+    overrides.speeds,
   );
   return {
     controller,
