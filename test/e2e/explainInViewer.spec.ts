@@ -3,7 +3,7 @@ import * as path from 'path';
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
 import { commandNames } from '../../extension/src/id';
 import { newestSaliencyLabels, segmentationLabels, showSlice, waitForIdle } from './helpers/pageActions';
-import { runXaiCommand, waitForXaiState } from './helpers/xaiCommands';
+import { runXaiCommand, waitForXaiState, xaiState } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -48,6 +48,14 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     // 30 mm windows every 15 mm keep a WASM run on a 512² slice well under a minute.
     await page.fill('[data-cy="xai-window"]', '30');
     await page.fill('[data-cy="xai-stride"]', '15');
+    // Its cost before the click: the passes, and no time before this model's first run.
+    await waitForXaiState(page, (state) => state.cost?.passes > 0 && state.settings.windowMm === 30, {
+      timeout: 180000,
+    });
+    const { cost } = await xaiState(page);
+    await expect(page.locator('[data-cy="xai-cost"]').textContent()).resolves.toBe(
+      `≈ ${cost.passes.toLocaleString('en-US')} passes; the time is known after the first run`,
+    );
     await page.click('[data-cy="xai-explain"]');
     await page.waitForSelector('[data-cy="xai-progress"]', { timeout: 60000 });
     const state = await waitForIdle(page);
@@ -69,6 +77,8 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     expect(share).toBeGreaterThanOrEqual(0.7);
     // The card says how much the model relies on what the ROI left out (one more pass).
     expect(typeof state.report.outsideRoiDrop).toBe('number');
+    console.log(`estimated ${cost.passes} passes before the run`);
+    expect(Math.abs(state.report.passes - cost.passes) / state.report.passes).toBeLessThan(0.25);
     await expect(page.locator('[data-cy="xai-outside-roi"]').textContent()).resolves.toMatch(
       /^Outside the ROI: replacing it (lowers|raises) the liver score by \d+\.\d %/,
     );
@@ -101,11 +111,24 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     expect(await segmentationLabels(page)).toEqual(before);
   });
 
-  it('cancels a whole-slab run within two seconds and leaves no overlay', async () => {
+  it('asks before a whole-slab run, then cancels it within two seconds and leaves no overlay', async () => {
     const { page } = session;
     const before = await segmentationLabels(page);
     await page.selectOption('[data-cy="xai-scope"]', 'slab');
+    // Timed at the speed the slice runs measured: far over two minutes, so the button says so and asks.
+    await waitForXaiState(page, (state) => state.cost?.ms > 120000);
+    await expect(page.locator('[data-cy="xai-cost"]').textContent()).resolves.toMatch(
+      /^≈ [\d,]+ passes, ≈ (\d+ h )?\d+ min/,
+    );
+    await expect(page.locator('[data-cy="xai-explain"]').textContent()).resolves.toMatch(
+      /^Explain \(≈ .+\)…$/,
+    );
     await page.click('[data-cy="xai-explain"]');
+    await expect(page.locator('[data-cy="xai-confirm"]').textContent()).resolves.toMatch(
+      /This run takes ≈ [\d,]+ passes, ≈ .+ \(measured on wasm\)\. Explain anyway\?/,
+    );
+    expect((await xaiState(page)).status).not.toBe('running');
+    await page.click('[data-cy="xai-explain-anyway"]');
     await waitForXaiState(page, (state) => (state.progress?.done ?? 0) > 0, { timeout: 120000 });
     const clicked = Date.now();
     await page.click('[data-cy="xai-cancel"]');
