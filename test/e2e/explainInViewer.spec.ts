@@ -52,6 +52,8 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     await waitForXaiState(page, (state) => state.cost?.passes > 0 && state.settings.windowMm === 30, {
       timeout: 180000,
     });
+    // The estimate follows the last keystroke 150 ms later.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const { cost } = await xaiState(page);
     await expect(page.locator('[data-cy="xai-cost"]').textContent()).resolves.toBe(
       `≈ ${cost.passes.toLocaleString('en-US')} passes; the time is known after the first run`,

@@ -19,11 +19,10 @@ export function runCostOf(
 ): RunCost | undefined {
   const survey = state.survey?.result;
   if (!survey || state.survey!.organ !== settings.organ) return undefined;
+  const slice = state.currentSlice;
+  if (slice === undefined && settings.scope === 'slice') return undefined; // no slice shown yet
   try {
-    const { passes, upperBound } = estimatePasses(
-      explainRequestOf(settings, state.currentSlice ?? 0),
-      survey,
-    );
+    const { passes, upperBound } = estimatePasses(explainRequestOf(settings, slice ?? 0), survey);
     const speed = speeds.of(survey.model, state.backend);
     return {
       passes,
