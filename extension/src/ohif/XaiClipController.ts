@@ -166,7 +166,13 @@ export class XaiClipController {
       this.last = result;
       await this.showContext();
       const { report } = result;
-      this.speeds.record(report.model, report.backend, report.passes, report.explainMs);
+      // Per planned pass (run or skipped), as the estimate counts them.
+      this.speeds.record(
+        report.model,
+        report.backend,
+        report.passes + report.skippedPasses,
+        report.explainMs,
+      );
       this.costedFor = undefined; // re-estimated at the speed just measured
       store.set({
         status: 'done',
