@@ -14,6 +14,14 @@ const integer = (name: string) => (text: string) => {
     throw new InvalidArgumentError(`${name} must be a whole number ≥ 0.`);
   return value;
 };
+// 'auto': the fastest of a few sizes, timed on the run's first model calls (see BatchTuner).
+const batchSize = (text: string): number | 'auto' => {
+  if (text === 'auto') return 'auto';
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError(`--batch-size must be auto or a whole number ≥ 1, got "${text}".`);
+  return value;
+};
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
   if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
@@ -141,7 +149,12 @@ withCommon(
   )
   .option('--fill <mode>', 'removed voxels become: min, mean, blur or a number', 'min')
   .addOption(new Option('--target <kind>', 'organ score').choices(['sum', 'softDice']).default('sum'))
-  .option('--batch-size <n>', 'perturbed images per model call', integer('--batch-size'), 8)
+  .option(
+    '--batch-size <n>',
+    'perturbed images per model call, or auto: the fastest of 1, 2, 4, 8 (within --memory-budget), timed on the first calls',
+    batchSize,
+    'auto',
+  )
   .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'), 0)
   .requiredOption(
     '--out <dir>',

@@ -19,6 +19,7 @@ describe('the result card', () => {
     roi: { source: 'clip', voxels: 900, fraction: 0.2 },
     roiBoxes: [],
     outsideRanked: true,
+    batch: { size: 8 },
     notes: [],
   });
   const render = (skipped: number) =>

@@ -132,7 +132,14 @@ describe('the batch size under a memory budget', () => {
 });
 
 describe('runExplanation under a memory budget', () => {
-  const request = { organ: 'liver', method: 'rise', roi: 'none', scope: 'volume', samples: 8 } as const;
+  const request = {
+    organ: 'liver',
+    method: 'rise',
+    roi: 'none',
+    scope: 'volume',
+    samples: 8,
+    batchSize: 8,
+  } as const;
 
   it('runs smaller batches when the asked one does not fit, and notes it in the report', async () => {
     const loaded = await loadModelFile(fixture('planted3d_2ch.manifest.json'));

@@ -27,7 +27,7 @@ describe('resolveRequest: every default in one place', () => {
       marginMm: 10,
       fill: 'min',
       target: 'sum',
-      batchSize: 8,
+      batchSize: 'auto',
       seed: 0,
       windowMm: 20, // occlusion's registry default
       strideMm: 10,

@@ -1,5 +1,5 @@
 import { FillMode, MethodId, METHODS, OutsideTileShape, RoiShape, TargetKind } from '@xai-clip/engine';
-import { REQUEST_DEFAULTS, ResolvedRequest, resolveRequest } from '@xai-clip/runtime';
+import { LARGEST_AUTO_BATCH, REQUEST_DEFAULTS, ResolvedRequest, resolveRequest } from '@xai-clip/runtime';
 
 export type BenchMode = 'quick' | 'full';
 
@@ -77,7 +77,8 @@ export function defaultSettings(mode: BenchMode): BenchSettings {
   return {
     mode,
     methods: Object.keys(METHODS) as MethodId[],
-    batchSize: request.batchSize,
+    // The sweep's baseline: the largest size an auto batch tries (the request's default is 'auto').
+    batchSize: LARGEST_AUTO_BATCH,
     // The request's grid (20 mm every 10 mm, the claim's) in both modes: at a coarser stride the
     // ROI's fixed costs (CLIP, outside tiles) dominate.
     windowMm: request.windowMm!,

@@ -2,7 +2,14 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
 import { getMethod } from '@xai-clip/engine';
-import { LoadedModel, reportOf, Explanation, resolveOrgan, runExplanation } from '@xai-clip/runtime';
+import {
+  describeBatch,
+  LoadedModel,
+  reportOf,
+  Explanation,
+  resolveOrgan,
+  runExplanation,
+} from '@xai-clip/runtime';
 import { segParameters } from '@xai-clip/seg';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
 import { explainCohort } from '../cohort/explainCohort';
@@ -125,7 +132,7 @@ async function explainWith(
   emit(
     options.json,
     report,
-    `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}` +
+    `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ${describeBatch(report)}` +
       (result.skippedPasses > 0
         ? ` (${result.skippedPasses} perturbations changed nothing the model sees: skipped)`
         : '') +

@@ -1,7 +1,7 @@
 import { execFile } from 'child_process';
 import { promisify } from 'util';
 import { Volume } from '@xai-clip/engine';
-import { OrtSegmentationModel, planBatch, REQUEST_DEFAULTS } from '@xai-clip/runtime';
+import { LARGEST_AUTO_BATCH, OrtSegmentationModel, planBatch } from '@xai-clip/runtime';
 import { PeakSource } from './trackPeakRss';
 
 /** What `models validate --measure-memory` found, on the dry-run image. */
@@ -49,10 +49,7 @@ export async function measureItemMemory(
     );
   }
   const item = segmenter.itemMemory(image);
-  const wanted = Math.max(
-    REQUEST_DEFAULTS.batchSize,
-    Math.ceil(MIN_ESTIMATED_RISE_BYTES / item.totalBytes) + 1,
-  );
+  const wanted = Math.max(LARGEST_AUTO_BATCH, Math.ceil(MIN_ESTIMATED_RISE_BYTES / item.totalBytes) + 1);
   const large = planBatch(segmenter, image, wanted, budgetBytes).batchSize;
   if (large < 2) {
     throw new Error(

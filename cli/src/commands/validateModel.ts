@@ -1,6 +1,6 @@
 import { withModelFile } from '@xai-clip/io';
 import { createVolume } from '@xai-clip/engine';
-import { formatBytes, planBatch, REQUEST_DEFAULTS } from '@xai-clip/runtime';
+import { formatBytes, LARGEST_AUTO_BATCH, planBatch } from '@xai-clip/runtime';
 import { dryRunImage } from './dryRunImage';
 import { emit } from './emit';
 import { measureItemMemory } from './measureItemMemory';
@@ -31,7 +31,7 @@ export async function validateModel(
     const dims = image.dimensions;
     // Before the dry run: a model that cannot fit even one image fails here, saying why.
     const budget = memoryBudgetOf(options);
-    const batch = planBatch(loaded.segmenter, image, REQUEST_DEFAULTS.batchSize, budget);
+    const batch = planBatch(loaded.segmenter, image, LARGEST_AUTO_BATCH, budget);
     const predictor = await loaded.segmenter.bind(image);
     const output = await predictor.predict(image.data, 1);
     if (output.some((value) => !Number.isFinite(value)))

@@ -1,4 +1,5 @@
 /** The engine: volumes, ROI, perturbation methods, saliency, metrics. Pure TypeScript, no runtime or host. */
+export * from './evaluate/BatchTuner';
 export * from './evaluate/ProgressTracker';
 export * from './evaluate/runBatches';
 export * from './explain/Scope';

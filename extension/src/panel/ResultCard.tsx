@@ -1,4 +1,5 @@
 import React from 'react';
+import { describeBatch } from '../runtime/describeBatch';
 import type { ExplanationReport } from '../runtime/reportOf';
 import { roiName } from './choices';
 
@@ -35,6 +36,10 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
             · {report.skippedPasses} skipped
           </span>
         )}
+        <span data-cy="xai-batch" title={describeBatch(report)}>
+          {' '}
+          · batch {report.batch.size}
+        </span>
       </div>
       <div>
         ROI ({roiName(report.roi.source)}): {(100 * report.roi.fraction).toFixed(1)} % of the explained{' '}

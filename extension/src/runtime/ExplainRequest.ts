@@ -26,7 +26,11 @@ export interface ExplainRequest {
   marginMm?: number;
   fill?: FillMode;
   target?: 'sum' | 'softDice';
-  batchSize?: number;
+  /**
+   * Perturbed images per model call; 'auto' (the default): the fastest of a few sizes, timed on
+   * the explanation's first calls (see BatchTuner).
+   */
+  batchSize?: number | 'auto';
   seed?: number;
   /**
    * Occlusion only: coarse-to-fine (windows `factor` × larger first, then the fine windows only

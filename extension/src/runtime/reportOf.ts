@@ -49,6 +49,8 @@ export interface ExplanationReport {
   outsideRoiDrop?: number;
   /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) or leaves it 0. */
   outsideRanked: boolean;
+  /** The batch size that ran; with an auto batch, the ms per pass of the sizes tried (empty: an earlier run's choice). */
+  batch: { size: number; msPerPass?: Record<number, number> };
   notes: string[];
 }
 
@@ -85,6 +87,7 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
     roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
     outsideRoiDrop: outsideRoiDrop(result.images),
     outsideRanked: explanation.outsideRanked,
+    batch: { size: explanation.batch.batchSize, msPerPass: explanation.batch.auto?.msPerPass },
     notes: result.notes,
   };
 }

@@ -25,7 +25,7 @@ export interface ResolvedRequest {
   marginMm: number;
   fill: FillMode;
   target: 'sum' | 'softDice';
-  batchSize: number;
+  batchSize: number | 'auto';
   seed: number;
   /** Occlusion: window and stride in mm; outside-ROI tiles where there is an ROI. */
   windowMm?: number;
@@ -45,7 +45,7 @@ export const REQUEST_DEFAULTS = {
   marginMm: 10,
   fill: 'min' as FillMode,
   target: 'sum' as const,
-  batchSize: 8,
+  batchSize: 'auto' as const,
   seed: 0,
   coarseFactor: 2,
   refineFraction: 0.5,

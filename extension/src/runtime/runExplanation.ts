@@ -10,6 +10,7 @@ import { sliceOf } from '../engine/volume/volumeUtils';
 import { clipRoiSettings } from './clip/clipRoiSettings';
 import { contextSlices } from './clip/contextSlices';
 import { LoadedModel } from './loadModel';
+import { batchTunerFor, LARGEST_AUTO_BATCH } from './memory/batchTunerFor';
 import { planBatch } from './memory/planBatch';
 import { BatchPlan } from './memory/planBatchSize';
 import { resolveOrgan } from './resolveOrgan';
@@ -17,6 +18,7 @@ import { roiMarginVoxels } from './roiMarginVoxels';
 import { roiSourceOf } from './roiSourceOf';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
+import { PassTimes } from '../engine/evaluate/BatchTuner';
 
 export type { ExplainRequest } from './ExplainRequest';
 
@@ -30,8 +32,19 @@ export interface Explanation {
   methodOptions: object;
   /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) instead of leaving it 0. */
   outsideRanked: boolean;
-  /** The batch size that ran (the request's, capped to the memory budget) and the estimate behind it. */
-  batch: BatchPlan;
+  /**
+   * The batch size that ran (the request's, capped to the memory budget; an auto batch's choice)
+   * and the estimate behind it.
+   */
+  batch: BatchPlan & { auto?: AutoBatch };
+}
+
+/** How an auto batch size was chosen. */
+export interface AutoBatch {
+  /** The tried sizes' fastest ms per pass; empty when an earlier run's choice was reused. */
+  msPerPass: PassTimes;
+  /** Whether the choice came from `ExplanationHooks.batchSizes`. */
+  reused: boolean;
 }
 
 /** The two phases of an explanation: locating the organ (the ROI), then perturbing. */
@@ -49,6 +62,13 @@ export interface ExplanationHooks {
    * --memory-budget, the viewer's tab budget); the batch size is lowered to fit. None: no cap.
    */
   memoryBudgetBytes?: number;
+  /**
+   * Auto batch sizes chosen so far, by model and backend: the host keeps the map across runs
+   * (the worker for its lifetime) so that a model is tuned once. None: every run tunes.
+   */
+  batchSizes?: Map<string, number>;
+  /** The ms clock that times an auto batch's calls (tests inject one). */
+  now?: () => number;
 }
 
 /** ROI (CLIP, predicted mask or none) → perturbation explanation of `volume` with a loaded model. */
@@ -64,7 +84,14 @@ export async function runExplanation(
   const methodOptions = methodOptionsOf(request);
   const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
   // Before the ROI: a model that cannot fit fails before anything runs.
-  const batch = planBatch(loaded.segmenter, volume, request.batchSize, hooks.memoryBudgetBytes);
+  const largest = request.batchSize === 'auto' ? LARGEST_AUTO_BATCH : request.batchSize;
+  const plan = planBatch(loaded.segmenter, volume, largest, hooks.memoryBudgetBytes);
+  const cacheKey = `${loaded.manifest.name} on ${loaded.backend}`;
+  const tuner =
+    request.batchSize === 'auto'
+      ? batchTunerFor(plan, loaded.segmenter.fixedBatch, hooks.batchSizes?.get(cacheKey), hooks.now)
+      : undefined;
+  const reused = tuner?.chosen !== undefined;
   const { source, note } = roiSourceOf(request, loaded, className);
   hooks.onPhase?.('locate');
   hooks.onStage?.(`Locating ${className} (${source} ROI)`);
@@ -87,7 +114,7 @@ export async function runExplanation(
     slice: request.slice,
     target: request.target,
     fill: request.fill,
-    batchSize: batch.batchSize,
+    batchSize: tuner ?? plan.batchSize,
     seed: request.seed,
     // One pass per image: what the map cannot show, the model's use of context outside the ROI.
     measureOutsideRoi: request.roi !== 'none',
@@ -95,6 +122,11 @@ export async function runExplanation(
     onProgress: hooks.onProgress,
   });
   if (note) result.notes.unshift(note);
+  const batch: Explanation['batch'] = tuner
+    ? { ...plan, batchSize: tuner.fastest() ?? plan.batchSize, auto: { msPerPass: tuner.passTimes, reused } }
+    : plan;
+  // Only a finished tuning is kept: a short run's partial timings are not a choice.
+  if (tuner?.chosen !== undefined) hooks.batchSizes?.set(cacheKey, tuner.chosen);
   return {
     request,
     result: batch.note ? { ...result, notes: [batch.note, ...result.notes] } : result,

@@ -28,6 +28,8 @@ const scope = self as unknown as {
 // A CT and an MR series open side by side keep both models loaded; a third evicts the oldest.
 const models = new ModelCache<LoadedModel>(2);
 const running = new Map<number, AbortController>();
+// Auto batch sizes by model and backend: tuned on a model's first explanation, reused after.
+const batchSizes = new Map<string, number>();
 
 const post = (message: WorkerResponse, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
@@ -111,6 +113,7 @@ async function explain(
     onStage: (stage) => post({ type: 'stage', id, stage }),
     // A capped batch says so in the report's notes, which the result card lists.
     memoryBudgetBytes: tabMemoryBudget(scope.navigator.deviceMemory),
+    batchSizes,
   });
   const { result, roi } = explanation;
   post(

@@ -49,6 +49,7 @@ export class FakeWorker {
           notes: [],
           roiBoxes: [{ slice: 1, box: { min: [0, 0, 0], max: [4, 3, 1] } }],
           outsideRanked: true,
+          batch: { size: 8 },
         },
       },
     ];

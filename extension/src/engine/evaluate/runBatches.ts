@@ -1,6 +1,7 @@
 import { Predictor } from '../model/SegmentationModel';
 import { Target } from '../targets/Target';
 import { firstDifference } from '../volume/firstDifference';
+import { BatchTuner } from './BatchTuner';
 import { ProgressTracker } from './ProgressTracker';
 
 /** The bound image and its target value: what a perturbation that changes nothing scores. */
@@ -10,8 +11,8 @@ export interface Unperturbed {
 }
 
 /**
- * The one batching loop: evaluates `count` perturbed images in batches of `batchSize`
- * and hands each image's target value to `receive`, in index order. Every model call of every
+ * The one batching loop: evaluates `count` perturbed images in batches of `batchSize` (a number,
+ * or a tuner that sizes each call and times it: see BatchTuner) and hands each image's target value to `receive`, in index order. Every model call of every
  * method goes through here, so pass counting, progress and cancellation are the same for all.
  *
  * With `unperturbed`, a perturbed image that gives the network the unperturbed input (equal to
@@ -27,12 +28,13 @@ export async function runBatches(
   write: (index: number, out: Float32Array) => void,
   target: Target,
   receive: (index: number, score: number) => void,
-  batchSize: number,
+  batchSize: number | BatchTuner,
   tracker: ProgressTracker,
   unperturbed?: Unperturbed,
 ): Promise<void> {
-  const perCall = Math.max(1, Math.min(batchSize, count));
-  const batch = new Float32Array(perCall * imageSize);
+  const tuner = typeof batchSize === 'number' ? undefined : batchSize;
+  const largest = Math.max(1, Math.min(tuner?.largest ?? (batchSize as number), count));
+  const batch = new Float32Array(largest * imageSize);
   const itemSize = predictor.classNames.length * predictor.outputSize;
   const unchanged = (image: Float32Array) =>
     unperturbed !== undefined &&
@@ -43,6 +45,7 @@ export async function runBatches(
     // This batch's indices in order with their slots; -1: skipped (a skipped image's slot is reused).
     // At most 4 batches' worth of indices, so progress and cancellation keep pace over skipped ones.
     const start = next;
+    const perCall = Math.min(tuner?.next() ?? largest, largest);
     const slots: number[] = [];
     let size = 0;
     for (; next < count && size < perCall && next - start < 4 * perCall; next++) {
@@ -50,8 +53,10 @@ export async function runBatches(
       write(next, out);
       slots.push(unchanged(out) ? -1 : size++);
     }
-    const input = size === perCall ? batch : batch.subarray(0, size * imageSize);
+    const input = size * imageSize === batch.length ? batch : batch.subarray(0, size * imageSize);
+    const started = tuner?.now();
     const probabilities = size > 0 ? await predictor.predict(input, size) : undefined;
+    if (tuner && size > 0) tuner.measured(size, tuner.now() - started!);
     slots.forEach((slot, n) =>
       receive(start + n, slot < 0 ? unperturbed!.score : target(probabilities!, slot * itemSize)),
     );

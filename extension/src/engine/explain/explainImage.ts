@@ -1,3 +1,4 @@
+import { BatchTuner } from '../evaluate/BatchTuner';
 import { ProgressTracker } from '../evaluate/ProgressTracker';
 import { runBatches } from '../evaluate/runBatches';
 import { PerturbationContext, PerturbationPlan } from '../methods/PerturbationMethod';
@@ -58,7 +59,7 @@ export async function explainImage(
   model: SegmentationModel,
   job: ImageJob,
   plan: PerturbationPlan,
-  options: { classIndex: number; target?: TargetKind; batchSize?: number },
+  options: { classIndex: number; target?: TargetKind; batchSize?: number | BatchTuner },
   tracker: ProgressTracker,
   outputs: ImageOutputs,
   notes: string[],

@@ -1,3 +1,4 @@
+import { BatchTuner } from '../evaluate/BatchTuner';
 import { ProgressCallback, ProgressTracker } from '../evaluate/ProgressTracker';
 import { getMethod, MethodOptionsById } from '../methods';
 import { makeSubstrate } from '../methods/makeSubstrate';
@@ -33,8 +34,11 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
   target?: TargetKind;
   fill?: FillMode;
   blurSigmaMm?: number;
-  /** Perturbed images per model call (captum's perturbations_per_eval). */
-  batchSize?: number;
+  /**
+   * Perturbed images per model call (captum's perturbations_per_eval), or a tuner that picks the
+   * fastest on the first calls (the same one across the explained images).
+   */
+  batchSize?: number | BatchTuner;
   seed?: number;
   /**
    * Also score each image with everything outside its ROI replaced by the fill (one pass per
