@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { loadModel, LoadedModel, OrtModule } from '@xai-clip/runtime';
+import { sessionThreads } from './sessionThreads';
 
 export type NodeBackend = 'node' | 'web';
 
@@ -32,6 +33,7 @@ export async function loadModelFile(
     ort,
     readFile: async (file) => new Uint8Array(await fs.readFile(path.resolve(folder, file))),
     executionProviders: backend === 'node' ? ['cpu'] : ['wasm'],
+    threads: backend === 'node' ? sessionThreads() : undefined,
   });
 }
 

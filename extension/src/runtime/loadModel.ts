@@ -11,6 +11,11 @@ export interface RuntimeOptions {
   readFile: (relativePath: string) => Promise<Uint8Array>;
   /** Tried in order; the first that loads is used (e.g. ['webgpu', 'wasm'] in the browser). */
   executionProviders: string[];
+  /**
+   * ONNX Runtime's intra-op threads per session (the native CPU provider; WASM takes
+   * `ort.env.wasm.numThreads` instead). None: ONNX Runtime's default, one per physical core.
+   */
+  threads?: number;
 }
 
 export interface LoadedModel {
@@ -31,9 +36,15 @@ export async function loadModel(
   options: RuntimeOptions,
 ): Promise<LoadedModel> {
   const manifest = parseManifest(manifestJson, source);
-  const { ort, readFile, executionProviders } = options;
+  const { ort, readFile, executionProviders, threads } = options;
   const open = async (file: string, role: string) =>
-    createSession(ort, await readRequired(readFile, file, role), executionProviders, `the ${role} ${file}`);
+    createSession(
+      ort,
+      await readRequired(readFile, file, role),
+      executionProviders,
+      `the ${role} ${file}`,
+      threads,
+    );
   const segmenterSession = await open(manifest.segmenter.file, 'segmenter');
   // The softmax runs in ONNX Runtime on the CPU (Node) or WASM (browser) beside the segmenter.
   const activationProviders = [segmenterSession.backend === 'cpu' ? 'cpu' : 'wasm'];

@@ -18,6 +18,8 @@ export async function createSession(
   model: Uint8Array,
   executionProviders: string[],
   label: string,
+  /** intraOpNumThreads; none: ONNX Runtime's default. */
+  threads?: number,
 ): Promise<LoadedSession> {
   const failures: string[] = [];
   for (const backend of executionProviders) {
@@ -25,6 +27,7 @@ export async function createSession(
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
         graphOptimizationLevel: 'all',
+        ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
       });
       return { session, backend, fallbackReason: failures.length ? failures.join('; ') : undefined };
     } catch (error) {
