@@ -19,6 +19,8 @@ export interface Unperturbed {
  * `unperturbed.image` voxel for voxel, or not `predictor.changesInput`) is not sent: it receives
  * `unperturbed.score` exactly and counts as skipped on `tracker`.
  *
+ * `afterBatch` runs once each batch's scores are received (a running map may be read then).
+ *
  * Cost: `count` − skipped forward passes in about ⌈(count − skipped) / batchSize⌉ calls.
  */
 export async function runBatches(
@@ -31,6 +33,7 @@ export async function runBatches(
   batchSize: number | BatchTuner,
   tracker: ProgressTracker,
   unperturbed?: Unperturbed,
+  afterBatch?: () => void,
 ): Promise<void> {
   const tuner = typeof batchSize === 'number' ? undefined : batchSize;
   const largest = Math.max(1, Math.min(tuner?.largest ?? (batchSize as number), count));
@@ -61,6 +64,7 @@ export async function runBatches(
       receive(start + n, slot < 0 ? unperturbed!.score : target(probabilities!, slot * itemSize)),
     );
     tracker.advance(size, slots.length - size);
+    afterBatch?.();
   }
   tracker.throwIfCancelled();
 }

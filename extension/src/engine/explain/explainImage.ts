@@ -9,6 +9,7 @@ import { Box } from '../volume/Box';
 import { Volume } from '../volume/Volume';
 import { bindOrganTarget } from './bindOrganTarget';
 import { outsideRoiScore } from './outsideRoiScore';
+import { PartialSaliencySchedule } from './PartialSaliencySchedule';
 
 /** One image to explain (a slice, or the volume for 3-D models) with what its plans need. */
 export interface ImageJob {
@@ -50,7 +51,8 @@ export interface ImageOutputs {
 /**
  * Explains one image with one plan: bind the model and predict the image unperturbed, fix the
  * organ target, run the plan's perturbations through the one batching loop, write its map (and
- * the organ mask) into `outputs`, and measure the outside-ROI score when asked.
+ * the organ mask) into `outputs`, and measure the outside-ROI score when asked. With `partials`,
+ * the plan's running map is passed on as the schedule allows, and its finished map always.
  *
  * Cost: 1 + plan.count (+ 1 outside) passes, less the perturbations that change nothing the
  * network sees; 1 when the prediction has no organ voxel (map 0).
@@ -59,7 +61,12 @@ export async function explainImage(
   model: SegmentationModel,
   job: ImageJob,
   plan: PerturbationPlan,
-  options: { classIndex: number; target?: TargetKind; batchSize?: number | BatchTuner },
+  options: {
+    classIndex: number;
+    target?: TargetKind;
+    batchSize?: number | BatchTuner;
+    partials?: PartialSaliencySchedule;
+  },
   tracker: ProgressTracker,
   outputs: ImageOutputs,
   notes: string[],
@@ -110,6 +117,16 @@ export async function explainImage(
     plan.receive(index, score);
   };
   const skippedBefore = tracker.skipped;
+  const { partials } = options;
+  let batches = 0;
+  const afterBatch =
+    partials &&
+    plan.partial &&
+    (() => {
+      if (partials.due(batches++ === 0)) {
+        partials.send({ offset, saliency: plan.partial!(report.baselineScore), final: false });
+      }
+    });
   // A perturbation that leaves the network input as it is scores the baseline: no pass spent.
   await runBatches(
     predictor,
@@ -121,10 +138,13 @@ export async function explainImage(
     options.batchSize ?? 8,
     tracker,
     { image: image.data, score: report.baselineScore },
+    afterBatch,
   );
   report.skippedPasses = tracker.skipped - skippedBefore;
   report.passes += plan.count - report.skippedPasses;
-  outputs.saliency.data.set(plan.finish(report.baselineScore), offset);
+  const map = plan.finish(report.baselineScore);
+  outputs.saliency.data.set(map, offset);
+  partials?.send({ offset, saliency: map, final: true });
   if (job.context.region && !moved) {
     notes.push(
       `No perturbation of ${explainedSlices(job, 's')} changed the model's ` +

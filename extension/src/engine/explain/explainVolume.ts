@@ -12,6 +12,7 @@ import { Volume } from '../volume/Volume';
 import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
 import { assertFinite } from './assertFinite';
 import { explainImage, ImageJob, ImageOutputs, ImageReport } from './explainImage';
+import { PartialSaliencySchedule } from './PartialSaliencySchedule';
 import { Scope } from './Scope';
 
 export type { ImageReport } from './explainImage';
@@ -47,6 +48,8 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
   measureOutsideRoi?: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /** Running maps of the images while they are explained (a viewer paints them); the result is the same. */
+  partials?: PartialSaliencySchedule;
 }
 
 export interface ExplainResult {

@@ -35,6 +35,12 @@ export interface PerturbationPlan {
    * method covers the outside coarsely (occlusion's outside tiles).
    */
   finish(baselineScore: number): Float32Array;
+  /**
+   * The running estimate from the scores received so far, shaped as `finish`'s map (for a
+   * viewer that paints while the run goes on); changes nothing `finish` returns. Absent: the
+   * method shows nothing before the end.
+   */
+  partial?(baselineScore: number): Float32Array;
 }
 
 export interface PerturbationMethod<Options extends object = object> {

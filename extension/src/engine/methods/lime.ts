@@ -59,9 +59,37 @@ export const lime: PerturbationMethod<LimeOptions> = {
         ? slicSuperpixels(image, { box: roi, regionSizeMm: options.featureSizeMm })
         : gridFeatures(image, roi, options.featureSizeMm);
     const { labels, count: featureCount } = roiMask ? featuresInMask(features, roiMask) : features;
-    const states = new Uint8Array((count + 1) * featureCount);
-    const scores = new Float64Array(count + 1);
+    const states = new Uint8Array(count * featureCount);
+    const scores = new Float64Array(count);
     const stateOf = (index: number) => states.subarray(index * featureCount, (index + 1) * featureCount);
+    let received = 0;
+    /** The surrogate fitted on samples 0 … known − 1 and the all-on sample, written to its features' voxels. */
+    const mapOf = (baselineScore: number, known: number): Float32Array => {
+      const rows = known + 1;
+      // The unperturbed pass joins the fit as the last, all-on sample.
+      const design = new Float64Array(rows * featureCount);
+      design.set(states.subarray(0, known * featureCount));
+      design.fill(1, known * featureCount);
+      const targets = new Float64Array(rows);
+      targets.set(scores.subarray(0, known));
+      targets[known] = baselineScore;
+      const weights = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        let on = 0;
+        for (let f = 0; f < featureCount; f++) on += design[r * featureCount + f];
+        const distance = on > 0 ? 1 - on / Math.sqrt(on * featureCount) : 1;
+        weights[r] = Math.sqrt(
+          Math.exp(-(distance * distance) / (options.kernelWidth * options.kernelWidth)),
+        );
+      }
+      const { coefficients } = solveRidge(design, rows, featureCount, targets, weights, options.ridgeLambda);
+      const saliency = new Float32Array(image.data.length);
+      forEachVoxelInBox(roi, image.dimensions, (v) => {
+        const feature = labels[v];
+        if (feature >= 0) saliency[v] = coefficients[feature];
+      });
+      return saliency;
+    };
 
     return {
       count,
@@ -77,36 +105,11 @@ export const lime: PerturbationMethod<LimeOptions> = {
       },
       receive(index, score) {
         scores[index] = score;
+        received = Math.max(received, index + 1);
       },
-      finish(baselineScore) {
-        stateOf(count).fill(1);
-        scores[count] = baselineScore;
-        const rows = count + 1;
-        const weights = new Float64Array(rows);
-        for (let r = 0; r < rows; r++) {
-          const state = stateOf(r);
-          let on = 0;
-          for (let f = 0; f < featureCount; f++) on += state[f];
-          const distance = on > 0 ? 1 - on / Math.sqrt(on * featureCount) : 1;
-          weights[r] = Math.sqrt(
-            Math.exp(-(distance * distance) / (options.kernelWidth * options.kernelWidth)),
-          );
-        }
-        const { coefficients } = solveRidge(
-          Float64Array.from(states),
-          rows,
-          featureCount,
-          scores,
-          weights,
-          options.ridgeLambda,
-        );
-        const saliency = new Float32Array(image.data.length);
-        forEachVoxelInBox(roi, image.dimensions, (v) => {
-          const feature = labels[v];
-          if (feature >= 0) saliency[v] = coefficients[feature];
-        });
-        return saliency;
-      },
+      finish: (baselineScore) => mapOf(baselineScore, count),
+      // Scores arrive in index order; one ridge fit per estimate, which the caller paces.
+      partial: (baselineScore) => mapOf(baselineScore, received),
     };
   },
 };

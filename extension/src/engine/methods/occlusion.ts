@@ -91,6 +91,30 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
     const windowVoxels = window.reduce((product, w, axis) => product * Math.min(w, dimensions[axis]), 1);
     const voxels = image.data.length;
     const scores = new Float64Array(count);
+    let received = 0;
+    /** The map from perturbations 0 … known − 1: uncovered voxels and unknown tiles stay 0. */
+    const mapOf = (baselineScore: number, known: number): Float32Array => {
+      const dropSum = new Float64Array(voxels);
+      const coverage = new Uint32Array(voxels);
+      for (let index = 0; index < Math.min(windows, known); index++) {
+        const drop = baselineScore - scores[index];
+        forEachVoxelInBox(windowBoxes[index], dimensions, (v) => {
+          dropSum[v] += drop;
+          coverage[v] += 1;
+        });
+      }
+      const saliency = new Float32Array(voxels);
+      forEachRoiVoxel(roi, roiMask, dimensions, (v) => {
+        if (coverage[v] > 0) saliency[v] = dropSum[v] / coverage[v];
+      });
+      tiles.slice(0, Math.max(0, known - windows)).forEach((tile, t) => {
+        const perWindow = ((baselineScore - scores[windows + t]) * windowVoxels) / tile.outsideVoxels;
+        tile.voxels.forEach((v) => {
+          saliency[v] = perWindow;
+        });
+      });
+      return saliency;
+    };
 
     return {
       count,
@@ -104,29 +128,11 @@ export const occlusion: PerturbationMethod<OcclusionOptions> = {
       },
       receive(index, score) {
         scores[index] = score;
+        received = Math.max(received, index + 1);
       },
-      finish(baselineScore) {
-        const dropSum = new Float64Array(voxels);
-        const coverage = new Uint32Array(voxels);
-        for (let index = 0; index < windows; index++) {
-          const drop = baselineScore - scores[index];
-          forEachVoxelInBox(windowBoxes[index], dimensions, (v) => {
-            dropSum[v] += drop;
-            coverage[v] += 1;
-          });
-        }
-        const saliency = new Float32Array(voxels);
-        forEachRoiVoxel(roi, roiMask, dimensions, (v) => {
-          if (coverage[v] > 0) saliency[v] = dropSum[v] / coverage[v];
-        });
-        tiles.forEach((tile, t) => {
-          const perWindow = ((baselineScore - scores[windows + t]) * windowVoxels) / tile.outsideVoxels;
-          tile.voxels.forEach((v) => {
-            saliency[v] = perWindow;
-          });
-        });
-        return saliency;
-      },
+      finish: (baselineScore) => mapOf(baselineScore, count),
+      // Scores arrive in index order: the windows (then tiles) below `received` are known.
+      partial: (baselineScore) => mapOf(baselineScore, received),
     };
   },
 };

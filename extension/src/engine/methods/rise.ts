@@ -57,6 +57,20 @@ export const rise: PerturbationMethod<RiseOptions> = {
     let weighted = new Float64Array(0);
     let maskSum = new Float64Array(0);
     let scoreSum = 0;
+    let received = 0;
+    /** The centred score-weighted mask average over the first `n` masks (0 everywhere for none). */
+    const mapOf = (n: number): Float32Array => {
+      const saliency = new Float32Array(image.data.length);
+      if (n === 0) return saliency;
+      const meanScore = scoreSum / n;
+      const norm = n * keepProbability;
+      let at = 0;
+      forEachVoxelInBox(roi, dims, (v) => {
+        if (!roiMask || roiMask[v]) saliency[v] = (weighted[at] - meanScore * maskSum[at]) / norm;
+        at++;
+      });
+      return saliency;
+    };
 
     return {
       count,
@@ -78,22 +92,14 @@ export const rise: PerturbationMethod<RiseOptions> = {
           maskSum = new Float64Array(boxSize);
         }
         scoreSum += score;
+        received += 1;
         for (let n = 0; n < boxSize; n++) {
           weighted[n] += score * mask[n];
           maskSum[n] += mask[n];
         }
       },
-      finish() {
-        const saliency = new Float32Array(image.data.length);
-        const meanScore = scoreSum / count;
-        const norm = count * keepProbability;
-        let n = 0;
-        forEachVoxelInBox(roi, dims, (v) => {
-          if (!roiMask || roiMask[v]) saliency[v] = (weighted[n] - meanScore * maskSum[n]) / norm;
-          n++;
-        });
-        return saliency;
-      },
+      finish: () => mapOf(count),
+      partial: () => mapOf(received),
     };
   },
 };
