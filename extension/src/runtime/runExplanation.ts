@@ -1,4 +1,5 @@
 import { explainVolume, ExplainResult } from '../engine/explain/explainVolume';
+import { PartialSaliencyCallback, PartialSaliencySchedule } from '../engine/explain/PartialSaliencySchedule';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
@@ -67,6 +68,11 @@ export interface ExplanationHooks {
    * (the worker for its lifetime) so that a model is tuned once. None: every run tunes.
    */
   batchSizes?: Map<string, number>;
+  /**
+   * Each explained image's running map while it is explained (about once a second) and its
+   * finished map: a viewer paints them. The result is the same with or without.
+   */
+  onPartialSaliency?: PartialSaliencyCallback;
   /** The ms clock that times an auto batch's calls (tests inject one). */
   now?: () => number;
 }
@@ -120,6 +126,7 @@ export async function runExplanation(
     measureOutsideRoi: request.roi !== 'none',
     signal: hooks.signal,
     onProgress: hooks.onProgress,
+    partials: hooks.onPartialSaliency && new PartialSaliencySchedule(hooks.onPartialSaliency),
   });
   if (note) result.notes.unshift(note);
   const batch: Explanation['batch'] = tuner

@@ -1,4 +1,5 @@
 import { Progress } from '../engine/evaluate/ProgressTracker';
+import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 import { ExplanationReport } from '../runtime/reportOf';
 import { SliceInspection, WorkerRequest, WorkerResponse } from './messages';
@@ -19,6 +20,7 @@ export interface WorkerCallbacks {
   onStage?(stage: string): void;
   onModel?(info: { backend: string; fallbackReason?: string; classes: string[] }): void;
   onProgress?(progress: Progress): void;
+  onPartial?(partial: PartialSaliency): void;
 }
 
 /** Omit over each member of a union (the built-in Omit merges them). */
@@ -110,6 +112,13 @@ export class ExplainWorkerClient {
         break;
       case 'progress':
         run.callbacks.onProgress?.(message);
+        break;
+      case 'partial':
+        run.callbacks.onPartial?.({
+          offset: message.offset,
+          saliency: message.saliency,
+          final: message.final,
+        });
         break;
       case 'survey':
         this.pending.delete(message.id);

@@ -1,4 +1,5 @@
 import { ExplainRequest } from '../runtime/runExplanation';
+import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { Vec3 } from '../engine/volume/Volume';
 import { ExplanationReport } from '../runtime/reportOf';
 import { OrganSurvey } from '../runtime/surveyOrgan';
@@ -38,6 +39,8 @@ export type WorkerResponse =
   | { type: 'stage'; id: number; stage: string }
   | { type: 'model'; id: number; backend: string; fallbackReason?: string; classes: string[] }
   | { type: 'progress'; id: number; done: number; total: number; etaMs: number | null }
+  /** One explained image's running (or finished) map while the run goes on; the result follows. */
+  | ({ type: 'partial'; id: number } & PartialSaliency)
   | {
       type: 'result';
       id: number;
