@@ -1,3 +1,4 @@
+import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { Volume } from '../engine/volume/Volume';
 import { ExplainRequest } from '../runtime/runExplanation';
 import { OrganSurvey } from '../runtime/surveyOrgan';
@@ -38,8 +39,16 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
     return this.config().models.some((model) => model.modalities.includes(modality));
   }
 
-  /** Explains the volume; rejects with CancelledError when cancelled, or with the worker's error. */
-  async explain(volume: Volume, modality: string, request: ExplainRequest): Promise<ExplainOutput> {
+  /**
+   * Explains the volume; rejects with CancelledError when cancelled, or with the worker's error.
+   * `onPartial` gets each explained image's running map (then its finished one) while the run goes on.
+   */
+  async explain(
+    volume: Volume,
+    modality: string,
+    request: ExplainRequest,
+    onPartial?: (partial: PartialSaliency) => void,
+  ): Promise<ExplainOutput> {
     const model = this.modelChoice(modality, this.config().executionProviders);
     const run = this.client().run(
       { ...model, request, volume },
@@ -47,6 +56,7 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
         onStage: (stage) => this.emit(EXPLAIN_EVENTS.EXPLAIN_STAGE, { stage }),
         onModel: (info) => this.emit(EXPLAIN_EVENTS.EXPLAIN_MODEL, info),
         onProgress: (progress) => this.emit(EXPLAIN_EVENTS.EXPLAIN_PROGRESS, progress),
+        onPartial,
       },
     );
     this.explaining = run.id;

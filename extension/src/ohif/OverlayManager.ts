@@ -1,7 +1,9 @@
 import { ExplainedResult } from './ExplainedResult';
 import { CornerstoneLibraries, Services } from './ohifTypes';
 import { roiOutline } from './roiOutline';
-import { setOverlayOpacity, writeLabelmap } from './writeLabelmap';
+import { binSaliency } from '../engine/saliency/binSaliency';
+import { SeriesLayout } from './SeriesLayout';
+import { fillLabelmap, setOverlayOpacity, writeLabelmap } from './writeLabelmap';
 import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
 
 /** Colours of the context overlays: ROI outline cyan, predicted organ green. */
@@ -18,6 +20,8 @@ export class OverlayManager {
   /** Segmentation ids of the context overlays, while shown. */
   roiOutline?: string;
   organMask?: string;
+  /** The running run's refining overlay, while shown; painted in turn, the final result replaces it. */
+  private refining?: Promise<string | undefined>;
 
   constructor(
     private readonly services: Services,
@@ -38,6 +42,49 @@ export class OverlayManager {
     );
     this.roiOutline = undefined;
     this.organMask = undefined;
+  }
+
+  /**
+   * Paints a running map with the final map's binning: the first call adds a "(refining)"
+   * labelmap, later ones refill it. Paints run one after another; one that fails is skipped
+   * (the final result still comes).
+   */
+  showPartial(
+    series: SeriesLayout,
+    saliency: Float32Array,
+    options: { method: string; organ: string; levels: number; opacity: number },
+  ): void {
+    const previous = this.refining ?? Promise.resolve(undefined);
+    this.refining = previous.then(async (segmentationId) => {
+      try {
+        if (segmentationId === undefined) {
+          const overlay = await writeSaliencyLabelmap(this.services, this.libraries(), series, saliency, {
+            ...options,
+            method: `${options.method} (refining)`,
+          });
+          return overlay.segmentationId;
+        }
+        fillLabelmap(
+          this.libraries(),
+          series,
+          segmentationId,
+          binSaliency(saliency, options.levels).labels,
+          this.services.segmentationService,
+        );
+      } catch {
+        // A preview only: the segmentation (if any) is removed by dropPartial.
+      }
+      return segmentationId;
+    });
+  }
+
+  /** Removes the refining overlay once its paints are done (the run ended, failed or was cancelled). */
+  async dropPartial(): Promise<void> {
+    const segmentationId = await this.refining;
+    this.refining = undefined;
+    if (segmentationId !== undefined && this.isShown(segmentationId)) {
+      this.services.segmentationService.remove(segmentationId);
+    }
   }
 
   /** Adds or removes the result's ROI-outline and predicted-organ overlays to match `show`. */

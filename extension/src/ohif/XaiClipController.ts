@@ -145,6 +145,7 @@ export class XaiClipController {
       status: 'running',
       stage: 'Reading the series',
       progress: undefined,
+      partialUpdates: 0,
       message: undefined,
       messageTone: undefined,
       report: undefined,
@@ -155,12 +156,20 @@ export class XaiClipController {
       );
       // The session hands the voxels to the worker: only the series' layout is kept.
       const layout = layoutOf(series);
+      // The images' running maps on the volume grid, painted as they come.
+      const running = new Float32Array(layout.dimensions[0] * layout.dimensions[1] * layout.dimensions[2]);
       const output = await this.session.explain(
         series.volume,
         series.displaySet.Modality,
         explainRequestOf(settings, series.currentSlice),
+        (partial) => {
+          running.set(partial.saliency, partial.offset);
+          store.set({ partialUpdates: (store.state.partialUpdates ?? 0) + 1 });
+          this.overlays.showPartial(layout, running, settings);
+        },
       );
       store.set({ stage: 'Drawing the overlay' });
+      await this.overlays.dropPartial();
       const result: ExplainedResult = { series: layout, ...output };
       await this.overlays.showSaliency(result, settings);
       this.last = result;
@@ -183,6 +192,8 @@ export class XaiClipController {
       });
       return report;
     } catch (error) {
+      // Only the run's own refining overlay goes; every other segmentation stays.
+      await this.overlays.dropPartial();
       if (error instanceof CancelledError) {
         store.set({
           status: 'cancelled',

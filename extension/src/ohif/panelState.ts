@@ -38,6 +38,8 @@ export interface PanelState {
   status: 'idle' | 'running' | 'done' | 'error' | 'cancelled';
   stage?: string;
   progress?: Progress;
+  /** Running maps painted so far in this run (the "(refining)" overlay the result replaces). */
+  partialUpdates?: number;
   message?: string;
   /** How the panel shows `message` when the status alone does not say (a save's outcome). */
   messageTone?: 'error' | 'success';

@@ -32,16 +32,7 @@ export async function writeLabelmap(
   });
   try {
     await segmentationService.addSegmentationRepresentation(series.viewportId, { segmentationId });
-    const imageIds =
-      segmentationService.getSegmentation(segmentationId)?.representationData.Labelmap?.imageIds ?? [];
-    const plane = series.dimensions[0] * series.dimensions[1];
-    for (const imageId of imageIds) {
-      const image = cornerstone.cache.getImage(imageId);
-      const k = image?.referencedImageId ? series.imageIds.indexOf(image.referencedImageId) : -1;
-      if (!image || k < 0) continue;
-      image.voxelManager.getScalarData().set(labels.subarray(k * plane, (k + 1) * plane));
-    }
-    cornerstoneTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
+    fillLabelmap({ cornerstone, cornerstoneTools }, series, segmentationId, labels, segmentationService);
     options.segments.forEach((segment, n) =>
       segmentationService.setSegmentColor(series.viewportId, segmentationId, n + 1, segment.color),
     );
@@ -51,6 +42,29 @@ export async function writeLabelmap(
     throw error;
   }
   return segmentationId;
+}
+
+/**
+ * Writes `labels` (volume grid) into a labelmap of the series, slice by slice (matched by
+ * referencedImageId), and tells the viewer to redraw it.
+ */
+export function fillLabelmap(
+  { cornerstone, cornerstoneTools }: CornerstoneLibraries,
+  series: SeriesLayout,
+  segmentationId: string,
+  labels: Uint8Array,
+  segmentationService: Services['segmentationService'],
+): void {
+  const imageIds =
+    segmentationService.getSegmentation(segmentationId)?.representationData.Labelmap?.imageIds ?? [];
+  const plane = series.dimensions[0] * series.dimensions[1];
+  for (const imageId of imageIds) {
+    const image = cornerstone.cache.getImage(imageId);
+    const k = image?.referencedImageId ? series.imageIds.indexOf(image.referencedImageId) : -1;
+    if (!image || k < 0) continue;
+    image.voxelManager.getScalarData().set(labels.subarray(k * plane, (k + 1) * plane));
+  }
+  cornerstoneTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
 }
 
 /** Fill opacity of an XAI-CLIP labelmap (0–1). */

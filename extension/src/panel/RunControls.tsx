@@ -9,12 +9,13 @@ import { buttonStyle } from './fieldStyles';
 /**
  * Explain and Cancel; before a run, what it would cost (passes and time), with a long run's time
  * on the button ("Explain (≈ 6 min)…": it asks first); while a run goes on, its stage, a progress
- * bar, the passes done and the ETA.
+ * bar, the passes done and the ETA, and "Refining…" once a running map is on the viewer.
  */
 export function RunControls({
   running,
   stage,
   progress,
+  refining,
   cost,
   onExplain,
   onCancel,
@@ -22,6 +23,7 @@ export function RunControls({
   running: boolean;
   stage?: string;
   progress?: Progress;
+  refining?: boolean;
   cost?: RunCost;
   onExplain: () => void;
   onCancel: () => void;
@@ -54,6 +56,7 @@ export function RunControls({
             <div style={{ fontSize: 11, color: '#9fb2c8', marginTop: 2 }}>
               {progress.done}/{progress.total} passes
               {progress.etaMs !== null ? ` · ETA ${formatDuration(progress.etaMs)}` : ''}
+              {refining ? ' · Refining…' : ''}
             </div>
           )}
         </div>

@@ -36,6 +36,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         running={running}
         stage={state.stage}
         progress={state.progress}
+        refining={(state.partialUpdates ?? 0) > 0}
         cost={state.cost}
         onExplain={() => void controller.explain()}
         onCancel={() => controller.cancel()}
