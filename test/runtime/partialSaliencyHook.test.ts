@@ -33,7 +33,7 @@ describe('runExplanation’s onPartialSaliency (planted2d, ONNX)', () => {
         scope: 'slice',
         slice: 0,
         windowMm: 8,
-        masks: 24,
+        samples: 24,
         batchSize: 4,
       };
       const plain = await runExplanation(loaded, plantedSlice(), request);
