@@ -22,6 +22,8 @@ export class OverlayManager {
   organMask?: string;
   /** The running run's refining overlay, while shown; painted in turn, the final result replaces it. */
   private refining?: Promise<string | undefined>;
+  /** A paint is queued and not started: a newer map waits for it instead of queueing another. */
+  private paintQueued = false;
 
   constructor(
     private readonly services: Services,
@@ -46,16 +48,20 @@ export class OverlayManager {
 
   /**
    * Paints a running map with the final map's binning: the first call adds a "(refining)"
-   * labelmap, later ones refill it. Paints run one after another; one that fails is skipped
-   * (the final result still comes).
+   * labelmap, later ones refill it. Paints run one after another and read `saliency` when they
+   * start, so maps that come while one is queued join it; one that fails is skipped (the final
+   * result still comes).
    */
   showPartial(
     series: SeriesLayout,
     saliency: Float32Array,
     options: { method: string; organ: string; levels: number; opacity: number },
   ): void {
+    if (this.paintQueued) return;
+    this.paintQueued = true;
     const previous = this.refining ?? Promise.resolve(undefined);
     this.refining = previous.then(async (segmentationId) => {
+      this.paintQueued = false;
       try {
         if (segmentationId === undefined) {
           const overlay = await writeSaliencyLabelmap(this.services, this.libraries(), series, saliency, {
