@@ -58,11 +58,12 @@ const settings: Record<MethodId, object> = {
   lime: { samples: 40, features: 'grid', featureSizeMm: 10 },
 };
 
-function explain(method: MethodId, partials?: PartialSaliencySchedule) {
+function explain(method: MethodId, partials?: PartialSaliencySchedule, refine?: object) {
   return explainVolume(twoSlices(), jsModel(), {
     classIndex: 1,
     method,
     methodOptions: settings[method],
+    refine,
     scope: 'volume',
     batchSize: 4,
     seed: 3,
@@ -98,6 +99,26 @@ describe.each(['occlusion', 'rise', 'lime'] as MethodId[])('running maps of %s',
       expect(ofSlice.length).toBe(batchesPerSlice[k] + 1);
     }
   });
+});
+
+it('coarse-to-fine: the second round refines each first-round map in place; the result is the same', async () => {
+  const plain = await explain('occlusion', undefined, {});
+  const received: PartialSaliency[] = [];
+  let time = 0;
+  const schedule = new PartialSaliencySchedule(
+    (p) => received.push(p),
+    1000,
+    () => (time += 1000),
+  );
+  const progressive = await explain('occlusion', schedule, {});
+  expect(plain.refinement!.refinedPerturbations).toBeGreaterThan(0);
+  expect(Array.from(progressive.saliency.data)).toEqual(Array.from(plain.saliency.data));
+  // Per slice: the first round's running maps and finished map, then the second round's.
+  expect(received.filter((p) => p.final).map((p) => p.offset)).toEqual([0, slice, 0, slice]);
+  const secondRound = received.slice(received.findIndex((p) => p.final && p.offset === slice) + 1);
+  expect(secondRound.filter((p) => !p.final).length).toBeGreaterThan(0);
+  const last = secondRound.filter((p) => p.offset === slice && !p.final).pop()!;
+  expect(Array.from(last.saliency)).toEqual(Array.from(plain.saliency.data.subarray(slice)));
 });
 
 it('paces running maps: the first batch of each image, then only after the interval', async () => {

@@ -100,6 +100,29 @@ function windowListPlan(
   const { image, roi, roiMask, substrate } = context;
   const { dimensions } = image;
   const scores = new Float64Array(windows.length);
+  let received = 0;
+  /** The fine windows 0 … known − 1 merged over the first round's map. */
+  const mapOf = (baselineScore: number, known: number): Float32Array => {
+    const size = image.data.length;
+    const dropSum = new Float64Array(size);
+    const coverage = new Uint32Array(size);
+    windows.slice(0, known).forEach((box, index) => {
+      const drop = baselineScore - scores[index];
+      forEachVoxelInBox(box, dimensions, (v) => {
+        dropSum[v] += drop;
+        coverage[v] += 1;
+      });
+    });
+    const fine = new Float32Array(size);
+    const covered = new Uint8Array(size);
+    forEachRoiVoxel(roi, roiMask, dimensions, (v) => {
+      if (coverage[v] > 0) {
+        fine[v] = dropSum[v] / coverage[v];
+        covered[v] = 1;
+      }
+    });
+    return merge(fine, covered);
+  };
   return {
     count: windows.length,
     plainCount,
@@ -111,27 +134,10 @@ function windowListPlan(
     },
     receive(index, score) {
       scores[index] = score;
+      received = Math.max(received, index + 1);
     },
-    finish(baselineScore) {
-      const size = image.data.length;
-      const dropSum = new Float64Array(size);
-      const coverage = new Uint32Array(size);
-      windows.forEach((box, index) => {
-        const drop = baselineScore - scores[index];
-        forEachVoxelInBox(box, dimensions, (v) => {
-          dropSum[v] += drop;
-          coverage[v] += 1;
-        });
-      });
-      const fine = new Float32Array(size);
-      const covered = new Uint8Array(size);
-      forEachRoiVoxel(roi, roiMask, dimensions, (v) => {
-        if (coverage[v] > 0) {
-          fine[v] = dropSum[v] / coverage[v];
-          covered[v] = 1;
-        }
-      });
-      return merge(fine, covered);
-    },
+    finish: (baselineScore) => mapOf(baselineScore, windows.length),
+    // Scores arrive in index order: the fine windows so far over the first round's map.
+    partial: (baselineScore) => mapOf(baselineScore, received),
   };
 }
