@@ -60,8 +60,25 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     );
     await page.click('[data-cy="xai-explain"]');
     await page.waitForSelector('[data-cy="xai-progress"]', { timeout: 60000 });
+    // Progressive: the ROI is known when the method's stage starts; a running map follows.
+    await waitForXaiState(page, (s) => s.status !== 'running' || /^Occlusion of/.test(s.stage ?? ''), {
+      timeout: 120000,
+      polling: 50,
+    });
+    const roiKnown = Date.now();
+    await waitForXaiState(page, (s) => s.status !== 'running' || s.partialUpdates > 0, {
+      timeout: 60000,
+      polling: 50,
+    });
+    const firstMapMs = Date.now() - roiKnown;
+    const refining = await waitForRefiningOverlay(page);
     const state = await waitForIdle(page);
     expect(state).toMatchObject({ status: 'done', backend: 'wasm' });
+    const { partialUpdates } = await xaiState(page);
+    console.log(`first running map ${firstMapMs} ms after the ROI; ${partialUpdates} running maps`);
+    expect(refining).toBe(true);
+    expect(firstMapMs).toBeLessThan(2000);
+    expect(partialUpdates).toBeGreaterThan(1);
     expect(state.report.slices).toEqual([slice]);
     // The default ROI is the organ's region, smaller than its bounding box.
     expect(state.report.roi.shape).toBe('mask');
@@ -187,3 +204,12 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     expect(await segmentationLabels(page)).toEqual(before);
   });
 });
+
+/** Whether the '(refining)' overlay showed while the run went on (polled until the run ends). */
+async function waitForRefiningOverlay(page: ViewerSession['page']): Promise<boolean> {
+  for (;;) {
+    if ((await segmentationLabels(page)).includes('XAI-CLIP occlusion (refining) liver')) return true;
+    if ((await xaiState(page)).status !== 'running') return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
