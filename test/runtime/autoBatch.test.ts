@@ -1,7 +1,3 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { BatchTuner } from '../../extension/src/engine/evaluate/BatchTuner';
 import { ProgressTracker } from '../../extension/src/engine/evaluate/ProgressTracker';
 import { runBatches } from '../../extension/src/engine/evaluate/runBatches';
@@ -13,7 +9,8 @@ import { batchTunerFor } from '../../extension/src/runtime/memory/batchTunerFor'
 import { planBatchSize } from '../../extension/src/runtime/memory/planBatchSize';
 import { reportOf } from '../../extension/src/runtime/reportOf';
 import { ExplainRequest, runExplanation } from '../../extension/src/runtime/runExplanation';
-import { fixture, plantedSlice } from '../helpers/plantedImage';
+import { planted2dWithoutClip } from '../helpers/planted2dWithoutClip';
+import { plantedSlice } from '../helpers/plantedImage';
 
 /** A predictor on a fake clock: a call of n images takes `msPerCall[n]`; the sizes called are logged. */
 function timedPredictor(msPerCall: Record<number, number>) {
@@ -84,20 +81,10 @@ describe('BatchTuner: the fastest batch size from the run’s own calls', () => 
 });
 
 describe('auto batch size in runExplanation (planted2d)', () => {
-  let folder: string;
   let loaded: LoadedModel;
-  beforeAll(async () => {
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'xai-clip-autobatch-'));
-    const manifest = JSON.parse(fs.readFileSync(fixture('planted2d.manifest.json'), 'utf8'));
-    delete manifest.clip;
-    manifest.segmenter.file = fixture('planted2d.onnx');
-    fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
-    loaded = await loadModelFile(path.join(folder, 'manifest.json'));
-  });
-  afterAll(async () => {
-    await loaded.dispose();
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
+  let release: () => Promise<void>;
+  beforeAll(async () => ({ loaded, release } = await planted2dWithoutClip()));
+  afterAll(() => release());
 
   const request = (batchSize?: number | 'auto'): ExplainRequest => ({
     organ: 'organ',

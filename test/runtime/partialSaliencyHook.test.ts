@@ -1,27 +1,14 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { PartialSaliency } from '../../extension/src/engine/explain/PartialSaliencySchedule';
 import { LoadedModel } from '../../extension/src/runtime/loadModel';
 import { ExplainRequest, runExplanation } from '../../extension/src/runtime/runExplanation';
-import { fixture, plantedSlice } from '../helpers/plantedImage';
+import { planted2dWithoutClip } from '../helpers/planted2dWithoutClip';
+import { plantedSlice } from '../helpers/plantedImage';
 
 describe('runExplanation’s onPartialSaliency (planted2d, ONNX)', () => {
-  let folder: string;
   let loaded: LoadedModel;
-  beforeAll(async () => {
-    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'xai-clip-partial-'));
-    const manifest = JSON.parse(fs.readFileSync(fixture('planted2d.manifest.json'), 'utf8'));
-    delete manifest.clip;
-    manifest.segmenter.file = fixture('planted2d.onnx');
-    fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
-    loaded = await loadModelFile(path.join(folder, 'manifest.json'));
-  });
-  afterAll(async () => {
-    await loaded.dispose();
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
+  let release: () => Promise<void>;
+  beforeAll(async () => ({ loaded, release } = await planted2dWithoutClip()));
+  afterAll(() => release());
 
   it.each(['occlusion', 'rise'] as const)(
     '%s: a running map after the first batch, the finished one last, and the same result as without',

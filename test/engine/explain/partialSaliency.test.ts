@@ -4,9 +4,9 @@ import {
   PartialSaliencySchedule,
 } from '../../../extension/src/engine/explain/PartialSaliencySchedule';
 import { MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { Predictor, SegmentationModel } from '../../../extension/src/engine/model/SegmentationModel';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { createVolume } from '../../../extension/src/engine/volume/volumeUtils';
+import { brightOrganModel } from '../../helpers/brightOrganModel';
 
 const [nx, ny, nz] = [24, 24, 2];
 const slice = nx * ny;
@@ -22,36 +22,6 @@ function twoSlices(): Volume<Float32Array> {
   return createVolume(data, [nx, ny, nz], { spacing: [2, 2, 2] });
 }
 
-/** A deterministic 2-D model in JavaScript: the organ where a voxel is bright, helped by the image mean. */
-function jsModel(): SegmentationModel {
-  const classNames = ['background', 'organ'];
-  return {
-    classNames,
-    dimensionality: 2,
-    bind: async (reference: Volume): Promise<Predictor> => {
-      const size = reference.data.length;
-      return {
-        classNames,
-        outputSize: size,
-        predict: async (images, count) => {
-          const out = new Float32Array(count * 2 * size);
-          for (let n = 0; n < count; n++) {
-            const image = images.subarray(n * size, (n + 1) * size);
-            const mean = image.reduce((sum, x) => sum + x, 0) / size;
-            image.forEach((x, v) => {
-              const organ = 1 / (1 + Math.exp(-(6 * (x - 0.6) + 4 * (mean - 0.3))));
-              out[n * 2 * size + v] = 1 - organ;
-              out[n * 2 * size + size + v] = organ;
-            });
-          }
-          return out;
-        },
-        toImageGrid: (probabilities) => probabilities,
-      };
-    },
-  };
-}
-
 const settings: Record<MethodId, object> = {
   occlusion: { windowMm: 8 },
   rise: { masks: 40, gridSize: 4 },
@@ -59,7 +29,7 @@ const settings: Record<MethodId, object> = {
 };
 
 function explain(method: MethodId, partials?: PartialSaliencySchedule, refine?: object) {
-  return explainVolume(twoSlices(), jsModel(), {
+  return explainVolume(twoSlices(), brightOrganModel(), {
     classIndex: 1,
     method,
     methodOptions: settings[method],

@@ -4,11 +4,12 @@ import { explainVolume } from '../../../extension/src/engine/explain/explainVolu
 import { getMethod } from '../../../extension/src/engine/methods';
 import { makeSubstrate } from '../../../extension/src/engine/methods/makeSubstrate';
 import { MethodId } from '../../../extension/src/engine/methods/PerturbationMethod';
-import { Predictor, SegmentationModel } from '../../../extension/src/engine/model/SegmentationModel';
+import { SegmentationModel } from '../../../extension/src/engine/model/SegmentationModel';
 import { Roi } from '../../../extension/src/engine/roi/Roi';
 import { Box, fullBox } from '../../../extension/src/engine/volume/Box';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { createVolume } from '../../../extension/src/engine/volume/volumeUtils';
+import { brightOrganModel } from '../../helpers/brightOrganModel';
 
 const [nx, ny] = [32, 32];
 
@@ -24,45 +25,13 @@ function halfAirSlice(): Volume<Float32Array> {
   return createVolume(data, [nx, ny, 1], { spacing: [1, 1, 1] });
 }
 
-/** A model in JavaScript (deterministic, batch-independent) that counts the images it is sent. */
-function countingModel(): SegmentationModel & { sent: number } {
-  const model = {
-    sent: 0,
-    classNames: ['background', 'organ'],
-    dimensionality: 2 as const,
-    bind: async (reference: Volume): Promise<Predictor> => {
-      const size = reference.data.length;
-      return {
-        classNames: model.classNames,
-        outputSize: size,
-        predict: async (images, count) => {
-          model.sent += count;
-          const out = new Float32Array(count * 2 * size);
-          for (let n = 0; n < count; n++) {
-            const image = images.subarray(n * size, (n + 1) * size);
-            const mean = image.reduce((sum, x) => sum + x, 0) / size;
-            image.forEach((x, v) => {
-              const organ = 1 / (1 + Math.exp(-(6 * (x - 0.6) + 4 * (mean - 0.3))));
-              out[n * 2 * size + v] = 1 - organ;
-              out[n * 2 * size + size + v] = organ;
-            });
-          }
-          return out;
-        },
-        toImageGrid: (probabilities) => probabilities,
-      };
-    },
-  };
-  return model;
-}
-
 /**
  * The map of `method` on the slice computed without any skipping: every perturbation sent to the
  * model one by one, as explainVolume plans them (same context, seed and baseline).
  */
 async function unskippedMap(method: MethodId, box: Box, methodOptions: object): Promise<Float32Array> {
   const image = halfAirSlice();
-  const model = countingModel();
+  const model = brightOrganModel();
   const bound = await bindOrganTarget(model, image, 1);
   const context = { image, roi: box, substrate: makeSubstrate(image, 'min'), seed: 0 };
   const { defaults } = getMethod(method);
@@ -95,7 +64,7 @@ describe('perturbations that change no voxel of the image are not run', () => {
   const window = { windowMm: 4, strideMm: 2 };
 
   it('occlusion: windows over the region equal to the fill are skipped, the map is the same', async () => {
-    const model = countingModel();
+    const model = brightOrganModel();
     const { result, progress } = await explain(model, 'occlusion', whole, window);
     // 15 window starts per axis; those starting at columns 0, 2, 4, 6, 8 lie in the zero columns.
     expect(result.skippedPasses).toBe(5 * 15);
@@ -120,7 +89,7 @@ describe('perturbations that change no voxel of the image are not run', () => {
     '%s: an ROI inside the fill-valued region costs one pass and gives the unskipped map',
     async (method, options) => {
       const inside: Box = { min: [0, 4, 0], max: [10, 28, 1] };
-      const model = countingModel();
+      const model = brightOrganModel();
       const { result } = await explain(model, method, inside, options);
       const count = getMethod(method).plan(
         { image: halfAirSlice(), roi: inside, substrate: new Float32Array(nx * ny), seed: 0 },
