@@ -2,7 +2,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { Predictor, SegmentationModel } from '../engine/model/SegmentationModel';
 import { resampleLinear } from '../engine/util/resample';
 import { Vec3, Volume } from '../engine/volume/Volume';
-import { axisMapping, voxelReorder } from '../engine/volume/reorient';
+import { networkAxisMapping, voxelReorder } from '../engine/volume/reorient';
 import { voxelCount } from '../engine/volume/volumeUtils';
 import { SegmenterEntry } from './manifest/ModelManifest';
 import { estimateItemMemory, ItemMemory } from './memory/estimateItemMemory';
@@ -169,12 +169,14 @@ export class OrtSegmentationModel implements SegmentationModel {
    */
   itemMemory(image: Pick<Volume, 'dimensions' | 'spacing' | 'direction'>): ItemMemory {
     const { entry } = this;
-    const { orientation } = entry;
-    const mapping = orientation && orientation !== 'native' ? axisMapping(image, orientation) : undefined;
-    const grid = this.networkGrid({
-      ...image,
-      ...(mapping && { dimensions: mapping.dimensions, spacing: mapping.spacing }),
-    });
+    // The grid the network sees, as `prepare` orients it, without building the voxel index.
+    const { dimensions, spacing } = networkAxisMapping(
+      image,
+      entry.orientation,
+      this.dimensionality === 2,
+      entry.arrayConvention,
+    );
+    const grid = this.networkGrid({ ...image, dimensions, spacing });
     return estimateItemMemory({
       channels: entry.channels.length,
       classes: entry.classes.length,

@@ -142,6 +142,28 @@ export function voxelReorder(
   slicewise: boolean,
   convention: ArrayConvention = 'itk',
 ): VoxelReorder | undefined {
+  const mapping = networkAxisMapping(image, orientation, slicewise, convention);
+  if (mapping.axes.every((a, t) => a === t) && !mapping.flips.some(Boolean)) return undefined;
+  const index = sourceIndexOf(image.dimensions, mapping);
+  return {
+    dimensions: mapping.dimensions,
+    spacing: mapping.spacing,
+    gather: (source, out) => {
+      for (let r = 0; r < index.length; r++) out[r] = source[index[r]];
+    },
+    scatter: (values, out) => {
+      for (let r = 0; r < index.length; r++) out[index[r]] = values[r];
+    },
+  };
+}
+
+/** The axis mapping behind `voxelReorder` (the identity when nothing moves), without its voxel index. */
+export function networkAxisMapping(
+  image: Pick<Volume, 'dimensions' | 'spacing' | 'direction'>,
+  orientation: OrientationCode | 'native' | undefined,
+  slicewise: boolean,
+  convention: ArrayConvention = 'itk',
+): AxisMapping {
   const code = orientation === 'native' ? undefined : orientation;
   const oriented = code ? axisMapping(image, code) : undefined;
   if (slicewise && code && oriented) {
@@ -159,19 +181,7 @@ export function voxelReorder(
     dimensions: [...image.dimensions] as Vec3,
     spacing: [...image.spacing] as Vec3,
   };
-  const mapping = inArrayConvention(oriented ?? unchanged, convention, slicewise);
-  if (mapping.axes.every((a, t) => a === t) && !mapping.flips.some(Boolean)) return undefined;
-  const index = sourceIndexOf(image.dimensions, mapping);
-  return {
-    dimensions: mapping.dimensions,
-    spacing: mapping.spacing,
-    gather: (source, out) => {
-      for (let r = 0; r < index.length; r++) out[r] = source[index[r]];
-    },
-    scatter: (values, out) => {
-      for (let r = 0; r < index.length; r++) out[index[r]] = values[r];
-    },
-  };
+  return inArrayConvention(oriented ?? unchanged, convention, slicewise);
 }
 
 /** The direction cosines (i, j, k in LPS) of a grid stored in `orientation`. */
