@@ -53,14 +53,16 @@ export interface ImageOutputs {
  * organ target, run the plan's perturbations through the one batching loop, write its map (and
  * the organ mask) into `outputs`, and measure the outside-ROI score when asked. With `partials`,
  * the plan's running map is passed on as the schedule allows, and its finished map always.
+ * Without a plan (a slice a slice stride interpolates) only the organ mask and the report are
+ * written: its map comes from the explained slices around it.
  *
  * Cost: 1 + plan.count (+ 1 outside) passes, less the perturbations that change nothing the
- * network sees; 1 when the prediction has no organ voxel (map 0).
+ * network sees; 1 when the prediction has no organ voxel (map 0) or there is no plan.
  */
 export async function explainImage(
   model: SegmentationModel,
   job: ImageJob,
-  plan: PerturbationPlan,
+  plan: PerturbationPlan | null,
   options: {
     classIndex: number;
     target?: TargetKind;
@@ -102,6 +104,7 @@ export async function explainImage(
     passes: 1,
     skippedPasses: 0,
   };
+  if (!plan) return report;
   if (!bound.target) {
     tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
     notes.push(

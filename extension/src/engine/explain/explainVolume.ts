@@ -12,8 +12,10 @@ import { Volume } from '../volume/Volume';
 import { asFloat32, like, sliceOf } from '../volume/volumeUtils';
 import { assertFinite } from './assertFinite';
 import { explainImage, ImageJob, ImageOutputs, ImageReport } from './explainImage';
+import { interpolateSlices } from './interpolateSlices';
 import { PartialSaliencySchedule } from './PartialSaliencySchedule';
 import { Scope } from './Scope';
+import { strideSlices } from './strideSlices';
 
 export type { ImageReport } from './explainImage';
 
@@ -32,6 +34,11 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
   scope: Scope;
   /** Slice index k (sorted series order) for scope `slice`. */
   slice?: number;
+  /**
+   * 2-D models, scopes slab and volume: explain every k-th slice of the ROI's slices (the first and
+   * the last always) and interpolate the maps between (`interpolatedSlices`). Default 1: every slice.
+   */
+  sliceStride?: number;
   target?: TargetKind;
   fill?: FillMode;
   blurSigmaMm?: number;
@@ -60,6 +67,11 @@ export interface ExplainResult {
    * refers to these slices.
    */
   explainedSlices: number[];
+  /**
+   * The explained slices whose map a slice stride interpolated from the perturbed slices around
+   * them (ascending; they ran their unperturbed pass only); absent when every slice was perturbed.
+   */
+  interpolatedSlices?: number[];
   /** Saliency on the volume grid: target units (drop, coefficient or weight), 0 where unexplained. */
   saliency: Volume<Float32Array>;
   /** The model's unperturbed prediction of the organ on the explained images (volume grid, 0/1). */
@@ -89,11 +101,14 @@ type PlannedImage = Pick<ImageJob, 'slice'> &
  * 2-D models are explained slice by slice over the scope ∩ ROI slab; 3-D models once over
  * the volume with the ROI, for the organ on the explained slices (scope `slice`: that slice, the
  * ROI's box narrowed to it; `slab`: the ROI's slices; `volume`: all). With `refine`, the
- * method's refinement then runs a second round on every image with the organ.
+ * method's refinement then runs a second round on every image with the organ. With a slice
+ * stride k, only every k-th slice of a 2-D slab is perturbed (both rounds); the others run their
+ * unperturbed pass (organ mask, ROI figures) and their map is interpolated between the perturbed ones.
  *
  * Cost: Σ over explained images of 1 + the method's perturbation count, less the perturbations
  * that change nothing the network sees (`skippedPasses`: their drop is 0 and the map the same);
- * images whose unperturbed prediction has no organ voxel stop after their first pass (saliency 0).
+ * images whose unperturbed prediction has no organ voxel stop after their first pass (saliency 0);
+ * interpolated slices cost 1 pass each.
  */
 export async function explainVolume<M extends MethodId>(
   volume: Volume,
@@ -122,9 +137,10 @@ export async function explainVolume<M extends MethodId>(
         )
       : [job.slice!],
   );
-  const plans = jobs.map((job) => method.plan(job.context, firstRound));
+  const perturbed = perturbedJobs(jobs, model.dimensionality, options, notes);
+  const plans = jobs.map((job, n) => (perturbed[n] ? method.plan(job.context, firstRound) : null));
   const tracker = new ProgressTracker(
-    jobs.reduce((sum, job, n) => sum + 1 + plans[n].count + (job.measureOutside ? 1 : 0), 0),
+    jobs.reduce((sum, job, n) => sum + 1 + (plans[n] ? plans[n].count + (job.measureOutside ? 1 : 0) : 0), 0),
     options.onProgress,
     options.signal,
   );
@@ -136,13 +152,33 @@ export async function explainVolume<M extends MethodId>(
   for (const [n, job] of jobs.entries()) {
     images.push(await explainImage(model, job, plans[n], options, tracker, outputs, notes));
   }
-  const result = { ...outputs, explainedSlices, images, notes };
-  if (!refinement) return { ...result, ...passesOf(tracker), wallMs: Date.now() - started };
+  const interpolatedSlices = jobs.flatMap((job, n) => (perturbed[n] ? [] : [job.slice!]));
+  const result = {
+    ...outputs,
+    explainedSlices,
+    ...(interpolatedSlices.length > 0 ? { interpolatedSlices } : {}),
+    images,
+    notes,
+  };
+  const fillInterpolated = () => {
+    if (interpolatedSlices.length === 0) return;
+    const perturbedSlices = jobs.flatMap((job, n) => (perturbed[n] ? [job.slice!] : []));
+    interpolateSlices(outputs.saliency, perturbedSlices, interpolatedSlices);
+    const size = jobs[0].context.image.data.length;
+    for (const k of interpolatedSlices) {
+      const saliency = outputs.saliency.data.slice(k * size, (k + 1) * size);
+      options.partials?.send({ offset: k * size, saliency, final: true });
+    }
+  };
+  if (!refinement) {
+    fillInterpolated();
+    return { ...result, ...passesOf(tracker), wallMs: Date.now() - started };
+  }
 
   const firstRoundPasses = tracker.passes;
   // Plan every second round first, so the progress total is known before the round runs.
   const rounds = jobs.flatMap((job, n) => {
-    if (images[n].organVoxels === 0) return [];
+    if (!perturbed[n] || images[n].organVoxels === 0) return [];
     const size = job.context.image.data.length;
     const offset = job.slice === null ? 0 : job.slice * size;
     const firstMap = outputs.saliency.data.slice(offset, offset + size);
@@ -162,6 +198,7 @@ export async function explainVolume<M extends MethodId>(
     images[n].passes += second.passes;
     images[n].skippedPasses += second.skippedPasses;
   }
+  fillInterpolated();
   return {
     ...result,
     ...passesOf(tracker),
@@ -176,6 +213,33 @@ export async function explainVolume<M extends MethodId>(
       plainPerturbations: rounds.reduce((sum, round) => sum + round.plan.plainCount, 0),
     },
   };
+}
+
+/**
+ * Which images are perturbed: all, except the slices a slice stride leaves to interpolation
+ * (a 2-D model's slab or volume; a 3-D model and a single slice are one image).
+ */
+function perturbedJobs(
+  jobs: ImageJob[],
+  dimensionality: 2 | 3,
+  options: ExplainOptions,
+  notes: string[],
+): boolean[] {
+  const stride = options.sliceStride ?? 1;
+  const strided = strideSlices(jobs.length, stride);
+  if (stride === 1 || options.scope === 'slice') return jobs.map(() => true);
+  if (dimensionality === 3) {
+    notes.push(`Slice stride ${stride} ignored: a 3-D model explains the slab in one image.`);
+    return jobs.map(() => true);
+  }
+  const interpolated = strided.filter((explained) => !explained).length;
+  if (interpolated > 0) {
+    notes.push(
+      `Slice stride ${stride}: ${jobs.length - interpolated} of ${jobs.length} slices perturbed; ` +
+        `the maps of the ${interpolated} between are interpolated linearly from them (interpolatedSlices).`,
+    );
+  }
+  return strided;
 }
 
 /** What the run spent: forward passes, perturbations skipped, model calls. */
