@@ -22,6 +22,14 @@ const batchSize = (text: string): number | 'auto' => {
     throw new InvalidArgumentError(`--batch-size must be auto or a whole number ≥ 1, got "${text}".`);
   return value;
 };
+const sliceStride = (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError(
+      `--slice-stride must be a whole number ≥ 1 (1: every slice), got "${text}".`,
+    );
+  return value;
+};
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
   if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
@@ -113,6 +121,11 @@ withCommon(
     new Option('--scope <scope>', 'what to explain').choices(['slice', 'slab', 'volume']).default('slab'),
   )
   .option('--slice <k>', 'slice index in sorted series order (scope slice)', integer('--slice'))
+  .option(
+    '--slice-stride <k>',
+    'scope slab/volume, 2-D models: perturb every k-th slice of the ROI (first and last always) and interpolate the maps between (default 1: every slice)',
+    sliceStride,
+  )
   .option('--window-mm <w>', 'occlusion window edge in mm (default 20)', positive('--window-mm'))
   .option('--stride-mm <s>', 'occlusion stride in mm (default: half the window)', positive('--stride-mm'))
   .option(

@@ -13,6 +13,11 @@ export interface ExplainRequest {
   roiShape?: RoiShape;
   scope: Scope;
   slice?: number;
+  /**
+   * 2-D models, scopes slab and volume: perturb every k-th slice of the ROI's slices (the first and
+   * last always) and interpolate the maps between; default 1, every slice.
+   */
+  sliceStride?: number;
   windowMm?: number;
   strideMm?: number;
   /** Occlusion: outside-ROI tiles in windows per axis (see OcclusionOptions; 0 = none). */

@@ -32,6 +32,8 @@ export interface ExplanationReport {
   explainMs: number;
   /** The explained slices (for a 3-D model: the part of the volume its figures refer to). */
   slices: number[];
+  /** The slices of `slices` whose map a slice stride interpolated (unperturbed); absent when none. */
+  interpolatedSlices?: number[];
   /** `box`, `voxels` and `fraction`: the ROI on the explained slices. */
   roi: {
     source: string;
@@ -73,6 +75,7 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
     calls: result.calls,
     explainMs: result.wallMs,
     slices,
+    ...(result.interpolatedSlices ? { interpolatedSlices: result.interpolatedSlices } : {}),
     roi: {
       source: roi?.source ?? 'none',
       shape: roi && roiShapeOf(roi),

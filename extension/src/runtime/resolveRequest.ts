@@ -22,6 +22,8 @@ export interface ResolvedRequest {
   roiShape: RoiShape;
   scope: Scope;
   slice?: number;
+  /** Slab and volume scopes: every k-th slice perturbed, the rest interpolated; absent: every slice. */
+  sliceStride?: number;
   marginMm: number;
   fill: FillMode;
   target: 'sum' | 'softDice';
@@ -67,6 +69,10 @@ export function resolveRequest(request: ExplainRequest): ResolvedRequest {
     roiShape: request.roiShape ?? DEFAULT_ROI_SHAPE,
     scope: request.scope,
     ...(request.slice === undefined ? {} : { slice: request.slice }),
+    // Recorded only where it leaves slices out, so every-slice runs keep their resume keys.
+    ...(request.scope !== 'slice' && (request.sliceStride ?? 1) !== 1
+      ? { sliceStride: request.sliceStride }
+      : {}),
     marginMm: request.marginMm ?? REQUEST_DEFAULTS.marginMm,
     fill: request.fill ?? REQUEST_DEFAULTS.fill,
     target: request.target ?? REQUEST_DEFAULTS.target,

@@ -118,6 +118,7 @@ export async function runExplanation(
     roi,
     scope: request.scope,
     slice: request.slice,
+    sliceStride: request.sliceStride,
     target: request.target,
     fill: request.fill,
     batchSize: tuner ?? plan.batchSize,

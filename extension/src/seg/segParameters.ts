@@ -12,5 +12,6 @@ export function segParameters(report: ExplanationReport): string {
     roiShape: report.roi.shape,
     scope: report.scope,
     slices: report.slices,
+    interpolatedSlices: report.interpolatedSlices,
   });
 }
