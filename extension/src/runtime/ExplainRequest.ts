@@ -15,9 +15,10 @@ export interface ExplainRequest {
   slice?: number;
   /**
    * 2-D models, scopes slab and volume: perturb every k-th slice of the ROI's slices (the first and
-   * last always) and interpolate the maps between; default 1, every slice.
+   * last always) and interpolate the maps between; 'auto': slices about AUTO_SLICE_STRIDE_MM
+   * apart (sliceStrideOf); default 1, every slice.
    */
-  sliceStride?: number;
+  sliceStride?: number | 'auto';
   windowMm?: number;
   strideMm?: number;
   /** Occlusion: outside-ROI tiles in windows per axis (see OcclusionOptions; 0 = none). */

@@ -8,6 +8,7 @@ import { Vec3 } from '../engine/volume/Volume';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 import { roiMarginVoxels } from './roiMarginVoxels';
+import { sliceStrideOf } from './sliceStrideOf';
 import { OrganSurvey } from './surveyOrgan';
 
 /** The forward passes a request will take, estimated before it runs. */
@@ -90,7 +91,7 @@ function sliceImages(request: ResolvedRequest, survey: OrganSurvey): ImageCost[]
     return [{ dimensions, roi, hasOrgan, measureOutside, region2d }];
   });
   if (request.scope === 'slice') return images;
-  const perturbed = strideSlices(images.length, request.sliceStride ?? 1);
+  const perturbed = strideSlices(images.length, sliceStrideOf(request.sliceStride, survey.spacing[2]));
   return images.map((image, n) => (perturbed[n] ? image : { ...image, interpolated: true }));
 }
 

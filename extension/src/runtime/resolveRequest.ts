@@ -23,7 +23,7 @@ export interface ResolvedRequest {
   scope: Scope;
   slice?: number;
   /** Slab and volume scopes: every k-th slice perturbed, the rest interpolated; absent: every slice. */
-  sliceStride?: number;
+  sliceStride?: number | 'auto';
   marginMm: number;
   fill: FillMode;
   target: 'sum' | 'softDice';

@@ -17,6 +17,7 @@ import { BatchPlan } from './memory/planBatchSize';
 import { resolveOrgan } from './resolveOrgan';
 import { roiMarginVoxels } from './roiMarginVoxels';
 import { roiSourceOf } from './roiSourceOf';
+import { sliceStrideOf } from './sliceStrideOf';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 import { PassTimes } from '../engine/evaluate/BatchTuner';
@@ -118,7 +119,7 @@ export async function runExplanation(
     roi,
     scope: request.scope,
     slice: request.slice,
-    sliceStride: request.sliceStride,
+    sliceStride: sliceStrideOf(request.sliceStride, volume.spacing[2]),
     target: request.target,
     fill: request.fill,
     batchSize: tuner ?? plan.batchSize,
