@@ -32,6 +32,13 @@ const sliceStride = (text: string): number | 'auto' => {
     );
   return value;
 };
+const slabSlices = (text: string): number | 'organ' => {
+  if (text === 'organ') return 'organ';
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0)
+    throw new InvalidArgumentError(`--slab-slices must be organ or a whole number ≥ 0, got "${text}".`);
+  return value;
+};
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
   if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
@@ -262,6 +269,12 @@ program
   .option('--no-coarse-to-fine', 'skip coarse-to-fine occlusion')
   .option('--coarse-factor <f>', 'coarse window = factor × window (default 2)', positive('--coarse-factor'))
   .option('--refine-fraction <f>', 'refine where coarse saliency ≥ f × max (default 0.5)', Number)
+  .option(
+    '--slab-slices <n>',
+    'occlusion slab, exhaustive vs coarse-to-fine with a slice stride: n slices around the first slice, organ (its whole slab) or 0 (none) (default: quick 5, full organ)',
+    slabSlices,
+  )
+  .option('--slab-stride <k>', 'the fast slab run’s slice stride (default auto, as the viewer)', sliceStride)
   .option(
     '--sweep-batch-sizes <list>',
     'batch sizes of the performance sweep (default: quick 1,4,8; full 1,2,4,8,16)',

@@ -40,7 +40,7 @@ describe('xai-clip bench', () => {
     );
   });
 
-  it('writes the JSON table (every method × full/ROI, coarse-to-fine, sweep, checks) and markdown', async () => {
+  it('writes the JSON table (every method × full/ROI, coarse-to-fine, slab, sweep, checks) and markdown', async () => {
     const json = path.join(dir, 'out', 'bench.json');
     const result = await cli(
       'bench',
@@ -120,6 +120,17 @@ describe('xai-clip bench', () => {
     }
     expect(bench.coarseToFine[0].agreementTopGtIou).toBeGreaterThanOrEqual(0.7);
     expect(bench.coarseToFine[0].coarseToFinePasses).toBeLessThan(bench.coarseToFine[0].plainPasses);
+    // The slab (the three slices): every slice perturbed against coarse-to-fine at the auto stride
+    // (2 mm slices: every 4th, so the middle one is interpolated); the slices are alike, so the maps agree.
+    expect(bench.slab).toMatchObject({
+      dataset: 'planted',
+      organ: 'organ',
+      slices: 3,
+      interpolatedSlices: 1,
+    });
+    expect(bench.slab.fastPasses).toBeLessThan(bench.slab.exhaustivePasses);
+    expect(bench.slab.agreementTopGtIou).toBeGreaterThanOrEqual(0.8);
+    expect(bench.slab.agreementPearson).toBeGreaterThan(0.8);
     expect(bench.performance.sweep.map((p: { batchSize: number }) => p.batchSize)).toEqual([1, 8]);
     for (const point of bench.performance.sweep) {
       expect(point.bareMsPerPass).toBeGreaterThan(0);

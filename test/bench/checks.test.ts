@@ -2,9 +2,14 @@ import { checksOf } from '../../cli/src/bench/checks';
 import { BenchResult, BenchRow } from '../../cli/src/bench/schema';
 import { defaultSettings } from '../../cli/src/bench/settings';
 
-/** A result with the CT liver's occlusion rows, one sweep point and one coarse-to-fine comparison. */
+/** A result with the CT liver's occlusion rows, one sweep point, one coarse-to-fine comparison and a slab. */
 function result(
-  change: { roi?: Partial<BenchRow>; overhead?: number; agreement?: number } = {},
+  change: {
+    roi?: Partial<BenchRow>;
+    overhead?: number;
+    agreement?: number;
+    slab?: { agreementTopGtIou?: number; fastPasses?: number };
+  } = {},
 ): BenchResult {
   const row = (variant: 'full' | 'roi', figures: Partial<BenchRow>) =>
     ({
@@ -38,6 +43,15 @@ function result(
         plainPasses: 350,
       },
     ],
+    slab: {
+      dataset: 'chaos-ct',
+      organ: 'liver',
+      agreementTopGtIou: 0.8,
+      agreementPearson: 0.9,
+      fastPasses: 3000,
+      exhaustivePasses: 20000,
+      ...change.slab,
+    },
   } as unknown as BenchResult;
 }
 
@@ -53,6 +67,7 @@ describe('benchmark checks', () => {
       ['roi-occlusion-deletion', true],
       ['engine-overhead', true],
       ['coarse-to-fine-agreement', true],
+      ['slab-agreement', true],
     ]);
     expect(checks[0].name).toBe('chaos-ct liver: ROI occlusion wall time ≤ 40 % of full');
     expect(checks[0].detail).toMatch(/^39\.0 % \(0\.4 s vs 1\.0 s; CPU time 38\.0 %; 350 vs 1000 passes/);
@@ -67,12 +82,18 @@ describe('benchmark checks', () => {
     expect(verdicts(result({ roi: { deletionAuc: 0.0401 } }))['roi-occlusion-deletion']).toBe(false);
     expect(verdicts(result({ overhead: 1.26 }))['engine-overhead']).toBe(false);
     expect(verdicts(result({ agreement: 0.69 }))['coarse-to-fine-agreement']).toBe(false);
+    expect(verdicts(result({ slab: { agreementTopGtIou: 0.799 } }))['slab-agreement']).toBe(false);
+    expect(verdicts(result({ slab: { fastPasses: 20000 } }))['slab-agreement']).toBe(false);
     // Only the check that reads the figure fails.
     expect(Object.values(verdicts(result({ roi: { wallMs: 401 } }))).filter((pass) => !pass)).toHaveLength(1);
   });
 
   it('leave out the occlusion checks when the run has no occlusion rows', () => {
     const noOcclusion = { ...result(), rows: [] };
-    expect(checksOf(noOcclusion).map((c) => c.id)).toEqual(['engine-overhead', 'coarse-to-fine-agreement']);
+    expect(checksOf(noOcclusion).map((c) => c.id)).toEqual([
+      'engine-overhead',
+      'coarse-to-fine-agreement',
+      'slab-agreement',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { BenchResult, BenchRow, Check, CoarseToFineComparison, SweepPoint } from './schema';
+import { BenchResult, BenchRow, Check, CoarseToFineComparison, SlabComparison, SweepPoint } from './schema';
 
 /** The figures a check reads, with the dataset and organ (or the part of the run) they are about. */
 interface Subject<T> {
@@ -27,6 +27,7 @@ interface VariantPair {
 const ROI_OCCLUSION_MAX_WALL_SHARE = 0.4;
 const MAX_ENGINE_OVERHEAD = 1.25;
 const MIN_COARSE_TO_FINE_AGREEMENT = 0.7;
+const MIN_SLAB_AGREEMENT = 0.8;
 
 /** Occlusion's full and ROI rows of the first dataset and organ with occlusion (the CHAOS CT liver). */
 function occlusionPair(result: BenchResult): Subject<VariantPair>[] {
@@ -54,6 +55,12 @@ function defaultBatchPoint(result: BenchResult): Subject<SweepPoint & { backend:
 
 function coarseToFineRows(result: BenchResult): Subject<CoarseToFineComparison>[] {
   return result.coarseToFine.map((c) => ({ label: `${c.dataset} ${c.organ}`, figures: c }));
+}
+
+function slabRows(result: BenchResult): Subject<SlabComparison>[] {
+  return result.slab
+    ? [{ label: `${result.slab.dataset} ${result.slab.organ} slab`, figures: result.slab }]
+    : [];
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -117,6 +124,14 @@ export const CHECKS: CheckSpec<unknown>[] = [
     holds: (c) => c.agreementTopGtIou >= MIN_COARSE_TO_FINE_AGREEMENT && c.coarseToFinePasses < c.plainPasses,
     detail: (c) =>
       `IoU ${c.agreementTopGtIou.toFixed(3)}, ${c.coarseToFinePasses} vs ${c.plainPasses} passes`,
+  }),
+  spec<SlabComparison>({
+    id: 'slab-agreement',
+    claim: `the viewer's fast slab (coarse-to-fine, slice stride) agrees with the exhaustive one (top-|GT| IoU ≥ ${MIN_SLAB_AGREEMENT}) in fewer passes`,
+    subjects: slabRows,
+    holds: (s) => s.agreementTopGtIou >= MIN_SLAB_AGREEMENT && s.fastPasses < s.exhaustivePasses,
+    detail: (s) =>
+      `IoU ${s.agreementTopGtIou.toFixed(3)}, r ${s.agreementPearson.toFixed(3)}, ${s.fastPasses} vs ${s.exhaustivePasses} passes`,
   }),
 ];
 

@@ -2,6 +2,7 @@ import { binarize, Box, overlap } from '@xai-clip/engine';
 import { BenchSlice, truthOf } from './benchSlice';
 import { ScoredRun } from './benchUnit';
 import { round } from './numbers';
+import { pearson } from './pearson';
 import { CoarseToFineComparison } from './schema';
 
 /** Coarse-to-fine occlusion against plain occlusion over the same ROI, on one slice: cost and agreement of the maps. */
@@ -27,33 +28,21 @@ export function compareCoarseToFine(
     plainExplainMs: plain.unit.explainMs,
     coarseToFineExplainMs: refined.unit.explainMs,
     agreementTopGtIou: round(overlap(top(plain.saliency), top(refined.saliency)).iou, 4),
-    agreementPearson: pearson(plain.saliency, refined.saliency, data.volume.dimensions[0], plain.roi?.box),
+    agreementPearson: pearson(
+      plain.saliency,
+      refined.saliency,
+      inBox(data.volume.dimensions[0], plain.roi?.box),
+    ),
     refinedWindows: report.refinedPerturbations,
     fineWindows: report.plainPerturbations,
   };
 }
 
-/** Pearson correlation of two maps over a box of the slice (the ROI). */
-function pearson(a: Float32Array, b: Float32Array, nx: number, box: Box | undefined): number {
-  const values: [number, number][] = [];
-  for (let v = 0; v < a.length; v++) {
-    if (box) {
-      const i = v % nx;
-      const j = Math.floor(v / nx);
-      if (i < box.min[0] || i >= box.max[0] || j < box.min[1] || j >= box.max[1]) continue;
-    }
-    values.push([a[v], b[v]]);
-  }
-  const n = values.length;
-  const ma = values.reduce((s, [x]) => s + x, 0) / n;
-  const mb = values.reduce((s, [, y]) => s + y, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (const [x, y] of values) {
-    sab += (x - ma) * (y - mb);
-    saa += (x - ma) ** 2;
-    sbb += (y - mb) ** 2;
-  }
-  return round(saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN, 4);
+/** Whether voxel v of a slice nx wide lies in the box (the ROI's); every voxel without one. */
+function inBox(nx: number, box: Box | undefined): (v: number) => boolean {
+  if (!box) return () => true;
+  return (v) => {
+    const [i, j] = [v % nx, Math.floor(v / nx)];
+    return i >= box.min[0] && i < box.max[0] && j >= box.min[1] && j < box.max[1];
+  };
 }

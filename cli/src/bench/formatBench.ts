@@ -1,4 +1,4 @@
-import { BenchResult, BenchRow } from './schema';
+import { BenchResult, BenchRow, SlabComparison } from './schema';
 
 const num = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const pct = (value: number) =>
@@ -96,6 +96,7 @@ export function benchMarkdown(result: BenchResult): string {
       '',
     );
   }
+  if (result.slab) lines.push(...slabSection(result.slab, settings), '');
   const perf = result.performance;
   lines.push('## Performance', '');
   lines.push(
@@ -126,6 +127,40 @@ export function benchMarkdown(result: BenchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Browser WASM speeds of a CT slice's pass, ms: what a slab run's passes would take in the viewer. */
+const VIEWER_MS_PER_PASS = [60, 150] as const;
+
+function viewerMinutes(passes: number): string {
+  return VIEWER_MS_PER_PASS.map((ms) => ((passes * ms) / 60_000).toFixed(1)).join('–');
+}
+
+/** The slab comparison's markdown: exhaustive vs the viewer's fast settings. */
+function slabSection(slab: SlabComparison, settings: BenchResult['settings']): string[] {
+  return [
+    '## Organ slab: exhaustive vs the viewer’s defaults',
+    '',
+    `Occlusion over the ${slab.dataset} ${slab.organ} slab (${slab.slices} slices, the ROI’s): every slice in one round, against ` +
+      `coarse-to-fine with slice stride ${settings.slabStride} (${slab.interpolatedSlices} slices interpolated). Agreement over the slab: ` +
+      `IoU of the two maps’ top-|GT| voxels and Pearson r; each map’s top-|GT| IoU with the ground truth. Viewer minutes: ` +
+      `the passes at ${VIEWER_MS_PER_PASS.join('–')} ms (browser WASM).`,
+    '',
+    '| run | passes | wall s | viewer min | top-\\|GT\\| IoU vs GT |',
+    '|---|--:|--:|--:|--:|',
+    `| exhaustive | ${slab.exhaustivePasses} | ${seconds(slab.exhaustiveWallMs)} | ${viewerMinutes(slab.exhaustivePasses)} | ${num(slab.exhaustiveTopGtIou)} |`,
+    `| fast (viewer default) | ${slab.fastPasses} | ${seconds(slab.fastWallMs)} | ${viewerMinutes(slab.fastPasses)} | ${num(slab.fastTopGtIou)} |`,
+    '',
+    `Agreement: top-|GT| IoU ${num(slab.agreementTopGtIou)}, Pearson r ${num(slab.agreementPearson)}.`,
+  ];
+}
+
+function slabLine(slab: SlabComparison): string {
+  return (
+    `${slab.dataset} ${slab.organ} slab (${slab.slices} slices): ${slab.exhaustivePasses} → ${slab.fastPasses} passes ` +
+    `(viewer ≈ ${viewerMinutes(slab.fastPasses)} min), ${seconds(slab.exhaustiveWallMs)} → ${seconds(slab.fastWallMs)} s, ` +
+    `agreement top-|GT| IoU ${num(slab.agreementTopGtIou)}, r ${num(slab.agreementPearson)}`
+  );
+}
+
 /** A few lines for the terminal. */
 export function benchSummary(result: BenchResult, files: { json: string; markdown: string }): string {
   const lines = [
@@ -138,6 +173,7 @@ export function benchSummary(result: BenchResult, files: { json: string; markdow
         (c.outsideRoiDrop === null ? '' : `, outside-ROI drop ${pct(c.outsideRoiDrop)}`),
     );
   }
+  if (result.slab) lines.push(`  ${slabLine(result.slab)}`);
   lines.push(
     `  paper: runtime ${pct(result.paper.runtimeChange)}, Dice ${pct(result.paper.diceChange)}, IoU ${pct(result.paper.iouChange)}`,
     `  engine overhead at batch ${result.performance.defaultBatchSize}: ${num(result.performance.overhead, 3)}`,

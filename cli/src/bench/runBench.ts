@@ -8,6 +8,7 @@ import { BenchSlice } from './benchSlice';
 import { scoreRun, ScoredRun } from './benchUnit';
 import { checksOf } from './checks';
 import { compareCoarseToFine } from './compareCoarseToFine';
+import { compareSlab } from './compareSlab';
 import { InstrumentedModel, loadInstrumentedModel } from './instrumentedModel';
 import { round } from './numbers';
 import { maxRssMb } from './peakMemory';
@@ -35,6 +36,8 @@ export async function runBench(
   const units: BenchUnit[] = [];
   const perSliceCoarseToFine: CoarseToFineComparison[] = [];
   let sweep: { dataset: string; model: InstrumentedModel; points: SweepPoint[] } | undefined;
+  // The first case, organ and slice: where the slab comparison runs.
+  let first: BenchSlice | undefined;
 
   for (const benchCase of cases) {
     if (!models.has(benchCase.model))
@@ -76,6 +79,7 @@ export async function runBench(
           points: await runSweep(model, data, organ, slice, settings, log),
         };
         const at: BenchSlice = { benchCase, data, organ, slice, model, settings, roiMode, log };
+        first ??= at;
         for (const method of settings.methods) {
           const kinds: RunKind[] = [
             { method, variant: 'full', coarseToFine: false },
@@ -92,7 +96,12 @@ export async function runBench(
       }
     }
   }
-  if (!sweep) throw new Error('The benchmark found no slice to explain (no case shows its organs).');
+  if (!sweep || !first)
+    throw new Error('The benchmark found no slice to explain (no case shows its organs).');
+  const slab =
+    settings.slabSlices !== 0 && settings.methods.includes('occlusion')
+      ? await compareSlab(first)
+      : undefined;
 
   const bare = new Map<string, number>();
   for (const [manifest, model] of models) {
@@ -138,6 +147,7 @@ export async function runBench(
     comparisons: comparisonsOf(rows),
     paper: PAPER,
     coarseToFine: coarseToFineOf(perSliceCoarseToFine),
+    ...(slab ? { slab } : {}),
     performance: {
       dataset: sweep.dataset,
       backend: sweep.model.loaded.backend,

@@ -120,6 +120,27 @@ export interface CoarseToFineComparison {
   fineWindows: number;
 }
 
+/** An organ slab explained exhaustively and the viewer's fast way (compareSlab). */
+export interface SlabComparison {
+  dataset: string;
+  organ: string;
+  /** Slices of the slab (the ROI's), and those the fast run interpolated. */
+  slices: number;
+  interpolatedSlices: number;
+  exhaustivePasses: number;
+  fastPasses: number;
+  /** ROI + explanation. */
+  exhaustiveWallMs: number;
+  fastWallMs: number;
+  /** IoU of the two maps' top-|GT| voxels over the slab. */
+  agreementTopGtIou: number;
+  /** Pearson r of the two maps over the slab. */
+  agreementPearson: number;
+  /** Each map's top-|GT| voxels against the ground truth (IoU). */
+  exhaustiveTopGtIou: number;
+  fastTopGtIou: number;
+}
+
 export interface SweepPoint {
   batchSize: number;
   bareMsPerPass: number;
@@ -154,6 +175,8 @@ export interface BenchResult {
   comparisons: Comparison[];
   paper: { runtimeChange: number; diceChange: number; iouChange: number; source: string };
   coarseToFine: CoarseToFineComparison[];
+  /** The first case and organ's slab, when the run compares one (settings.slabSlices). */
+  slab?: SlabComparison;
   performance: {
     dataset: string;
     backend: string;

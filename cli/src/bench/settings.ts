@@ -37,6 +37,13 @@ export interface BenchSettings {
   coarseToFine: boolean;
   coarseFactor: number;
   refineFraction: number;
+  /**
+   * The slab comparison (compareSlab) on the first case and organ: this many slices around its
+   * first slice (quick: a narrow slab), 'organ' for the organ's whole slab, 0 for none.
+   */
+  slabSlices: number | 'organ';
+  /** The fast slab run's slice stride (the viewer's default). */
+  slabStride: number | 'auto';
   /** Batch sizes of the performance sweep. */
   sweepBatchSizes: number[];
   /** Occlusion window (= stride) of the sweep's explanation, full image. */
@@ -98,6 +105,8 @@ export function defaultSettings(mode: BenchMode): BenchSettings {
     coarseToFine: true,
     coarseFactor: REQUEST_DEFAULTS.coarseFactor,
     refineFraction: REQUEST_DEFAULTS.refineFraction,
+    slabSlices: quick ? 5 : 'organ',
+    slabStride: 'auto',
     sweepBatchSizes: quick ? [1, 8] : [1, 2, 4, 8, 16],
     sweepWindowMm: 40,
     bareRepeats: quick ? 2 : 3,

@@ -35,6 +35,8 @@ export interface BenchCommandOptions {
   coarseToFine: boolean;
   coarseFactor?: number;
   refineFraction?: number;
+  slabSlices?: number | 'organ';
+  slabStride?: number | 'auto';
   sweepBatchSizes?: string;
   seed?: number;
   timingRepeats?: number;
@@ -132,6 +134,8 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('coarseToFine', options.coarseToFine);
   set('coarseFactor', options.coarseFactor);
   set('refineFraction', options.refineFraction);
+  set('slabSlices', options.slabSlices);
+  set('slabStride', options.slabStride);
   set('seed', options.seed);
   set('timingRepeats', options.timingRepeats);
   set('methodOptions', options.methodOption);
