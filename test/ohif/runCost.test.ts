@@ -47,25 +47,31 @@ describe('the cost of a run, shown before the click', () => {
 
   it('shows the passes once the organ is surveyed, and that the time needs a first run', async () => {
     const { controller } = await surveyed();
-    // Slice 1: the unperturbed pass, one window (the 20 mm window covers the 4×3 slice), the outside pass.
-    expect(await costOf(controller, 3)).toEqual({ passes: 3, upperBound: false });
+    // Slice 1, coarse-to-fine (the viewer's default): the unperturbed pass, one coarse window (it covers
+    // the 4×3 slice), the outside pass, and the second round's unperturbed pass (0.3 of its one fine
+    // window rounds to none).
+    expect(await costOf(controller, 4)).toEqual({ passes: 4 });
     expect(renderControls(controller.store.state.cost!)).toContain(
-      '≈ 3 passes; the time is known after the first run',
+      '≈ 4 passes; the time is known after the first run',
     );
+    // Plain occlusion: the unperturbed pass, one window, the outside pass.
+    controller.updateSettings({ coarseToFine: false });
+    expect(await costOf(controller, 3)).toEqual({ passes: 3 });
     controller.updateSettings({ method: 'rise', samples: 1000 });
-    expect(await costOf(controller, 1002)).toEqual({ passes: 1002, upperBound: false });
+    expect(await costOf(controller, 1002)).toEqual({ passes: 1002 });
     controller.detach();
   });
 
   it('times the passes at the speed the last run measured', async () => {
     const speeds = new PassSpeeds();
     const { controller } = await surveyed(speeds);
+    controller.updateSettings({ coarseToFine: false });
     await costOf(controller, 3);
     // The fake run: 3 passes run and 2 skipped in 5 ms on wasm, 1 ms per planned pass.
     expect(await controller.explain()).toBeDefined();
     expect(speeds.of('chaos-ct-segformer', 'wasm')).toEqual({ msPerPass: 1, backend: 'wasm' });
     await until(() => (controller.store.state.cost as { ms?: number }).ms !== undefined);
-    expect(controller.store.state.cost).toEqual({ passes: 3, upperBound: false, ms: 3, backend: 'wasm' });
+    expect(controller.store.state.cost).toEqual({ passes: 3, ms: 3, backend: 'wasm' });
     expect(renderControls(controller.store.state.cost!)).toMatch(/≈ 3 passes, ≈ 1 s<\/div>/);
     controller.detach();
   });
@@ -76,7 +82,7 @@ describe('the cost of a run, shown before the click', () => {
     const { controller, worker, segmentations } = await surveyed(speeds);
     controller.updateSettings({ method: 'rise', samples: 1000 });
     const cost = await costOf(controller, 1002);
-    expect(cost).toEqual({ passes: 1002, upperBound: false, ms: 1_002_000, backend: 'wasm' });
+    expect(cost).toEqual({ passes: 1002, ms: 1_002_000, backend: 'wasm' });
     expect(renderControls(cost)).toMatch(/data-cy="xai-explain"[^>]*>Explain \(≈ 16 min 42 s\)…</);
 
     const explain = getCommandsModule(() => controller).actions[commandNames.explain];

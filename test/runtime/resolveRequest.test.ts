@@ -67,7 +67,7 @@ describe('resolveRequest: every default in one place', () => {
   });
 
   it.each(['occlusion', 'rise', 'lime'])(
-    '%s: the panel (untouched fields) and the CLI (no flags) ask for the same run',
+    '%s: the panel (untouched fields) and the CLI (no flags but the viewer’s coarse-to-fine) ask for the same run',
     async (method) => {
       (globalThis as any).location = { href: 'http://localhost/xai-clip' };
       const { controller, worker } = setup();
@@ -83,6 +83,8 @@ describe('resolveRequest: every default in one place', () => {
         slice: panel.slice,
         fill: 'min',
         target: 'sum',
+        // The viewer runs occlusion coarse-to-fine by default (a slab in minutes); the CLI exhaustively.
+        coarseToFine: method === 'occlusion' || undefined,
       } as ExplainCommandOptions);
       expect(resolveRequest(panel)).toEqual(resolveRequest(cli));
     },

@@ -10,6 +10,7 @@ export function explainRequestOf(settings: PanelSettings, slice: number): Explai
     roiShape: settings.roiShape,
     scope: settings.scope,
     slice,
+    ...(settings.scope === 'slice' ? {} : { sliceStride: settings.sliceStride }),
     windowMm: settings.windowMm,
     strideMm: settings.strideMm,
     samples: settings.samples,

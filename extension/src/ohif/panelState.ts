@@ -12,13 +12,18 @@ export interface PanelSettings {
   /** The ROI as the organ's region or as its bounding box (the paper's). */
   roiShape: 'mask' | 'box';
   scope: 'slice' | 'slab' | 'volume';
+  /** Slab and volume: perturb every k-th slice and interpolate between ('auto': about 8 mm apart). */
+  sliceStride: number | 'auto';
   windowMm: number;
   strideMm: number;
   /** RISE masks or LIME samples; unset: the method's own default (its registry entry). */
   samples?: number;
   levels: number;
   opacity: number;
-  /** Occlusion: windows twice as large first, then the fine windows only where that saliency is high. */
+  /**
+   * Occlusion: windows twice as large first, then the fine windows only where that saliency is
+   * high (on by default: about a third fewer passes, the same top voxels; see README, Benchmark).
+   */
   coarseToFine: boolean;
   /** Values set for each method's declared parameters (its registry `parameters`); unset: their defaults. */
   methodOptions: { [M in MethodId]?: Record<string, number | string> };
@@ -71,8 +76,6 @@ export interface PanelState {
 export type RunCost =
   | {
       passes: number;
-      /** The passes are an upper bound (coarse-to-fine refines only part of the windows). */
-      upperBound: boolean;
       /** Milliseconds at the measured speed; absent before the model's first run. */
       ms?: number;
       /** The backend that speed was measured on. */
@@ -105,10 +108,12 @@ export const DEFAULT_SETTINGS: PanelSettings = {
   roi: 'clip',
   roiShape: 'mask',
   scope: 'slice',
+  // A liver slab on CT within minutes in the browser (see README, Benchmark).
+  sliceStride: 'auto',
   // Occlusion's window and stride as a request without them resolves them (the registry's).
   windowMm: OCCLUSION_DEFAULTS.windowMm!,
   strideMm: OCCLUSION_DEFAULTS.strideMm!,
-  coarseToFine: false,
+  coarseToFine: true,
   methodOptions: {},
   levels: 6,
   opacity: 0.5,

@@ -22,11 +22,10 @@ export function runCostOf(
   const slice = state.currentSlice;
   if (slice === undefined && settings.scope === 'slice') return undefined; // no slice shown yet
   try {
-    const { passes, upperBound } = estimatePasses(explainRequestOf(settings, slice ?? 0), survey);
+    const { passes } = estimatePasses(explainRequestOf(settings, slice ?? 0), survey);
     const speed = speeds.of(survey.model, state.backend);
     return {
       passes,
-      upperBound,
       ...(speed ? { ms: passes * speed.msPerPass, backend: speed.backend } : {}),
     };
   } catch (error) {

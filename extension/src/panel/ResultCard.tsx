@@ -57,7 +57,15 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
             : ''}
         </div>
       )}
-      <div data-cy="xai-slices">Slices: {sliceList(report.slices)}</div>
+      <div data-cy="xai-slices">
+        Slices: {sliceList(report.slices)}
+        {report.interpolatedSlices && (
+          <span data-cy="xai-interpolated" title={`Interpolated: ${report.interpolatedSlices.join(', ')}`}>
+            {' '}
+            ({report.interpolatedSlices.length} interpolated between perturbed ones)
+          </span>
+        )}
+      </div>
       {report.notes.map((note) => (
         <div key={note} style={{ color: '#9fb2c8' }}>
           {note}

@@ -2,7 +2,7 @@ import React from 'react';
 import type { PanelSettings } from '../ohif/panelState';
 import { CheckField } from './CheckField';
 import { ChoiceField } from './ChoiceField';
-import { METHOD_CHOICES, ROI_SHAPES, ROI_SOURCES, SCOPES } from './choices';
+import { METHOD_CHOICES, ROI_SHAPES, ROI_SOURCES, SCOPES, SLICE_STRIDES } from './choices';
 import { DeclaredParameters } from './DeclaredParameters';
 import { MethodParameters } from './MethodParameters';
 import { OrganField } from './OrganField';
@@ -50,6 +50,15 @@ export function SettingsForm({
         choices={SCOPES}
         onChange={(scope) => onChange({ scope })}
       />
+      {settings.scope !== 'slice' && (
+        <ChoiceField
+          label="Slices perturbed (the others interpolated)"
+          dataCy="xai-slice-stride"
+          value={String(settings.sliceStride) as (typeof SLICE_STRIDES)[number][0]}
+          choices={SLICE_STRIDES}
+          onChange={(stride) => onChange({ sliceStride: stride === 'auto' ? 'auto' : Number(stride) })}
+        />
+      )}
       <MethodParameters settings={settings} onChange={onChange} />
       <DeclaredParameters settings={settings} onChange={onChange} />
       <CheckField

@@ -23,6 +23,16 @@ export const SCOPES = [
   ['volume', 'Whole volume'],
 ] as const;
 
+/** Slab and volume scopes: which slices are perturbed (the others interpolated). */
+export const SLICE_STRIDES = [
+  ['auto', 'Auto (about 8 mm apart)'],
+  ['1', 'Every slice'],
+  ['2', 'Every 2nd slice'],
+  ['3', 'Every 3rd slice'],
+  ['4', 'Every 4th slice'],
+  ['6', 'Every 6th slice'],
+] as const;
+
 export const SEG_CONTENTS = [
   ['saliency', 'Saliency levels'],
   ['organ', 'Predicted organ mask'],
