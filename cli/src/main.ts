@@ -22,7 +22,7 @@ const batchSize = (text: string): number | 'auto' => {
     throw new InvalidArgumentError(`--batch-size must be auto or a whole number ≥ 1, got "${text}".`);
   return value;
 };
-// 'auto': the perturbed slices about 8 mm apart (see sliceStrideOf).
+// 'auto': the perturbed slices about 16 mm apart (see sliceStrideOf).
 const sliceStride = (text: string): number | 'auto' => {
   if (text === 'auto') return 'auto';
   const value = Number(text);
@@ -132,7 +132,7 @@ withCommon(
   .option('--slice <k>', 'slice index in sorted series order (scope slice)', integer('--slice'))
   .option(
     '--slice-stride <k>',
-    'scope slab/volume, 2-D models: perturb every k-th slice of the ROI (first and last always) and interpolate the maps between; auto: slices about 8 mm apart (default 1: every slice)',
+    'scope slab/volume, 2-D models: perturb every k-th slice of the ROI (first and last always) and interpolate the maps between; auto: slices about 16 mm apart (default 1: every slice)',
     sliceStride,
   )
   .option('--window-mm <w>', 'occlusion window edge in mm (default 20)', positive('--window-mm'))

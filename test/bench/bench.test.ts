@@ -121,7 +121,7 @@ describe('xai-clip bench', () => {
     expect(bench.coarseToFine[0].agreementTopGtIou).toBeGreaterThanOrEqual(0.7);
     expect(bench.coarseToFine[0].coarseToFinePasses).toBeLessThan(bench.coarseToFine[0].plainPasses);
     // The slab (the three slices): every slice perturbed against coarse-to-fine at the auto stride
-    // (2 mm slices: every 4th, so the middle one is interpolated); the slices are alike, so the maps agree.
+    // (2 mm slices: every 8th, so the middle one is interpolated); the slices are alike, so the maps agree.
     expect(bench.slab).toMatchObject({
       dataset: 'planted',
       organ: 'organ',

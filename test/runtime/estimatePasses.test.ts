@@ -75,7 +75,7 @@ describe('estimatePasses against the passes a run takes', () => {
     ],
     ['RISE, region ROI, slab', { ...base, method: 'rise', scope: 'slab', samples: 16 }],
     [
-      'RISE, region ROI, slab, auto stride (3 mm slices: every 3rd)',
+      'RISE, region ROI, slab, auto stride (3 mm slices: every 5th, so the first and last of 4)',
       { ...base, method: 'rise', scope: 'slab', samples: 16, sliceStride: 'auto' },
     ],
     ['LIME, region ROI, slice', { ...base, method: 'lime', scope: 'slice', slice: 3, samples: 12 }],

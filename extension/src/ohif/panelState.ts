@@ -12,7 +12,7 @@ export interface PanelSettings {
   /** The ROI as the organ's region or as its bounding box (the paper's). */
   roiShape: 'mask' | 'box';
   scope: 'slice' | 'slab' | 'volume';
-  /** Slab and volume: perturb every k-th slice and interpolate between ('auto': about 8 mm apart). */
+  /** Slab and volume: perturb every k-th slice and interpolate between ('auto': about 16 mm apart). */
   sliceStride: number | 'auto';
   windowMm: number;
   strideMm: number;

@@ -25,7 +25,7 @@ export const SCOPES = [
 
 /** Slab and volume scopes: which slices are perturbed (the others interpolated). */
 export const SLICE_STRIDES = [
-  ['auto', 'Auto (about 8 mm apart)'],
+  ['auto', 'Auto (about 16 mm apart)'],
   ['1', 'Every slice'],
   ['2', 'Every 2nd slice'],
   ['3', 'Every 3rd slice'],
