@@ -134,6 +134,8 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const { page } = session;
     const before = await segmentationLabels(page);
     await page.selectOption('[data-cy="xai-scope"]', 'slab');
+    // Every slice (the default stride perturbs every 8th and may finish within two minutes).
+    await page.selectOption('[data-cy="xai-slice-stride"]', '1');
     // Timed at the speed the slice runs measured: far over two minutes, so the button says so and asks.
     await waitForXaiState(page, (state) => state.cost?.ms > 120000);
     await expect(page.locator('[data-cy="xai-cost"]').textContent()).resolves.toMatch(
