@@ -2,8 +2,11 @@ import { explainVolume, ExplainOptions } from '../../../extension/src/engine/exp
 import { createVolume } from '../../../extension/src/engine/volume/volumeUtils';
 import { brightOrganModel } from '../../helpers/brightOrganModel';
 
-/** 16×16×7, 2 mm slices: a bright organ whose size and brightness change from slice to slice. */
-function slab() {
+/**
+ * 16×16×7, 2 mm slices: a bright organ whose size and brightness change from slice to slice (none
+ * on the slices `without`).
+ */
+function slab(without: number[] = []) {
   const [nx, ny, nz] = [16, 16, 7];
   const data = new Float32Array(nx * ny * nz);
   for (let k = 0; k < nz; k++) {
@@ -11,7 +14,8 @@ function slab() {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const inside = Math.abs(i - 8) < half && Math.abs(j - 7) < half;
-        data[i + nx * (j + ny * k)] = inside ? 0.8 + 0.03 * k : 0.2 + 0.1 * Math.sin(i + j);
+        data[i + nx * (j + ny * k)] =
+          inside && !without.includes(k) ? 0.8 + 0.03 * k : 0.2 + 0.1 * Math.sin(i + j);
       }
     }
   }
@@ -56,6 +60,15 @@ describe('slice stride', () => {
     expect(strided.notes.join(' ')).toMatch(
       /Slice stride 4: 3 of 7 slices perturbed; .* 4 between are interpolated/,
     );
+  });
+
+  it('keeps the map 0 on a slice between where the model predicts no organ, as a perturbed one', async () => {
+    const volume = slab([5]);
+    const strided = await explainVolume(volume, brightOrganModel(), { ...options, sliceStride: 4 });
+    expect(strided.images[5].organVoxels).toBe(0);
+    expect(strided.interpolatedSlices).toEqual([1, 2, 3]);
+    expect(sliceMap(strided.saliency.data, 5).every((value) => value === 0)).toBe(true);
+    expect(strided.notes).toContain('Slice 5: the model predicts no organ; saliency is 0.');
   });
 
   it('at stride 1 is the run without a stride, bit for bit', async () => {

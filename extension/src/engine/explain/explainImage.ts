@@ -54,7 +54,7 @@ export interface ImageOutputs {
  * the organ mask) into `outputs`, and measure the outside-ROI score when asked. With `partials`,
  * the plan's running map is passed on as the schedule allows, and its finished map always.
  * Without a plan (a slice a slice stride interpolates) only the organ mask and the report are
- * written: its map comes from the explained slices around it.
+ * written: its map comes from the explained slices around it (0 without the organ, as any image's).
  *
  * Cost: 1 + plan.count (+ 1 outside) passes, less the perturbations that change nothing the
  * network sees; 1 when the prediction has no organ voxel (map 0) or there is no plan.
@@ -104,14 +104,14 @@ export async function explainImage(
     passes: 1,
     skippedPasses: 0,
   };
-  if (!plan) return report;
   if (!bound.target) {
-    tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
+    if (plan) tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
     notes.push(
       `${explainedSlices(job, 'S')}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
     );
     return report;
   }
+  if (!plan) return report;
   const { target } = bound;
   // Whether any perturbation moved the score: a 3-D model's resize can skip the explained slices.
   let moved = false;

@@ -69,7 +69,8 @@ export interface ExplainResult {
   explainedSlices: number[];
   /**
    * The explained slices whose map a slice stride interpolated from the perturbed slices around
-   * them (ascending; they ran their unperturbed pass only); absent when every slice was perturbed.
+   * them (ascending; they ran their unperturbed pass only; one where the model predicts no organ
+   * keeps its map 0 and is not listed); absent when none was interpolated.
    */
   interpolatedSlices?: number[];
   /** Saliency on the volume grid: target units (drop, coefficient or weight), 0 where unexplained. */
@@ -152,7 +153,10 @@ export async function explainVolume<M extends MethodId>(
   for (const [n, job] of jobs.entries()) {
     images.push(await explainImage(model, job, plans[n], options, tracker, outputs, notes));
   }
-  const interpolatedSlices = jobs.flatMap((job, n) => (perturbed[n] ? [] : [job.slice!]));
+  // A slice without the organ keeps its map 0, as when it is perturbed.
+  const interpolatedSlices = jobs.flatMap((job, n) =>
+    perturbed[n] || images[n].organVoxels === 0 ? [] : [job.slice!],
+  );
   const result = {
     ...outputs,
     explainedSlices,
@@ -232,11 +236,11 @@ function perturbedJobs(
     notes.push(`Slice stride ${stride} ignored: a 3-D model explains the slab in one image.`);
     return jobs.map(() => true);
   }
-  const interpolated = strided.filter((explained) => !explained).length;
-  if (interpolated > 0) {
+  const between = strided.filter((explained) => !explained).length;
+  if (between > 0) {
     notes.push(
-      `Slice stride ${stride}: ${jobs.length - interpolated} of ${jobs.length} slices perturbed; ` +
-        `the maps of the ${interpolated} between are interpolated linearly from them (interpolatedSlices).`,
+      `Slice stride ${stride}: ${jobs.length - between} of ${jobs.length} slices perturbed; the maps of the ` +
+        `${between} between are interpolated linearly from them (interpolatedSlices; 0 where the model predicts no organ).`,
     );
   }
   return strided;
