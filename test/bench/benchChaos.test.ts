@@ -85,6 +85,7 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
       'roi-occlusion-top-gt',
       'roi-occlusion-deletion',
       'coarse-to-fine-agreement',
+      'slab-agreement',
       ...(alone ? ['engine-overhead'] : []),
     ];
     if (!alone) console.log(`engine-overhead not asserted: 5-min load ${bench.machine.loadAverage[1]}.`);
