@@ -34,4 +34,18 @@ describe('the result card', () => {
   it('says nothing of skipping when nothing was skipped', () => {
     expect(render(0)).not.toContain('skipped');
   });
+
+  it('counts the slices a slice stride interpolated, and names them on hover', () => {
+    const slab = {
+      ...report(0),
+      scope: 'slab' as const,
+      slices: [10, 11, 12, 13, 14],
+      interpolatedSlices: [11, 12, 13],
+    };
+    const html = renderToStaticMarkup(createElement(ResultCard, { report: slab }));
+    expect(html).toMatch(
+      /Slices: 10–14<span data-cy="xai-interpolated" title="Interpolated: 11, 12, 13"> \(3 interpolated between perturbed ones\)<\/span>/,
+    );
+    expect(render(0)).not.toContain('interpolated');
+  });
 });
