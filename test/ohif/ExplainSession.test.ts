@@ -76,6 +76,42 @@ describe('ExplainSession (the worker, one run at a time, typed events)', () => {
     ]);
   });
 
+  it('runs again on a new single-threaded worker when threaded WASM failed to start, with the voxels handed back', async () => {
+    const workers: FakeWorker[] = [];
+    const session = new ExplainSession(
+      () => ({ models: [{ url: '/models/ct/manifest.json', modalities: ['CT'] }], wasmThreads: 4 }),
+      () => {
+        const worker = new FakeWorker();
+        workers.push(worker);
+        return worker as unknown as Worker;
+      },
+    );
+    const handedBack = new Int16Array(NX * NY * NZ);
+    const fallback = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const run = session.explain(volume(), 'CT', request);
+    // The first worker's answer is read when it replies (a task later).
+    workers[0].respond = (message) => [
+      {
+        type: 'error',
+        id: message.id,
+        message: 'WebAssembly backend initializing failed due to timeout: 60000ms',
+        cancelled: false,
+        threadedInitFailed: { volume: handedBack },
+      },
+    ];
+    const output = await run;
+    expect(output.saliency).toHaveLength(NX * NY * NZ);
+    expect(workers).toHaveLength(2);
+    const retried = workers[1].requests[0] as any;
+    expect(retried).toMatchObject({ type: 'explain', wasmThreads: 1 });
+    expect(retried.volume.data).toBe(handedBack);
+    expect((workers[0].requests[0] as any).wasmThreads).toBe(4);
+    expect(fallback).toHaveBeenCalledWith(
+      expect.stringMatching(/threaded WASM failed to start .*; running on one thread/),
+    );
+    fallback.mockRestore();
+  });
+
   it('names the modalities it has models for when a series has none', async () => {
     const { session, worker } = sessionOf();
     expect(session.hasModelFor('MR')).toBe(false);

@@ -2,7 +2,7 @@ import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { Volume } from '../engine/volume/Volume';
 import { ExplainRequest } from '../runtime/runExplanation';
 import { OrganSurvey } from '../runtime/surveyOrgan';
-import { ExplainOutput, ExplainWorkerClient } from '../worker/ExplainWorkerClient';
+import { ExplainOutput, ExplainWorkerClient, ThreadedStartError } from '../worker/ExplainWorkerClient';
 import { SliceInspection } from '../worker/messages';
 import { EventChannel } from './EventChannel';
 import { EXPLAIN_EVENTS, ExplainEventPayloads } from './explainEvents';
@@ -27,6 +27,8 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   private worker?: ExplainWorkerClient;
   private explaining?: number;
   private surveying?: number;
+  /** Threaded WASM failed to start once in this tab: later workers run on one thread. */
+  private singleThreaded = false;
 
   constructor(
     private readonly config: () => XaiClipConfig,
@@ -44,6 +46,22 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
    * `onPartial` gets each explained image's running map (then its finished one) while the run goes on.
    */
   async explain(
+    volume: Volume,
+    modality: string,
+    request: ExplainRequest,
+    onPartial?: (partial: PartialSaliency) => void,
+  ): Promise<ExplainOutput> {
+    return this.onWorkingThreads((handedBack) =>
+      this.explainOnce(
+        handedBack ? { ...volume, data: handedBack as Volume['data'] } : volume,
+        modality,
+        request,
+        onPartial,
+      ),
+    );
+  }
+
+  private async explainOnce(
     volume: Volume,
     modality: string,
     request: ExplainRequest,
@@ -75,7 +93,11 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   }
 
   /** Where `organ` is, slice by slice. A survey still running is cancelled: it would only slow this one. */
-  async survey(volume: Volume, modality: string, organ: string): Promise<OrganSurvey> {
+  survey(volume: Volume, modality: string, organ: string): Promise<OrganSurvey> {
+    return this.onWorkingThreads(() => this.surveyOnce(volume, modality, organ));
+  }
+
+  private async surveyOnce(volume: Volume, modality: string, organ: string): Promise<OrganSurvey> {
     const { survey, executionProviders } = this.config();
     const model = this.modelChoice(modality, survey?.executionProviders ?? executionProviders);
     const client = this.client();
@@ -94,14 +116,32 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
 
   /** Slice k as the network receives it and as the model labels it. */
   inspect(volume: Volume, modality: string, slice: number): Promise<SliceInspection> {
-    const model = this.modelChoice(modality, this.config().executionProviders);
-    return this.client().inspect({ ...model, slice, volume });
+    return this.onWorkingThreads(() => {
+      const model = this.modelChoice(modality, this.config().executionProviders);
+      return this.client().inspect({ ...model, slice, volume });
+    });
   }
 
   /** Stops the worker; the next call starts a new one. */
   dispose(): void {
     this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  /**
+   * Runs `call`; when the worker's threaded WASM failed to start, runs it again once on a new
+   * single-threaded worker, with the voxels the failed call handed back (an explanation's).
+   */
+  private async onWorkingThreads<T>(call: (handedBack?: ArrayBufferView) => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ThreadedStartError) || this.singleThreaded) throw error;
+      console.warn(`XAI-CLIP: threaded WASM failed to start (${error.message}); running on one thread.`);
+      this.singleThreaded = true;
+      this.dispose();
+      return call(error.volume);
+    }
   }
 
   private client(): ExplainWorkerClient {
@@ -118,6 +158,10 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
         `No XAI-CLIP model is configured for ${modality} series (models exist for ${[...new Set(models.flatMap((m) => m.modalities))].join(', ')}).`,
       );
     }
-    return { manifestUrl: new URL(model.url, location.href).href, executionProviders };
+    return {
+      manifestUrl: new URL(model.url, location.href).href,
+      executionProviders,
+      wasmThreads: this.singleThreaded ? 1 : this.config().wasmThreads,
+    };
   }
 }

@@ -70,8 +70,8 @@ export class XaiClipController {
     this.overlays = new OverlayManager(services, this.libraries);
     this.locator = new OrganLocator(services, this.libraries, config, this.store, this.session);
     this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_STAGE, ({ stage }) => this.store.set({ stage }));
-    this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_MODEL, ({ backend, fallbackReason, classes }) =>
-      this.store.set({ backend, fallbackReason, classes }),
+    this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_MODEL, ({ backend, fallbackReason, classes, threads }) =>
+      this.store.set({ backend, fallbackReason, classes, threads }),
     );
     this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_PROGRESS, (progress) => this.store.set({ progress }));
     this.store.subscribe((state) => this.followCost(state));

@@ -17,6 +17,8 @@ export interface ModelInfo {
   /** Why an earlier execution provider was not used. */
   fallbackReason?: string;
   classes: string[];
+  /** onnxruntime-web's WASM threads. */
+  threads: number;
 }
 
 export interface ExplainEventPayloads {

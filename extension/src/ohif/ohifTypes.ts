@@ -145,6 +145,11 @@ export interface XaiClipConfig {
   /** Execution providers tried in order. */
   executionProviders?: string[];
   /**
+   * onnxruntime-web's WASM threads (they need a cross-origin isolated page); unset: one per core
+   * but one. Read when the worker loads its first model.
+   */
+  wasmThreads?: number;
+  /**
    * The organ survey on opening a series (where the organ is, slice by slice): off with
    * `enabled: false`; its own execution providers (default: executionProviders), e.g. WASM
    * where WebGPU is a slow software adapter.

@@ -52,6 +52,8 @@ export interface PanelState {
   saving?: boolean;
   backend?: string;
   fallbackReason?: string;
+  /** onnxruntime-web's WASM threads in the worker that ran the model. */
+  threads?: number;
   /** The classes of the active series' model (its organs and background). */
   classes: string[];
   report?: ExplanationReport;

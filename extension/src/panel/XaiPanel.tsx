@@ -47,7 +47,9 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
           tone={status === 'error' ? 'error' : (state.messageTone ?? 'info')}
         />
       )}
-      {state.backend && <BackendLine backend={state.backend} fallbackReason={state.fallbackReason} />}
+      {state.backend && (
+        <BackendLine backend={state.backend} fallbackReason={state.fallbackReason} threads={state.threads} />
+      )}
       {state.report && <ResultCard report={state.report} />}
       {overlay && (
         <SaliencyLegend

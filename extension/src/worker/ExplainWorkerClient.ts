@@ -18,7 +18,7 @@ export interface ExplainOutput {
 
 export interface WorkerCallbacks {
   onStage?(stage: string): void;
-  onModel?(info: { backend: string; fallbackReason?: string; classes: string[] }): void;
+  onModel?(info: { backend: string; fallbackReason?: string; classes: string[]; threads: number }): void;
   onProgress?(progress: Progress): void;
   onPartial?(partial: PartialSaliency): void;
 }
@@ -31,6 +31,20 @@ export class CancelledError extends Error {
   constructor() {
     super('Cancelled.');
     this.name = 'CancelledError';
+  }
+}
+
+/**
+ * Thrown when ONNX Runtime's threaded WASM failed to start in the worker, which then cannot run
+ * models; `volume`: an explanation's voxels, handed back for a retry on a new worker.
+ */
+export class ThreadedStartError extends Error {
+  constructor(
+    message: string,
+    readonly volume?: ArrayBufferView,
+  ) {
+    super(message);
+    this.name = 'ThreadedStartError';
   }
 }
 
@@ -139,7 +153,9 @@ export class ExplainWorkerClient {
         break;
       case 'error':
         this.pending.delete(message.id);
-        run.reject(message.cancelled ? new CancelledError() : new Error(message.message));
+        if (message.threadedInitFailed)
+          run.reject(new ThreadedStartError(message.message, message.threadedInitFailed.volume));
+        else run.reject(message.cancelled ? new CancelledError() : new Error(message.message));
         break;
     }
   }

@@ -11,6 +11,7 @@ import { segmentVolume } from '../engine/explain/segmentVolume';
 import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { WorkerRequest, WorkerResponse } from './messages';
 import { tabMemoryBudget } from './tabMemoryBudget';
+import { wasmThreadCount } from './wasmThreadCount';
 import { yieldingModel } from './yieldingModel';
 
 /**
@@ -23,19 +24,34 @@ const scope = self as unknown as {
   postMessage(message: unknown, transfer: Transferable[]): void;
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   location: Location;
-  navigator: { deviceMemory?: number };
+  navigator: { deviceMemory?: number; hardwareConcurrency?: number };
+  crossOriginIsolated?: boolean;
 };
 // A CT and an MR series open side by side keep both models loaded; a third evicts the oldest.
 const models = new ModelCache<LoadedModel>(2);
 const running = new Map<number, AbortController>();
 // Auto batch sizes by model and backend: tuned on a model's first explanation, reused after.
 const batchSizes = new Map<string, number>();
+// ONNX Runtime reads its WASM thread count once, when its first session starts the WASM module;
+// a start that failed cannot be retried in this worker.
+let wasmStart: 'not tried' | 'tried' | 'started' = 'not tried';
 
 const post = (message: WorkerResponse, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-async function loadFromUrl(manifestUrl: string, executionProviders: string[]): Promise<LoadedModel> {
-  // Chromium's own processes compete for the cores; one WASM thread is as fast and needs no isolation.
-  ort.env.wasm.numThreads = 1;
+async function loadFromUrl(
+  manifestUrl: string,
+  executionProviders: string[],
+  wasmThreads: number | undefined,
+): Promise<LoadedModel> {
+  if (wasmStart === 'not tried') {
+    ort.env.wasm.numThreads = wasmThreadCount({
+      crossOriginIsolated: Boolean(scope.crossOriginIsolated),
+      hardwareConcurrency: scope.navigator.hardwareConcurrency,
+      requested: wasmThreads,
+    });
+    // Nested pthread workers that never start would otherwise hang the first load for good.
+    ort.env.wasm.initTimeout = 60000;
+  }
   const response = await fetch(manifestUrl);
   if (!response.ok)
     throw new Error(
@@ -44,7 +60,8 @@ async function loadFromUrl(manifestUrl: string, executionProviders: string[]): P
   const json = await response.json().catch(() => {
     throw new Error(`The model manifest ${manifestUrl} is not valid JSON.`);
   });
-  return loadModel(json, manifestUrl, {
+  if (wasmStart === 'not tried') wasmStart = 'tried';
+  const loaded = await loadModel(json, manifestUrl, {
     ort: ort as unknown as OrtModule,
     executionProviders,
     readFile: async (file) => {
@@ -54,6 +71,8 @@ async function loadFromUrl(manifestUrl: string, executionProviders: string[]): P
       return new Uint8Array(await fileResponse.arrayBuffer());
     },
   });
+  wasmStart = 'started';
+  return loaded;
 }
 
 type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' }>;
@@ -69,10 +88,10 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   running.set(id, controller);
   try {
     post({ type: 'stage', id, stage: 'Loading the model' });
-    const { manifestUrl, executionProviders } = message;
+    const { manifestUrl, executionProviders, wasmThreads } = message;
     await models.with(
       `${manifestUrl}|${executionProviders.join(',')}`,
-      () => loadFromUrl(manifestUrl, executionProviders),
+      () => loadFromUrl(manifestUrl, executionProviders, wasmThreads),
       async (loaded) => {
         post({
           type: 'model',
@@ -80,6 +99,8 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           backend: loaded.backend,
           fallbackReason: loaded.fallbackReason,
           classes: [...loaded.segmenter.classNames],
+          // ONNX Runtime sets it to 1 when the page cannot run WASM threads.
+          threads: ort.env.wasm.numThreads ?? 1,
         });
         const model = yieldingModel(loaded, controller.signal);
         const volume = { ...message.volume } as Volume;
@@ -89,12 +110,19 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
       },
     );
   } catch (error) {
-    post({
-      type: 'error',
-      id,
-      message: (error as Error).message,
-      cancelled: error instanceof ExplanationCancelledError,
-    });
+    // The first model load failed with threads asked for: ONNX Runtime's threaded start, most likely.
+    const threadedInitFailed = wasmStart === 'tried' && (ort.env.wasm.numThreads ?? 1) > 1;
+    const volume = threadedInitFailed && message.type === 'explain' ? message.volume.data : undefined;
+    post(
+      {
+        type: 'error',
+        id,
+        message: (error as Error).message,
+        cancelled: error instanceof ExplanationCancelledError,
+        threadedInitFailed: threadedInitFailed ? { volume } : undefined,
+      },
+      volume ? [volume.buffer as ArrayBuffer] : [],
+    );
   } finally {
     running.delete(id);
   }

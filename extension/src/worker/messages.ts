@@ -17,6 +17,8 @@ export interface VolumeMessage {
 interface ModelChoice {
   manifestUrl: string;
   executionProviders: string[];
+  /** WASM threads the app asks for (read at the worker's first model load); unset: wasmThreadCount's choice. */
+  wasmThreads?: number;
 }
 
 /** Main thread → worker. */
@@ -37,7 +39,15 @@ export interface SliceInspection {
 /** Worker → main thread. */
 export type WorkerResponse =
   | { type: 'stage'; id: number; stage: string }
-  | { type: 'model'; id: number; backend: string; fallbackReason?: string; classes: string[] }
+  | {
+      type: 'model';
+      id: number;
+      backend: string;
+      fallbackReason?: string;
+      classes: string[];
+      /** onnxruntime-web's WASM threads in this worker. */
+      threads: number;
+    }
   | { type: 'progress'; id: number; done: number; total: number; etaMs: number | null }
   /** One explained image's running (or finished) map while the run goes on; the result follows. */
   | ({ type: 'partial'; id: number } & PartialSaliency)
@@ -52,4 +62,14 @@ export type WorkerResponse =
     }
   | { type: 'survey'; id: number; survey: OrganSurvey }
   | ({ type: 'inspection'; id: number } & SliceInspection)
-  | { type: 'error'; id: number; message: string; cancelled: boolean };
+  | {
+      type: 'error';
+      id: number;
+      message: string;
+      cancelled: boolean;
+      /**
+       * ONNX Runtime's threaded WASM failed to start: this worker cannot run models any more, and
+       * a new one on one thread may. An explanation's volume buffer is handed back for that retry.
+       */
+      threadedInitFailed?: { volume?: ArrayBufferView };
+    };

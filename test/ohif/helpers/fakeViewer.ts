@@ -25,6 +25,7 @@ export class FakeWorker {
         backend: 'wasm',
         fallbackReason: 'webgpu: no adapter',
         classes: ['background', 'liver'],
+        threads: 1,
       },
       { type: 'progress', id: request.id, done: 3, total: 3, etaMs: 0 },
       {
@@ -76,7 +77,7 @@ export class FakeWorker {
       const id = message.id;
       setTimeout(() =>
         [
-          { type: 'model', id, backend: 'wasm', classes },
+          { type: 'model', id, backend: 'wasm', classes, threads: 1 },
           { type: 'survey', id, survey: this.surveyResult },
         ].forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)),
       );
