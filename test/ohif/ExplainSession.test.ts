@@ -112,6 +112,34 @@ describe('ExplainSession (the worker, one run at a time, typed events)', () => {
     fallback.mockRestore();
   });
 
+  it('ends the worker after a run (its WASM heap cannot shrink) and hands the tuned batch sizes to the next', async () => {
+    const workers: FakeWorker[] = [];
+    const session = new ExplainSession(
+      () => ({ models: [{ url: '/models/ct/manifest.json', modalities: ['CT'] }] }),
+      () => {
+        workers.push(new FakeWorker());
+        return workers[workers.length - 1] as unknown as Worker;
+      },
+    );
+    await session.explain(volume(), 'CT', request);
+    expect(workers[0].terminated).toBe(true);
+    expect((workers[0].requests[0] as any).batchSizes).toEqual([]);
+    await session.explain(volume(), 'CT', request);
+    expect(workers).toHaveLength(2);
+    expect((workers[1].requests[0] as any).batchSizes).toEqual([['chaos-ct-segformer|wasm', 8]]);
+  });
+
+  it('keeps the worker after a cancelled run while a survey still waits on it', async () => {
+    const { session, worker } = sessionOf();
+    worker.holdSurveys = true;
+    void session.survey(volume(), 'CT', 'liver').catch(() => undefined);
+    worker.respond = () => [];
+    const run = session.explain(volume(), 'CT', request);
+    session.cancel();
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(worker.terminated).toBe(false);
+  });
+
   it('names the modalities it has models for when a series has none', async () => {
     const { session, worker } = sessionOf();
     expect(session.hasModelFor('MR')).toBe(false);

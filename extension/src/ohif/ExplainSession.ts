@@ -27,6 +27,8 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   private worker?: ExplainWorkerClient;
   private explaining?: number;
   private surveying?: number;
+  /** Auto batch sizes tuned by earlier workers, handed to each new one. */
+  private batchSizes: [string, number][] = [];
   /** Threaded WASM failed to start once in this tab: later workers run on one thread. */
   private singleThreaded = false;
 
@@ -69,7 +71,7 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   ): Promise<ExplainOutput> {
     const model = this.modelChoice(modality, this.config().executionProviders);
     const run = this.client().run(
-      { ...model, request, volume },
+      { ...model, request, volume, batchSizes: this.batchSizes },
       {
         onStage: (stage) => this.emit(EXPLAIN_EVENTS.EXPLAIN_STAGE, { stage }),
         onModel: (info) => this.emit(EXPLAIN_EVENTS.EXPLAIN_MODEL, info),
@@ -79,9 +81,12 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
     );
     this.explaining = run.id;
     try {
-      return await run.done;
+      const output = await run.done;
+      this.batchSizes = output.batchSizes;
+      return output;
     } finally {
       if (this.explaining === run.id) this.explaining = undefined;
+      this.releaseIdleWorker();
     }
   }
 
@@ -120,6 +125,15 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
       const model = this.modelChoice(modality, this.config().executionProviders);
       return this.client().inspect({ ...model, slice, volume });
     });
+  }
+
+  /**
+   * Ends the worker once nothing waits on it: a run grows its WASM heap (the batch's activations),
+   * which can never shrink, so a finished or cancelled run would keep hundreds of MB in the tab.
+   * The next call starts a new worker and loads the model again (about a second).
+   */
+  private releaseIdleWorker(): void {
+    if (this.worker && !this.worker.busy) this.dispose();
   }
 
   /** Stops the worker; the next call starts a new one. */

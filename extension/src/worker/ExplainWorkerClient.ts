@@ -14,6 +14,8 @@ export interface ExplainOutput {
   organMask: Uint8Array;
   roiMask?: Uint8Array;
   report: ExplanationReport;
+  /** The worker's tuned batch sizes, for the next worker. */
+  batchSizes: [string, number][];
 }
 
 export interface WorkerCallbacks {
@@ -106,6 +108,11 @@ export class ExplainWorkerClient {
     return { id, done };
   }
 
+  /** Whether a call still waits for the worker's answer. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   cancel(id: number): void {
     this.worker.postMessage({ type: 'cancel', id } satisfies WorkerRequest);
   }
@@ -149,6 +156,7 @@ export class ExplainWorkerClient {
           organMask: message.organMask,
           roiMask: message.roiMask,
           report: message.report,
+          batchSizes: message.batchSizes,
         });
         break;
       case 'error':

@@ -135,6 +135,7 @@ async function explain(
   signal: AbortSignal,
 ): Promise<void> {
   const { id } = message;
+  for (const [key, size] of message.batchSizes) batchSizes.set(key, size);
   const explanation = await runExplanation(loaded, volume, message.request, {
     signal,
     onProgress: (p) => post({ type: 'progress', id, ...p }),
@@ -154,6 +155,7 @@ async function explain(
       organMask: result.organMask.data,
       roiMask: roi?.mask,
       report: reportOf(explanation, loaded, volume.dimensions),
+      batchSizes: [...batchSizes],
     },
     [result.saliency.data.buffer, result.organMask.data.buffer, ...(roi?.mask ? [roi.mask.buffer] : [])],
   );

@@ -23,7 +23,14 @@ interface ModelChoice {
 
 /** Main thread → worker. */
 export type WorkerRequest =
-  | ({ type: 'explain'; id: number; request: ExplainRequest; volume: VolumeMessage } & ModelChoice)
+  | ({
+      type: 'explain';
+      id: number;
+      request: ExplainRequest;
+      volume: VolumeMessage;
+      /** Auto batch sizes an earlier worker tuned (runExplanation's batchSizes), so that a new one need not tune again. */
+      batchSizes: [string, number][];
+    } & ModelChoice)
   /** Where the organ is, slice by slice (`surveyOrgan`): for the panel's line before a run. */
   | ({ type: 'survey'; id: number; organ: string; volume: VolumeMessage } & ModelChoice)
   /** Slice k's network input and label map: what the viewer–CLI parity checks compare. */
@@ -59,6 +66,8 @@ export type WorkerResponse =
       /** A mask-shaped ROI's region on the volume grid (plane k: slice k's); absent for a box ROI. */
       roiMask?: Uint8Array;
       report: ExplanationReport;
+      /** The worker's tuned batch sizes, this run's included. */
+      batchSizes: [string, number][];
     }
   | { type: 'survey'; id: number; survey: OrganSurvey }
   | ({ type: 'inspection'; id: number } & SliceInspection)

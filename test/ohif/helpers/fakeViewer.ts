@@ -52,6 +52,7 @@ export class FakeWorker {
           outsideRanked: true,
           batch: { size: 8 },
         },
+        batchSizes: [['chaos-ct-segformer|wasm', 8]],
       },
     ];
   };
@@ -102,7 +103,10 @@ export class FakeWorker {
       );
     }
   }
-  terminate() {}
+  terminated = false;
+  terminate() {
+    this.terminated = true;
+  }
 }
 
 /** The naturalized header of fake source image img:k (what OHIF's metaData answers for 'instance'). */
