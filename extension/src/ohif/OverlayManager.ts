@@ -1,7 +1,7 @@
 import { ExplainedResult } from './ExplainedResult';
 import { CornerstoneLibraries, Services } from './ohifTypes';
 import { roiOutline } from './roiOutline';
-import { binSaliency } from '../engine/saliency/binSaliency';
+import { RunningSaliency } from './RunningSaliency';
 import { SeriesLayout } from './SeriesLayout';
 import { fillLabelmap, setOverlayOpacity, writeLabelmap } from './writeLabelmap';
 import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap';
@@ -54,7 +54,7 @@ export class OverlayManager {
    */
   showPartial(
     series: SeriesLayout,
-    saliency: Float32Array,
+    saliency: RunningSaliency,
     options: { method: string; organ: string; levels: number; opacity: number },
   ): void {
     if (this.paintQueued) return;
@@ -64,17 +64,24 @@ export class OverlayManager {
       this.paintQueued = false;
       try {
         if (segmentationId === undefined) {
-          const overlay = await writeSaliencyLabelmap(this.services, this.libraries(), series, saliency, {
-            ...options,
-            method: `${options.method} (refining)`,
-          });
+          const overlay = await writeSaliencyLabelmap(
+            this.services,
+            this.libraries(),
+            series,
+            saliency.volume(),
+            {
+              ...options,
+              method: `${options.method} (refining)`,
+            },
+          );
           return overlay.segmentationId;
         }
+        const binned = saliency.binnedSlices(options.levels);
         fillLabelmap(
           this.libraries(),
           series,
           segmentationId,
-          binSaliency(saliency, options.levels).labels,
+          (k) => binned.get(k),
           this.services.segmentationService,
         );
       } catch {

@@ -21,6 +21,7 @@ import { CONFIRM_RUNS_LONGER_THAN_MS, runCostOf } from './runCostOf';
 import { segRequestOf, SegSources } from './segRequestOf';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { layoutOf } from './SeriesLayout';
+import { RunningSaliency } from './RunningSaliency';
 import { XaiClipStore } from './XaiClipStore';
 
 /** How long the settings must be still before the cost is estimated again (typing a window size). */
@@ -157,13 +158,13 @@ export class XaiClipController {
       // The session hands the voxels to the worker: only the series' layout is kept.
       const layout = layoutOf(series);
       // The images' running maps on the volume grid, painted as they come.
-      const running = new Float32Array(layout.dimensions[0] * layout.dimensions[1] * layout.dimensions[2]);
+      const running = new RunningSaliency(layout.dimensions);
       const output = await this.session.explain(
         series.volume,
         series.displaySet.Modality,
         explainRequestOf(settings, series.currentSlice),
         (partial) => {
-          running.set(partial.saliency, partial.offset);
+          running.add(partial);
           store.set({ partialUpdates: (store.state.partialUpdates ?? 0) + 1 });
           this.overlays.showPartial(layout, running, settings);
         },

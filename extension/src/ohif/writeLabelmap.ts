@@ -32,7 +32,14 @@ export async function writeLabelmap(
   });
   try {
     await segmentationService.addSegmentationRepresentation(series.viewportId, { segmentationId });
-    fillLabelmap({ cornerstone, cornerstoneTools }, series, segmentationId, labels, segmentationService);
+    const plane = series.dimensions[0] * series.dimensions[1];
+    fillLabelmap(
+      { cornerstone, cornerstoneTools },
+      series,
+      segmentationId,
+      (k) => labels.subarray(k * plane, (k + 1) * plane),
+      segmentationService,
+    );
     options.segments.forEach((segment, n) =>
       segmentationService.setSegmentColor(series.viewportId, segmentationId, n + 1, segment.color),
     );
@@ -45,24 +52,24 @@ export async function writeLabelmap(
 }
 
 /**
- * Writes `labels` (volume grid) into a labelmap of the series, slice by slice (matched by
- * referencedImageId), and tells the viewer to redraw it.
+ * Writes the labels of each slice k that `labelsOf(k)` gives (undefined: the slice stays as it
+ * is) into a labelmap of the series, slice by slice (matched by referencedImageId), and tells the
+ * viewer to redraw it.
  */
 export function fillLabelmap(
   { cornerstone, cornerstoneTools }: CornerstoneLibraries,
   series: SeriesLayout,
   segmentationId: string,
-  labels: Uint8Array,
+  labelsOf: (k: number) => Uint8Array | undefined,
   segmentationService: Services['segmentationService'],
 ): void {
   const imageIds =
     segmentationService.getSegmentation(segmentationId)?.representationData.Labelmap?.imageIds ?? [];
-  const plane = series.dimensions[0] * series.dimensions[1];
   for (const imageId of imageIds) {
     const image = cornerstone.cache.getImage(imageId);
     const k = image?.referencedImageId ? series.imageIds.indexOf(image.referencedImageId) : -1;
-    if (!image || k < 0) continue;
-    image.voxelManager.getScalarData().set(labels.subarray(k * plane, (k + 1) * plane));
+    const labels = k < 0 ? undefined : labelsOf(k);
+    if (image && labels) image.voxelManager.getScalarData().set(labels);
   }
   cornerstoneTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
 }
