@@ -21,6 +21,7 @@ import { CONFIRM_RUNS_LONGER_THAN_MS, runCostOf } from './runCostOf';
 import { segRequestOf, SegSources } from './segRequestOf';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { layoutOf } from './SeriesLayout';
+import { holdSegmentationStats } from './holdSegmentationStats';
 import { RunningSaliency } from './RunningSaliency';
 import { XaiClipStore } from './XaiClipStore';
 
@@ -151,6 +152,7 @@ export class XaiClipController {
       messageTone: undefined,
       report: undefined,
     });
+    let resumeStats: (() => void) | undefined;
     try {
       const series = await readActiveVolumeWhenLoaded(this.services, this.libraries(), () =>
         store.set({ stage: 'Waiting for the series to finish loading' }),
@@ -159,6 +161,7 @@ export class XaiClipController {
       const layout = layoutOf(series);
       // The images' running maps on the volume grid, painted as they come.
       const running = new RunningSaliency(layout.dimensions);
+      resumeStats = holdSegmentationStats(this.services.customizationService);
       const output = await this.session.explain(
         series.volume,
         series.displaySet.Modality,
@@ -171,6 +174,7 @@ export class XaiClipController {
       );
       store.set({ stage: 'Drawing the overlay' });
       await this.overlays.dropPartial();
+      resumeStats();
       const result: ExplainedResult = { series: layout, ...output };
       await this.overlays.showSaliency(result, settings);
       this.last = result;
@@ -195,6 +199,7 @@ export class XaiClipController {
     } catch (error) {
       // Only the run's own refining overlay goes; every other segmentation stays.
       await this.overlays.dropPartial();
+      resumeStats?.();
       if (error instanceof CancelledError) {
         store.set({
           status: 'cancelled',

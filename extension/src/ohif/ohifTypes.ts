@@ -45,6 +45,11 @@ export interface Services {
       duration?: number;
     }): void;
   };
+  /** OHIF's customizations (mode scope by default); `$set` replaces a value. */
+  customizationService?: {
+    getCustomization(id: string): unknown;
+    setCustomizations(customizations: Record<string, { $set: unknown }>): void;
+  };
   /** Present when the app has user authentication; its header goes with our STOW-RS requests. */
   userAuthenticationService?: { getAuthorizationHeader?(): Record<string, string> | undefined };
 }
