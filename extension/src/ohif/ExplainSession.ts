@@ -90,6 +90,11 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
     }
   }
 
+  /** The user is working in the viewer: a running worker holds its next model call until that stops. */
+  noteViewerActivity(): void {
+    this.worker?.noteViewerActivity();
+  }
+
   /** Stops the running explanation (its promise rejects with CancelledError); false when none runs. */
   cancel(): boolean {
     if (this.explaining === undefined || !this.worker) return false;

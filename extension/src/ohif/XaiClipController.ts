@@ -21,6 +21,7 @@ import { CONFIRM_RUNS_LONGER_THAN_MS, runCostOf } from './runCostOf';
 import { segRequestOf, SegSources } from './segRequestOf';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { layoutOf } from './SeriesLayout';
+import { watchViewerActivity } from './watchViewerActivity';
 import { holdSegmentationStats } from './holdSegmentationStats';
 import { RunningSaliency } from './RunningSaliency';
 import { XaiClipStore } from './XaiClipStore';
@@ -153,6 +154,8 @@ export class XaiClipController {
       report: undefined,
     });
     let resumeStats: (() => void) | undefined;
+    // The viewer first: while the user steps or drags, the worker holds its next model call.
+    const stopWatching = watchViewerActivity(() => this.session.noteViewerActivity());
     try {
       const series = await readActiveVolumeWhenLoaded(this.services, this.libraries(), () =>
         store.set({ stage: 'Waiting for the series to finish loading' }),
@@ -210,6 +213,8 @@ export class XaiClipController {
         this.fail((error as Error).message);
       }
       return undefined;
+    } finally {
+      stopWatching();
     }
   }
 

@@ -96,7 +96,7 @@ export class ExplainWorkerClient {
   }
 
   private send<T>(
-    message: DistributiveOmit<Exclude<WorkerRequest, { type: 'cancel' }>, 'id'>,
+    message: DistributiveOmit<Exclude<WorkerRequest, { type: 'cancel' } | { type: 'viewerActivity' }>, 'id'>,
     callbacks: WorkerCallbacks,
     transfer: Transferable[] = [],
   ): { id: number; done: Promise<T> } {
@@ -106,6 +106,11 @@ export class ExplainWorkerClient {
     });
     this.worker.postMessage({ ...message, id } as WorkerRequest, transfer);
     return { id, done };
+  }
+
+  /** Tells the worker the user is working in the viewer: its model calls wait until that stops. */
+  noteViewerActivity(): void {
+    this.worker.postMessage({ type: 'viewerActivity' } satisfies WorkerRequest);
   }
 
   /** Whether a call still waits for the worker's answer. */

@@ -12,6 +12,7 @@ import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { WorkerRequest, WorkerResponse } from './messages';
 import { tabMemoryBudget } from './tabMemoryBudget';
 import { wasmThreadCount } from './wasmThreadCount';
+import { ViewerActivity } from './ViewerActivity';
 import { yieldingModel } from './yieldingModel';
 
 /**
@@ -32,6 +33,7 @@ const models = new ModelCache<LoadedModel>(2);
 const running = new Map<number, AbortController>();
 // Auto batch sizes by model and backend: tuned on a model's first explanation, reused after.
 const batchSizes = new Map<string, number>();
+const viewerActivity = new ViewerActivity();
 // ONNX Runtime reads its WASM thread count once, when its first session starts the WASM module;
 // a start that failed cannot be retried in this worker.
 let wasmStart: 'not tried' | 'tried' | 'started' = 'not tried';
@@ -75,12 +77,16 @@ async function loadFromUrl(
   return loaded;
 }
 
-type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' }>;
+type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' } | { type: 'viewerActivity' }>;
 
 scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const message = event.data;
   if (message.type === 'cancel') {
     running.get(message.id)?.abort();
+    return;
+  }
+  if (message.type === 'viewerActivity') {
+    viewerActivity.noteInteraction();
     return;
   }
   const { id } = message;
@@ -102,7 +108,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
           // ONNX Runtime sets it to 1 when the page cannot run WASM threads.
           threads: ort.env.wasm.numThreads ?? 1,
         });
-        const model = yieldingModel(loaded, controller.signal);
+        const model = yieldingModel(loaded, controller.signal, () => viewerActivity.quiet());
         const volume = { ...message.volume } as Volume;
         if (message.type === 'explain') await explain(message, model, volume, controller.signal);
         else if (message.type === 'survey') await survey(message, model, volume, controller.signal);

@@ -35,7 +35,9 @@ export type WorkerRequest =
   | ({ type: 'survey'; id: number; organ: string; volume: VolumeMessage } & ModelChoice)
   /** Slice k's network input and label map: what the viewer–CLI parity checks compare. */
   | ({ type: 'inspect'; id: number; slice: number; volume: VolumeMessage } & ModelChoice)
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** The user wheeled, pressed a key or a pointer in the viewer: model calls wait until it is quiet. */
+  | { type: 'viewerActivity' };
 
 /** Slice k as the network receives it and as the model labels it. */
 export interface SliceInspection {

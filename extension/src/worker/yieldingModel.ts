@@ -6,13 +6,20 @@ import { LoadedModel } from '../runtime/loadModel';
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * The loaded model with every model call preceded by a pause for the worker's message queue
- * and a cancellation check. WASM inference runs synchronously inside the worker, so without
- * this a Cancel message would only be read when the whole explanation had finished.
+ * The loaded model with every model call preceded by a pause for the worker's message queue,
+ * a wait until the viewer is left alone (`viewerQuiet`, e.g. ViewerActivity.quiet) and a
+ * cancellation check. WASM inference runs synchronously inside the worker, so without this a
+ * Cancel message would only be read when the whole explanation had finished.
  */
-export function yieldingModel(loaded: LoadedModel, signal: AbortSignal): LoadedModel {
+export function yieldingModel(
+  loaded: LoadedModel,
+  signal: AbortSignal,
+  viewerQuiet: () => Promise<void> = async () => undefined,
+): LoadedModel {
   const checkpoint = async () => {
     await nextTask();
+    if (signal.aborted) throw new ExplanationCancelledError();
+    await viewerQuiet();
     if (signal.aborted) throw new ExplanationCancelledError();
   };
   const segmenter = loaded.segmenter;

@@ -94,7 +94,7 @@ export class FakeWorker {
         labels: new Uint8Array(NX * NY),
       };
       setTimeout(() => this.onmessage?.({ data: inspection } as MessageEvent<WorkerResponse>));
-    } else {
+    } else if (message.type === 'cancel') {
       const id = message.id;
       setTimeout(() =>
         this.onmessage?.({
