@@ -140,8 +140,15 @@ async function benchConfig(
     log(`slice: ${sliceRun.status}, ${sliceRun.passes} passes in ${sliceRun.wallMs.toFixed(0)} ms`);
     const state = await xaiState(page);
     const overlaySliceStepMs = await idleSteps(page, options.steps);
+    await showSlice(page, slice);
+    // The estimate follows the settings a moment later: wait until it is no longer the slice's.
+    await waitForXaiState(page, (s) => s.cost?.passes > 0, { timeout: 60000 });
+    const slicePasses = (await xaiState(page)).cost.passes;
     await page.selectOption('[data-cy="xai-scope"]', 'slab');
-    await waitForXaiState(page, (s) => s.settings.scope === 'slab' && s.cost?.passes > 0, { timeout: 60000 });
+    await waitForXaiState(page, (s, before) => s.cost?.passes > 0 && s.cost.passes !== before, {
+      arg: slicePasses,
+      timeout: 60000,
+    });
     const { cost } = await xaiState(page);
     const slab = options.slab ? await timedRun(session, 'slab', { steps: options.steps }) : undefined;
     await showSlice(page, slice);
