@@ -61,10 +61,14 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     await page.click('[data-cy="xai-explain"]');
     await page.waitForSelector('[data-cy="xai-progress"]', { timeout: 60000 });
     // Progressive: the ROI is known when the method's stage starts; a running map follows.
-    await waitForXaiState(page, (s) => s.status !== 'running' || /^Occlusion of/.test(s.stage ?? ''), {
-      timeout: 120000,
-      polling: 50,
-    });
+    await waitForXaiState(
+      page,
+      (s) => s.status !== 'running' || /^(Coarse-to-fine occlusion|Occlusion) of/.test(s.stage ?? ''),
+      {
+        timeout: 120000,
+        polling: 50,
+      },
+    );
     const roiKnown = Date.now();
     await waitForXaiState(page, (s) => s.status !== 'running' || s.partialUpdates > 0, {
       timeout: 60000,
@@ -183,6 +187,51 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     expect(state.message).toMatch(message);
     await expect(page.locator('[data-cy="xai-message"]').textContent()).resolves.toMatch(message);
     expect(await segmentationLabels(page)).toEqual(before);
+  });
+
+  it('paints running maps, and its final map equals a run without them bit for bit (coarse-to-fine)', async () => {
+    const { page } = session;
+    const settings = {
+      organ: 'liver',
+      method: 'occlusion',
+      roi: 'mask',
+      scope: 'slice',
+      windowMm: 30,
+      strideMm: 15,
+      coarseToFine: true,
+      confirmed: true,
+    };
+    // The same settings twice, the app's runningMaps switch on and then off; SHA-256 of each final map.
+    const runs = await page.evaluate(
+      async ({ overrides, commands }) => {
+        const { commandsManager, config } = window as any;
+        const run = async (runningMaps: boolean) => {
+          config.xaiClip.runningMaps = runningMaps;
+          await commandsManager.runCommand(commands.explain, overrides);
+          const { status, partialUpdates } = commandsManager.runCommand(commands.getState);
+          const { saliency } = commandsManager.runCommand(commands.getResult);
+          const bytes = new Uint8Array(saliency.buffer, saliency.byteOffset, saliency.byteLength);
+          const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+          const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+          let nonZero = 0;
+          for (const value of saliency as Float32Array) if (value !== 0) nonZero++;
+          return { status, partialUpdates, sha256, nonZero };
+        };
+        try {
+          return [await run(true), await run(false)];
+        } finally {
+          delete config.xaiClip.runningMaps;
+        }
+      },
+      { overrides: { ...settings, slice }, commands: commandNames },
+    );
+    console.log(`running maps on/off: ${JSON.stringify(runs)}`);
+    const [progressive, plain] = runs;
+    expect(progressive).toMatchObject({ status: 'done' });
+    expect(progressive.partialUpdates).toBeGreaterThan(1);
+    expect(plain).toMatchObject({ status: 'done', partialUpdates: 0 });
+    expect(progressive.nonZero).toBeGreaterThan(0);
+    expect(plain.sha256).toBe(progressive.sha256);
   });
 
   it('reports a model URL that fails to load', async () => {

@@ -48,6 +48,18 @@ describe('ExplainSession (the worker, one run at a time, typed events)', () => {
     });
   });
 
+  it('asks the worker for running maps when the caller paints them, unless runningMaps is off', async () => {
+    const paint = () => undefined;
+    const asked = async (config: object, onPartial?: () => void) => {
+      const { session, worker } = sessionOf(config);
+      await session.explain(volume(), 'CT', request, onPartial);
+      return (worker.requests[0] as any).runningMaps;
+    };
+    await expect(asked({}, paint)).resolves.toBe(true);
+    await expect(asked({ runningMaps: false }, paint)).resolves.toBe(false);
+    await expect(asked({})).resolves.toBe(false);
+  });
+
   it('refuses to subscribe to an event it does not have', () => {
     const { session } = sessionOf();
     expect(() => session.subscribe('xaiClip.explain.done' as any, () => undefined)).toThrow(

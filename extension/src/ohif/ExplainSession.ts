@@ -71,7 +71,13 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   ): Promise<ExplainOutput> {
     const model = this.modelChoice(modality, this.config().executionProviders);
     const run = this.client().run(
-      { ...model, request, volume, batchSizes: this.batchSizes },
+      {
+        ...model,
+        request,
+        volume,
+        batchSizes: this.batchSizes,
+        runningMaps: onPartial !== undefined && this.config().runningMaps !== false,
+      },
       {
         onStage: (stage) => this.emit(EXPLAIN_EVENTS.EXPLAIN_STAGE, { stage }),
         onModel: (info) => this.emit(EXPLAIN_EVENTS.EXPLAIN_MODEL, info),

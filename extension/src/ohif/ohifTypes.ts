@@ -155,6 +155,11 @@ export interface XaiClipConfig {
    */
   wasmThreads?: number;
   /**
+   * Paint the running map while a run goes on (default true); false: the map appears when the
+   * run ends. The final map is the same either way.
+   */
+  runningMaps?: boolean;
+  /**
    * The organ survey on opening a series (where the organ is, slice by slice): off with
    * `enabled: false`; its own execution providers (default: executionProviders), e.g. WASM
    * where WebGPU is a slow software adapter.

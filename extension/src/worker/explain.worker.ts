@@ -147,7 +147,9 @@ async function explain(
     onProgress: (p) => post({ type: 'progress', id, ...p }),
     onStage: (stage) => post({ type: 'stage', id, stage }),
     // Each map is fresh (the run keeps its own copy): transferred, not copied.
-    onPartialSaliency: (partial) => post({ type: 'partial', id, ...partial }, [partial.saliency.buffer]),
+    onPartialSaliency: message.runningMaps
+      ? (partial) => post({ type: 'partial', id, ...partial }, [partial.saliency.buffer])
+      : undefined,
     // A capped batch says so in the report's notes, which the result card lists.
     memoryBudgetBytes: tabMemoryBudget(scope.navigator.deviceMemory),
     batchSizes,

@@ -30,6 +30,8 @@ export type WorkerRequest =
       volume: VolumeMessage;
       /** Auto batch sizes an earlier worker tuned (runExplanation's batchSizes), so that a new one need not tune again. */
       batchSizes: [string, number][];
+      /** Send running maps (`partial` messages) while the run goes on. */
+      runningMaps: boolean;
     } & ModelChoice)
   /** Where the organ is, slice by slice (`surveyOrgan`): for the panel's line before a run. */
   | ({ type: 'survey'; id: number; organ: string; volume: VolumeMessage } & ModelChoice)
