@@ -50,7 +50,14 @@ export interface WebBenchResult {
   study: string;
   /** Slice k (volume order) explained: the one with the most ground-truth liver. */
   slice: number;
-  settings: { organ: string; method: string; roi: string; windowMm: number; strideMm: number };
+  settings: {
+    organ: string;
+    method: string;
+    roi: string;
+    windowMm: number;
+    strideMm: number;
+    coarseToFine: boolean;
+  };
   memoryMethod: string;
   configs: WebConfigResult[];
   /** The Node CLI (onnxruntime-node) on the same model, slice and settings. */

@@ -158,6 +158,7 @@ async function benchConfig(
     const afterCancelMb = await settledTabMemory(session);
     await page.selectOption('[data-cy="xai-scope"]', 'slice');
     const { organ, method, roi, windowMm, strideMm } = state.settings;
+    const coarseToFine = method === 'occlusion' && state.settings.coarseToFine === true;
     const result: WebConfigResult = {
       threadsAsked,
       threads: state.threads,
@@ -172,7 +173,7 @@ async function benchConfig(
       memory: { beforeMb, afterRunMb, afterCancelMb, cancelledSlabPeakMb: cancelled.peakPssMb },
       cancelledSlabSliceStepMs: cancelled.sliceStepMs,
     };
-    return { result, settings: { organ, method, roi, windowMm, strideMm } };
+    return { result, settings: { organ, method, roi, windowMm, strideMm, coarseToFine } };
   } finally {
     await session.close();
   }
@@ -194,6 +195,7 @@ function cliRun(slice: number, settings: WebBenchResult['settings']): WebBenchRe
         String(settings.windowMm),
         '--stride-mm',
         String(settings.strideMm),
+        ...(settings.coarseToFine ? ['--coarse-to-fine'] : []),
       ],
       ...['--out', path.join(os.tmpdir(), `xai-clip-bench-web-${process.pid}`), '--json'],
     ],

@@ -31,7 +31,14 @@ function resultOf(): Omit<WebBenchResult, 'checks' | 'totalMs'> {
     model: 'chaos-ct-segformer',
     study: 'CHAOS CT',
     slice: 51,
-    settings: { organ: 'liver', method: 'occlusion', roi: 'clip', windowMm: 20, strideMm: 10 },
+    settings: {
+      organ: 'liver',
+      method: 'occlusion',
+      roi: 'clip',
+      windowMm: 20,
+      strideMm: 10,
+      coarseToFine: true,
+    },
     memoryMethod: 'renderer PSS.',
     configs: [
       {
@@ -74,6 +81,9 @@ describe("bench:web's output", () => {
     const partial = resultOf();
     const markdown = webBenchMarkdown({ ...partial, totalMs: 120000, checks: webBenchChecks(partial) });
     expect(markdown).toMatch(/^# XAI-CLIP browser benchmark\n/);
+    expect(markdown).toContain(
+      "the panel's defaults for liver (occlusion, coarse-to-fine, ROI clip, window 20 mm",
+    );
     expect(markdown).toContain(
       '| one slice (wasm) | 1 | done | 400 | 34.0 | 32.0 | 80.0 | 2 | 1.04 | 0.70 | 2.40 | 180 / 250 (3) | 1100 |',
     );

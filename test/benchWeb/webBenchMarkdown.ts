@@ -28,7 +28,7 @@ export function webBenchMarkdown(result: WebBenchResult): string {
       `(load ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')}), headless ${machine.browser}, Node ${machine.node}. ` +
       `Model ${result.model}; study ${result.study}, slice ${result.slice}.`,
     '',
-    `Settings: the panel's defaults for ${settings.organ} (${settings.method}, ROI ${settings.roi}, window ${settings.windowMm} mm, ` +
+    `Settings: the panel's defaults for ${settings.organ} (${settings.method}${settings.coarseToFine ? ', coarse-to-fine' : ''}, ROI ${settings.roi}, window ${settings.windowMm} mm, ` +
       `stride ${settings.strideMm} mm). Slice steps: ms from a mouse-wheel event on the viewport to its next frame, median / max (count). ` +
       `Memory: ${result.memoryMethod}`,
     '',
