@@ -26,7 +26,7 @@ const MANIFESTS: Record<string, string> = {
   CT: path.join(ROOT, 'models', 'chaos-ct-segformer', 'manifest.json'),
   MR: path.join(ROOT, 'models', 'chaos-mr-t2-segformer', 'manifest.json'),
 };
-/** The seeded explanation both sides run: the panel's request with coarse occlusion windows. */
+/** The seeded explanation both sides run: the panel's request (coarse-to-fine, its default) with coarse occlusion windows. */
 const EXPLANATION = {
   organ: 'liver',
   method: 'occlusion',
@@ -35,6 +35,7 @@ const EXPLANATION = {
   scope: 'slice',
   windowMm: 40,
   strideMm: 40,
+  coarseToFine: true,
 } as const;
 
 /** The MR demo volume (LPS) stored with unusual geometry: what a reader must not get wrong. */
