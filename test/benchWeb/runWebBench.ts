@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Page } from 'playwright-core';
-import { showSlice } from '../e2e/helpers/pageActions';
+import { clickExplainConfirmed, showSlice } from '../e2e/helpers/pageActions';
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from '../e2e/helpers/viewerSession';
 import { waitForXaiState, xaiState } from '../e2e/helpers/xaiCommands';
 import { dataRoot } from '../helpers/dataRoot';
@@ -53,14 +53,7 @@ async function timedRun(
   });
   const timeline = observeRun(page, 30 * 60000);
   await markStart(page);
-  await page.click('[data-cy="xai-explain"]');
-  if (
-    await page
-      .locator('[data-cy="xai-explain-anyway"]')
-      .isVisible({ timeout: 1000 })
-      .catch(() => false)
-  )
-    await page.click('[data-cy="xai-explain-anyway"]');
+  await clickExplainConfirmed(page);
   let peakPssMb = 0;
   let running = true;
   void timeline.finally(() => (running = false)).catch(() => undefined);

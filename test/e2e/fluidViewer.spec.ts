@@ -1,6 +1,6 @@
 import { settledTabMemory } from '../benchWeb/settledTabMemory';
 import { sliceStepLatency } from '../benchWeb/sliceStepLatency';
-import { showSlice, waitForIdle } from './helpers/pageActions';
+import { clickExplainConfirmed, showSlice, waitForIdle } from './helpers/pageActions';
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
 import { waitForXaiState, xaiState } from './helpers/xaiCommands';
 
@@ -64,14 +64,7 @@ describe('A fluid viewer during a run (CHAOS CT, WASM)', () => {
       const beforeMb = await settledTabMemory(session);
       await page.selectOption('[data-cy="xai-scope"]', 'slab');
       await waitForXaiState(page, (state) => state.settings.scope === 'slab' && Boolean(state.cost));
-      await page.click('[data-cy="xai-explain"]');
-      if (
-        await page
-          .locator('[data-cy="xai-explain-anyway"]')
-          .isVisible({ timeout: 1000 })
-          .catch(() => false)
-      )
-        await page.click('[data-cy="xai-explain-anyway"]');
+      await clickExplainConfirmed(page);
       await waitForXaiState(page, (state) => (state.progress?.done ?? 0) > 20, { timeout: 120000 });
       await page.click('[data-cy="xai-cancel"]');
       expect((await waitForIdle(page, 10000)).status).toBe('cancelled');

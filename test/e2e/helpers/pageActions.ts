@@ -69,3 +69,13 @@ export async function newestSaliencyLabels(
     return { voxels, levels: overlay.legend.length };
   }, commandNames.getState);
 }
+
+/** Clicks the panel's Explain and, when the run is long enough to ask first, "Explain anyway". */
+export async function clickExplainConfirmed(page: Page): Promise<void> {
+  await page.click('[data-cy="xai-explain"]');
+  const asked = await page
+    .locator('[data-cy="xai-explain-anyway"]')
+    .isVisible({ timeout: 1000 })
+    .catch(() => false);
+  if (asked) await page.click('[data-cy="xai-explain-anyway"]');
+}
