@@ -14,31 +14,18 @@ const integer = (name: string) => (text: string) => {
     throw new InvalidArgumentError(`${name} must be a whole number ≥ 0.`);
   return value;
 };
-// 'auto': the fastest of a few sizes, timed on the run's first model calls (see BatchTuner).
-const batchSize = (text: string): number | 'auto' => {
-  if (text === 'auto') return 'auto';
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidArgumentError(`--batch-size must be auto or a whole number ≥ 1, got "${text}".`);
-  return value;
-};
-// 'auto': the perturbed slices about 16 mm apart (see sliceStrideOf).
-const sliceStride = (text: string): number | 'auto' => {
-  if (text === 'auto') return 'auto';
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidArgumentError(
-      `--slice-stride must be auto or a whole number ≥ 1 (1: every slice), got "${text}".`,
-    );
-  return value;
-};
-const slabSlices = (text: string): number | 'organ' => {
-  if (text === 'organ') return 'organ';
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new InvalidArgumentError(`--slab-slices must be organ or a whole number ≥ 0, got "${text}".`);
-  return value;
-};
+/** A whole number ≥ `min`, or the word `keyword`; `hint` says what a number means. */
+const wholeNumberOr =
+  <K extends string>(keyword: K, name: string, min: number, hint = '') =>
+  (text: string): number | K => {
+    if (text === keyword) return keyword;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min)
+      throw new InvalidArgumentError(
+        `${name} must be ${keyword} or a whole number ≥ ${min}${hint}, got "${text}".`,
+      );
+    return value;
+  };
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
   if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
@@ -133,7 +120,7 @@ withCommon(
   .option(
     '--slice-stride <k>',
     'scope slab/volume, 2-D models: perturb every k-th slice of the ROI (first and last always) and interpolate the maps between; auto: slices about 16 mm apart (default 1: every slice)',
-    sliceStride,
+    wholeNumberOr('auto', '--slice-stride', 1, ' (1: every slice)'),
   )
   .option('--window-mm <w>', 'occlusion window edge in mm (default 20)', positive('--window-mm'))
   .option('--stride-mm <s>', 'occlusion stride in mm (default: half the window)', positive('--stride-mm'))
@@ -174,7 +161,8 @@ withCommon(
   .option(
     '--batch-size <n>',
     'perturbed images per model call, or auto: the fastest of 1, 2, 4, 8 (within --memory-budget), timed on the first calls',
-    batchSize,
+    // auto: the fastest of a few sizes, timed on the run's first model calls (see BatchTuner).
+    wholeNumberOr('auto', '--batch-size', 1),
     'auto',
   )
   .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'), 0)
@@ -272,9 +260,13 @@ program
   .option(
     '--slab-slices <n>',
     'occlusion slab, exhaustive vs coarse-to-fine with a slice stride: n slices around the first slice, organ (its whole slab) or 0 (none) (default: quick 5, full organ)',
-    slabSlices,
+    wholeNumberOr('organ', '--slab-slices', 0),
   )
-  .option('--slab-stride <k>', 'the fast slab run’s slice stride (default auto, as the viewer)', sliceStride)
+  .option(
+    '--slab-stride <k>',
+    'the fast slab run’s slice stride (default auto, as the viewer)',
+    wholeNumberOr('auto', '--slab-stride', 1, ' (1: every slice)'),
+  )
   .option(
     '--sweep-batch-sizes <list>',
     'batch sizes of the performance sweep (default: quick 1,4,8; full 1,2,4,8,16)',
