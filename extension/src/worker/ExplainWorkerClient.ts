@@ -2,7 +2,7 @@ import { Progress } from '../engine/evaluate/ProgressTracker';
 import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 import { ExplanationReport } from '../runtime/reportOf';
-import { SliceInspection, WorkerRequest, WorkerResponse } from './messages';
+import { ModelRequest, SliceInspection, WorkerRequest, WorkerResponse } from './messages';
 
 type ExplainMessage = Extract<WorkerRequest, { type: 'explain' }>;
 type SurveyMessage = Extract<WorkerRequest, { type: 'survey' }>;
@@ -96,7 +96,7 @@ export class ExplainWorkerClient {
   }
 
   private send<T>(
-    message: DistributiveOmit<Exclude<WorkerRequest, { type: 'cancel' } | { type: 'viewerActivity' }>, 'id'>,
+    message: DistributiveOmit<ModelRequest, 'id'>,
     callbacks: WorkerCallbacks,
     transfer: Transferable[] = [],
   ): { id: number; done: Promise<T> } {

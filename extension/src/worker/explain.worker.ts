@@ -9,7 +9,7 @@ import { runExplanation } from '../runtime/runExplanation';
 import { surveyOrgan } from '../runtime/surveyOrgan';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
-import { WorkerRequest, WorkerResponse } from './messages';
+import { ModelRequest, WorkerRequest, WorkerResponse } from './messages';
 import { tabMemoryBudget } from './tabMemoryBudget';
 import { wasmThreadCount } from './wasmThreadCount';
 import { ViewerActivity } from './ViewerActivity';
@@ -76,8 +76,6 @@ async function loadFromUrl(
   wasmStart = 'started';
   return loaded;
 }
-
-type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' } | { type: 'viewerActivity' }>;
 
 scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const message = event.data;

@@ -41,6 +41,9 @@ export type WorkerRequest =
   /** The user wheeled, pressed a key or a pointer in the viewer: model calls wait until it is quiet. */
   | { type: 'viewerActivity' };
 
+/** The requests that run a model (and get an answer): all but cancel and viewerActivity. */
+export type ModelRequest = Exclude<WorkerRequest, { type: 'cancel' } | { type: 'viewerActivity' }>;
+
 /** Slice k as the network receives it and as the model labels it. */
 export interface SliceInspection {
   networkInput: Float32Array;
