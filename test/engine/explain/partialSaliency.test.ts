@@ -41,17 +41,22 @@ function explain(method: MethodId, partials?: PartialSaliencySchedule, refine?: 
   });
 }
 
+/** A schedule whose clock is a second further on every reading: a running map after every batch. */
+function everyBatch(): { received: PartialSaliency[]; schedule: PartialSaliencySchedule } {
+  const received: PartialSaliency[] = [];
+  let time = 0;
+  const schedule = new PartialSaliencySchedule(
+    (p) => received.push(p),
+    1000,
+    () => (time += 1000),
+  );
+  return { received, schedule };
+}
+
 describe.each(['occlusion', 'rise', 'lime'] as MethodId[])('running maps of %s', (method) => {
   it('leave the final map bit-identical, start after the first batch and end at the final map', async () => {
     const plain = await explain(method);
-    const received: PartialSaliency[] = [];
-    // A clock a second further on every reading: a running map after every batch.
-    let time = 0;
-    const schedule = new PartialSaliencySchedule(
-      (p) => received.push(p),
-      1000,
-      () => (time += 1000),
-    );
+    const { received, schedule } = everyBatch();
     const progressive = await explain(method, schedule);
 
     expect(Array.from(progressive.saliency.data)).toEqual(Array.from(plain.saliency.data));
@@ -73,13 +78,7 @@ describe.each(['occlusion', 'rise', 'lime'] as MethodId[])('running maps of %s',
 
 it('coarse-to-fine: the second round refines each first-round map in place; the result is the same', async () => {
   const plain = await explain('occlusion', undefined, {});
-  const received: PartialSaliency[] = [];
-  let time = 0;
-  const schedule = new PartialSaliencySchedule(
-    (p) => received.push(p),
-    1000,
-    () => (time += 1000),
-  );
+  const { received, schedule } = everyBatch();
   const progressive = await explain('occlusion', schedule, {});
   expect(plain.refinement!.refinedPerturbations).toBeGreaterThan(0);
   expect(Array.from(progressive.saliency.data)).toEqual(Array.from(plain.saliency.data));
