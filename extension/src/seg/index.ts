@@ -1,4 +1,5 @@
-/** DICOM SEG: segments, encodings, parameters, Part 10 writing and STOW-RS; shared by the viewer and the CLI. */
+/** DICOM SEG and Parametric Map: segments, encodings, parameters, Part 10 writing and STOW-RS; shared by the viewer and the CLI. */
+export * from './buildSaliencyParametricMap';
 export * from './completeSaliencySeg';
 export * from './descendingAlongNormal';
 export * from './organCode';
