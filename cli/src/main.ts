@@ -187,8 +187,12 @@ withCommon(
     6,
   )
   .option(
+    '--pmap <out.dcm>',
+    'also write the continuous saliency as a DICOM Parametric Map (float32; DICOM series input only)',
+  )
+  .option(
     '--stow <url>',
-    'store the SEG with STOW-RS at this DICOMweb root (default file <out>/saliency.seg.dcm)',
+    'store the SEG and the Parametric Map with STOW-RS at this DICOMweb root (--stow alone: the SEG, at <out>/saliency.seg.dcm)',
   )
   .action(run(explain));
 

@@ -260,5 +260,8 @@ describe('buildSaliencySeg on the CHAOS CT series', () => {
     expect(() => prepareSegExport({ input: CHAOS_CT, out: dir, seg: 'x.dcm', segLevels: 1 }, dicom)).toThrow(
       /--seg-levels must be a whole number from 2 to 255/,
     );
+    expect(() =>
+      prepareSegExport({ input: CHAOS_CT, out: dir, seg: 'x.dcm', pmap: './x.dcm' }, dicom),
+    ).toThrow(/--seg and --pmap name the same file \(.\/x.dcm\); give each its own path/);
   });
 });

@@ -6,6 +6,7 @@ import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { readNifti } from '../../cli/src/io/readNifti';
 import { dataRoot } from '../helpers/dataRoot';
 import { runCli as cli } from '../helpers/runCli';
+import { readParametricMap } from './helpers/readParametricMap';
 import { dciodvfy, list, readSeg } from './helpers/readSeg';
 
 const root = path.join(__dirname, '..', '..');
@@ -129,14 +130,58 @@ describe('xai-clip explain --seg', () => {
     ).toBe(true);
   }, 120000);
 
+  it('--pmap writes the saliency as a Parametric Map that dciodvfy accepts and pydicom reads back to the saliency NIfTI exactly', async () => {
+    const out = path.join(dir, 'pmap');
+    const file = path.join(out, 'saliency.pmap.dcm');
+    const [result, series] = await Promise.all([
+      explain(CHAOS_CT, out, '--pmap', file, '--json'),
+      readDicomSeries(CHAOS_CT),
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(existsSync(path.join(out, 'saliency.seg.dcm'))).toBe(false); // --pmap alone writes no SEG
+    expect(dciodvfy(file).errors).toEqual([]);
+    const saliency = (await readNifti(path.join(out, 'saliency.nii.gz'))).data;
+    const { read, pixels } = readParametricMap(file);
+    const plane = series.dimensions[0] * series.dimensions[1];
+    const sliceOf = new Map(series.meta.instances.map((instance, k) => [instance.SOPInstanceUID, k]));
+    let maxDelta = 0;
+    read.frames.forEach((frame, f) => {
+      const k = sliceOf.get(frame.source)!;
+      for (let p = 0; p < plane; p++)
+        maxDelta = Math.max(maxDelta, Math.abs(pixels[f * plane + p] - saliency[k * plane + p]));
+    });
+    expect(read.frames).toHaveLength(series.meta.instances.length);
+    expect(maxDelta).toBe(0);
+    let max = -Infinity;
+    for (const value of saliency) max = Math.max(max, value);
+    expect(max).toBeGreaterThan(0);
+    const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expect(report.pmap).toMatchObject({
+      path: file,
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.30',
+      seriesInstanceUid: read.seriesInstanceUid,
+      referencedSeriesInstanceUid: series.meta.SeriesInstanceUID,
+      frames: series.meta.instances.length,
+      max,
+    });
+    expect(report.seg).toBeUndefined();
+    // The algorithm's parameters are the run's, as in the SEG.
+    expect(JSON.parse(read.mapping.quantity.find((q) => q.name.value === '111002')!.text!)).toMatchObject({
+      windowMm: 80,
+      strideMm: 80,
+      scope: 'slice',
+    });
+  }, 120000);
+
   it('stops before explaining when the input is NIfTI, with a clear message and no files', async () => {
     const out = path.join(dir, 'nifti');
     const nifti = path.join(dataRoot(), 'chaos-mr-t2', 'image_1.nii.gz');
     const result = await explain(nifti, out, '--seg', path.join(out, 'seg.dcm'));
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `xai-clip: --seg/--stow write a DICOM SEG, which must reference the DICOM images it segments, but the input ${nifti} ` +
-        'is not a DICOM series (it is a NIfTI file). Run explain on the DICOM series folder instead, or leave out --seg/--stow.\n',
+      `xai-clip: --seg/--pmap/--stow write DICOM objects, which must reference the DICOM images they describe, but the input ${nifti} ` +
+        'is not a DICOM series (it is a NIfTI file). Run explain on the DICOM series folder instead, or leave out --seg/--pmap/--stow.\n',
     );
     expect(existsSync(out)).toBe(false);
   });

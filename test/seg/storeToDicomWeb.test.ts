@@ -148,33 +148,77 @@ describe('storing SEGs in a real Orthanc (DICOMweb STOW-RS)', () => {
     expect((await qidoSeries()).size).toBe(before);
   });
 
-  it('explain --seg --stow stores the SEG; with the PACS down it keeps the SEG file and report and says so', async () => {
+  it('explain --seg/--pmap --stow stores the SEG and the Parametric Map; with the PACS down it keeps the files and report and says so', async () => {
     const before = await qidoSeries();
     const out = path.join(dir, 'stored');
+    const both = path.join(dir, 'stored-both');
     const down = `http://127.0.0.1:${await pacs.freePort()}/dicom-web`;
     const lost = path.join(dir, 'pacs-down');
-    const [ok, failed] = await Promise.all([
+    const [ok, okBoth, failed] = await Promise.all([
       cli(...explainArgs(out, '--stow', orthanc.dicomWebRoot, '--json')),
-      cli(...explainArgs(lost, '--seg', path.join(lost, 'seg.dcm'), '--stow', down)),
+      cli(
+        ...explainArgs(
+          both,
+          '--seg',
+          path.join(both, 'seg.dcm'),
+          '--pmap',
+          path.join(both, 'pmap.dcm'),
+          '--stow',
+          orthanc.dicomWebRoot,
+          '--json',
+        ),
+      ),
+      cli(
+        ...explainArgs(
+          lost,
+          '--seg',
+          path.join(lost, 'seg.dcm'),
+          '--pmap',
+          path.join(lost, 'pmap.dcm'),
+          '--stow',
+          down,
+        ),
+      ),
     ]);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     expect(report.seg).toMatchObject({ path: path.join(out, 'saliency.seg.dcm'), stow: { stored: true } });
+    expect(okBoth.stderr).toBe('');
+    expect(okBoth.code).toBe(0);
+    const reportBoth = JSON.parse(readFileSync(path.join(both, 'report.json'), 'utf8'));
+    expect(reportBoth.seg.stow).toMatchObject({ stored: true });
+    expect(reportBoth.pmap.stow).toMatchObject({ stored: true });
     const after = await qidoSeries();
-    expect(after.size).toBe(before.size + 1);
+    expect(after.size).toBe(before.size + 3);
     expect(after.get(report.seg.seriesInstanceUid)).toBe('SEG');
+    expect(after.get(reportBoth.seg.seriesInstanceUid)).toBe('SEG');
+    expect(after.get(reportBoth.pmap.seriesInstanceUid)).toBe('OT');
+    // The stored map is the written file, byte for byte (WADO-RS).
+    const wado = await fetch(
+      `${orthanc.dicomWebRoot}/studies/${study}/series/${reportBoth.pmap.seriesInstanceUid}/instances/${reportBoth.pmap.sopInstanceUid}`,
+      { headers: { Accept: 'multipart/related; type="application/dicom"' } },
+    );
+    const body = Buffer.from(await wado.arrayBuffer());
+    const written = readFileSync(path.join(both, 'pmap.dcm'));
+    expect(body.includes(written.subarray(132, 4096))).toBe(true);
 
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`Cannot reach the DICOMweb server at ${down} (connection refused).`);
-    expect(failed.stderr).toContain(`The SEG is saved at ${path.join(lost, 'seg.dcm')}`);
+    expect(failed.stderr).toContain(`Storing the SEG failed: `);
+    expect(failed.stderr).toContain(`The file is saved at ${path.join(lost, 'seg.dcm')}`);
+    expect(failed.stderr).toContain(`Storing the Parametric Map failed: `);
+    expect(failed.stderr).toContain(`The file is saved at ${path.join(lost, 'pmap.dcm')}`);
     expect(existsSync(path.join(lost, 'seg.dcm'))).toBe(true);
+    expect(existsSync(path.join(lost, 'pmap.dcm'))).toBe(true);
     const kept = JSON.parse(readFileSync(path.join(lost, 'report.json'), 'utf8'));
-    expect(kept.seg.stow).toMatchObject({
-      root: down,
-      stored: false,
-      error: expect.stringContaining('connection refused'),
-    });
+    for (const object of [kept.seg, kept.pmap]) {
+      expect(object.stow).toMatchObject({
+        root: down,
+        stored: false,
+        error: expect.stringContaining('connection refused'),
+      });
+    }
   }, 120000);
 
   it('node scripts/pacs.js --port --load serves the loaded series and stops Orthanc on SIGTERM', async () => {

@@ -1,6 +1,6 @@
 import { ProgressCallback, saliencyOverlap } from '@xai-clip/engine';
 import { LoadedModel, ExplanationReport, ExplainRequest } from '@xai-clip/runtime';
-import { SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
+import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
 
 export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainRequest, 'fill'>, SegExportOptions {
@@ -39,6 +39,7 @@ export interface CaseReport extends ExplanationReport {
   saliency: string;
   overlay: { path: string; slices: number[] };
   seg?: SegExportReport;
+  pmap?: ParametricMapReport;
   /** The resolved request a cohort re-run compares to skip this case. */
   resumeKey?: string;
 }

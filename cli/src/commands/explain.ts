@@ -69,7 +69,7 @@ async function explainWith(
       labelValueCounts(labels.data),
       options.labels!,
     );
-  const exportSeg = prepareSegExport(options, volume); // fails now if --seg cannot work on this input
+  const exportDicom = prepareSegExport(options, volume); // fails now if --seg/--pmap cannot work on this input
   const bar =
     options.json || !process.stderr.isTTY || context.onProgress
       ? undefined
@@ -102,7 +102,7 @@ async function explainWith(
   const overlaySlices = mostSalientSlices(result.saliency, result.explainedSlices, 3);
   await fs.writeFile(overlayPath, renderOverlayPng(volume, result.saliency, overlaySlices).png);
   const shared = reportOf(explanation, loaded, volume.dimensions);
-  const seg = await exportSeg?.(result.saliency.data, {
+  const dicom = await exportDicom?.(result.saliency.data, {
     method: method.id,
     organ: className,
     parameters: segParameters(shared),
@@ -120,14 +120,15 @@ async function explainWith(
     labelWarnings: scored?.warnings,
     saliency: saliencyPath,
     overlay: { path: overlayPath, slices: overlaySlices },
-    seg: seg?.report,
+    seg: dicom?.seg,
+    pmap: dicom?.pmap,
     resumeKey: context.resumeKey,
   };
   // Written last and whole (rename), so a report on disk means a finished case.
   const reportPath = path.join(options.out, 'report.json');
   await fs.writeFile(`${reportPath}.partial`, `${JSON.stringify(report, null, 2)}\n`);
   await fs.rename(`${reportPath}.partial`, reportPath);
-  if (seg?.error) throw seg.error; // e.g. PACS down: the SEG file and the report are written
+  if (dicom?.error) throw dicom.error; // e.g. PACS down: the DICOM files and the report are written
   if (context.quiet) return report;
   emit(
     options.json,
@@ -143,14 +144,17 @@ async function explainWith(
         : '') +
       `. Wrote ${saliencyPath}, ${overlayPath}` +
       report.notes.map((note) => `\n${note}`).join('') +
-      (seg
-        ? `\nWrote DICOM SEG ${seg.report.path}${seg.report.stow ? ` and stored it at ${seg.report.stow.root}` : ''}`
-        : '') +
+      (dicom?.seg ? `\nWrote DICOM SEG ${dicom.seg.path}${storedAt(dicom.seg)}` : '') +
+      (dicom?.pmap ? `\nWrote DICOM Parametric Map ${dicom.pmap.path}${storedAt(dicom.pmap)}` : '') +
       (report.metrics
         ? `\nDice/IoU vs labels: Otsu ${fmt(report.metrics.otsu)}, top-|GT| ${fmt(report.metrics.topGt)}`
         : ''),
   );
   return report;
+}
+
+function storedAt(object: { stow?: { root: string } }): string {
+  return object.stow ? ` and stored it at ${object.stow.root}` : '';
 }
 
 function fmt(score: { dice: number; iou: number }): string {

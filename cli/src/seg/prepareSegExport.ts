@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Volume } from '@xai-clip/engine';
-import { storeToDicomWeb } from '@xai-clip/seg';
+import { buildSaliencyParametricMap, PARAMETRIC_MAP, storeToDicomWeb } from '@xai-clip/seg';
 import { DicomSeriesMeta } from '@xai-clip/io';
 import { buildSaliencySeg } from './buildSaliencySeg';
 import { readSourceHeaders } from './readSourceHeaders';
 
-/** The explain command's DICOM SEG options. */
+/** The explain command's DICOM options: SEG of the levels, Parametric Map of the values. */
 export interface SegExportOptions {
   input: string;
   out: string;
@@ -14,49 +14,64 @@ export interface SegExportOptions {
   seg?: string;
   segType?: 'binary' | 'labelmap';
   segLevels?: number;
-  /** DICOMweb root to store the SEG in (STOW-RS). */
+  /** Where to write the continuous saliency as a DICOM Parametric Map. */
+  pmap?: string;
+  /** DICOMweb root to store the SEG and the Parametric Map in (STOW-RS). */
   stow?: string;
 }
 
-/** What the SEG export adds to report.json. */
-export interface SegExportReport {
+/** Where a DICOM object went: its file, and the DICOMweb server when --stow was given. */
+interface StoredObject {
   path: string;
-  type: 'binary' | 'labelmap';
   sopClassUid: string;
   sopInstanceUid: string;
   seriesInstanceUid: string;
   studyInstanceUid: string;
   referencedSeriesInstanceUid: string;
   frames: number;
-  segments: { number: number; label: string; voxels: number }[];
   stow?: { root: string; stored: boolean; retrieveUrl?: string; error?: string };
 }
 
-/** Exports a saliency map; `error` is set (and the file still written) when storing it failed. */
+/** What the SEG export adds to report.json. */
+export interface SegExportReport extends StoredObject {
+  type: 'binary' | 'labelmap';
+  segments: { number: number; label: string; voxels: number }[];
+}
+
+/** What the Parametric Map export adds to report.json. */
+export interface ParametricMapReport extends StoredObject {
+  /** The saliency's range as the map's value mapping states it. */
+  min: number;
+  max: number;
+}
+
+/** Exports a saliency map; `error` is set (and the files still written) when storing failed. */
 export type SegExport = (
   saliency: ArrayLike<number>,
   what: { method: string; organ: string; parameters?: string },
-) => Promise<{ report: SegExportReport; error?: Error }>;
+) => Promise<{ seg?: SegExportReport; pmap?: ParametricMapReport; error?: Error }>;
 
 /**
- * `explain --seg/--stow`: checks before the explanation runs that the input can carry a SEG (a
- * DICOM series; a NIfTI file cannot), and returns the step that runs after it: bin the saliency
- * as the viewer does, build the SEG against the series' files (`buildSaliencySeg`), write it, and
- * store it with STOW-RS when --stow names a DICOMweb root. Returns undefined when neither option
- * is given. A failed store does not lose the SEG: the file is written first, and the failure comes
- * back as `error` for the caller to report after its own outputs are saved.
+ * `explain --seg/--pmap/--stow`: checks before the explanation runs that the input can carry
+ * DICOM objects (a DICOM series; a NIfTI file cannot), and returns the step that runs after it:
+ * the SEG of the levels (binned as the viewer bins them, `buildSaliencySeg`) and/or the
+ * Parametric Map of the values (`buildSaliencyParametricMap`), each built against the series'
+ * files, written, and stored with STOW-RS when --stow names a DICOMweb root (--stow alone stores
+ * the SEG, at <out>/saliency.seg.dcm). Returns undefined when none of the options is given. A
+ * failed store loses nothing: every file is written first, and the failure comes back as `error`
+ * for the caller to report after its own outputs are saved.
  */
 export function prepareSegExport(
   options: SegExportOptions,
   volume: Volume & { meta?: DicomSeriesMeta },
 ): SegExport | undefined {
-  if (!options.seg && !options.stow) return undefined;
+  if (!options.seg && !options.pmap && !options.stow) return undefined;
   const meta = volume.meta;
   if (!meta) {
     throw new Error(
-      `--seg/--stow write a DICOM SEG, which must reference the DICOM images it segments, but the input ` +
+      `--seg/--pmap/--stow write DICOM objects, which must reference the DICOM images they describe, but the input ` +
         `${options.input} is not a DICOM series (${/\.nii(\.gz)?$/i.test(options.input) ? 'it is a NIfTI file' : 'no DICOM headers'}). ` +
-        'Run explain on the DICOM series folder instead, or leave out --seg/--stow.',
+        'Run explain on the DICOM series folder instead, or leave out --seg/--pmap/--stow.',
     );
   }
   const levels = options.segLevels ?? 6;
@@ -65,41 +80,26 @@ export function prepareSegExport(
       `--seg-levels must be a whole number from 2 to 255 (levels − 1 segments), got ${levels}.`,
     );
   }
-  const file = options.seg ?? path.join(options.out, 'saliency.seg.dcm');
+  const segFile = options.seg ?? (options.pmap ? undefined : path.join(options.out, 'saliency.seg.dcm'));
+  if (segFile && options.pmap && path.resolve(segFile) === path.resolve(options.pmap)) {
+    throw new Error(
+      `--seg and --pmap name the same file (${options.pmap}); give each its own path, e.g. saliency.seg.dcm and saliency.pmap.dcm.`,
+    );
+  }
   const type = options.segType ?? 'binary';
-  return async (saliency, what) => {
-    const headers = await readSourceHeaders(meta);
-    const seg = await buildSaliencySeg(headers, saliency, {
-      ...what,
-      type,
-      levels,
-      version: xaiClipVersion(),
-    });
+  const version = xaiClipVersion();
+  const referencedSeries = {
+    StudyInstanceUID: meta.StudyInstanceUID,
+    SeriesInstanceUID: meta.SeriesInstanceUID,
+  };
+
+  /** Writes one object's file, then stores it when --stow is given; a failed store is reported, not thrown. */
+  const save = async <R extends StoredObject>(what: string, file: string, bytes: ArrayBuffer, report: R) => {
     await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await fs.promises.writeFile(file, new Uint8Array(seg.bytes));
-    const report: SegExportReport = {
-      path: file,
-      type,
-      sopClassUid: seg.sopClassUid,
-      sopInstanceUid: seg.sopInstanceUid,
-      seriesInstanceUid: seg.seriesInstanceUid,
-      studyInstanceUid: seg.studyInstanceUid,
-      referencedSeriesInstanceUid: meta.SeriesInstanceUID,
-      frames: seg.frames,
-      segments: seg.segments.map((segment, n) => ({
-        number: segment.SegmentNumber,
-        label: segment.SegmentLabel,
-        voxels: seg.voxelsPerSegment[n],
-      })),
-    };
+    await fs.promises.writeFile(file, new Uint8Array(bytes));
     if (!options.stow) return { report };
     try {
-      const stored = await storeToDicomWeb(options.stow, seg.bytes, {
-        referencedSeries: {
-          StudyInstanceUID: meta.StudyInstanceUID,
-          SeriesInstanceUID: meta.SeriesInstanceUID,
-        },
-      });
+      const stored = await storeToDicomWeb(options.stow, bytes, { referencedSeries, what });
       report.stow = {
         root: options.stow,
         stored: true,
@@ -109,11 +109,56 @@ export function prepareSegExport(
     } catch (error) {
       const message = (error as Error).message;
       report.stow = { root: options.stow, stored: false, error: message };
-      return {
-        report,
-        error: new Error(`${message} The SEG is saved at ${file}; store it once the server is ready.`),
-      };
+      return { report, error: `${message} The file is saved at ${file}; store it once the server is ready.` };
     }
+  };
+
+  return async (saliency, what) => {
+    const headers = await readSourceHeaders(meta);
+    const errors: string[] = [];
+    let segReport: SegExportReport | undefined;
+    let pmapReport: ParametricMapReport | undefined;
+    if (segFile) {
+      const seg = await buildSaliencySeg(headers, saliency, { ...what, type, levels, version });
+      const saved = await save('SEG', segFile, seg.bytes, {
+        path: segFile,
+        type,
+        sopClassUid: seg.sopClassUid,
+        sopInstanceUid: seg.sopInstanceUid,
+        seriesInstanceUid: seg.seriesInstanceUid,
+        studyInstanceUid: seg.studyInstanceUid,
+        referencedSeriesInstanceUid: meta.SeriesInstanceUID,
+        frames: seg.frames,
+        segments: seg.segments.map((segment, n) => ({
+          number: segment.SegmentNumber,
+          label: segment.SegmentLabel,
+          voxels: seg.voxelsPerSegment[n],
+        })),
+      });
+      segReport = saved.report;
+      if (saved.error) errors.push(`Storing the SEG failed: ${saved.error}`);
+    }
+    if (options.pmap) {
+      const pmap = await buildSaliencyParametricMap(headers, saliency, { ...what, version });
+      const saved = await save('Parametric Map', options.pmap, pmap.bytes, {
+        path: options.pmap,
+        sopClassUid: PARAMETRIC_MAP,
+        sopInstanceUid: pmap.sopInstanceUid,
+        seriesInstanceUid: pmap.seriesInstanceUid,
+        studyInstanceUid: pmap.studyInstanceUid,
+        referencedSeriesInstanceUid: meta.SeriesInstanceUID,
+        frames: pmap.frames,
+        min: pmap.min,
+        max: pmap.max,
+      });
+      pmapReport = saved.report;
+      if (saved.error) errors.push(`Storing the Parametric Map failed: ${saved.error}`);
+    }
+    return {
+      ...(segReport ? { seg: segReport } : {}),
+      ...(pmapReport ? { pmap: pmapReport } : {}),
+      ...(errors.length ? { error: new Error(errors.join(' ')) } : {}),
+    };
   };
 }
 

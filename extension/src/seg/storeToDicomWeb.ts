@@ -18,6 +18,8 @@ export interface StoreOptions {
    * holds it, and the store is refused if not: a SEG without its images cannot be displayed.
    */
   referencedSeries?: { StudyInstanceUID: string; SeriesInstanceUID: string };
+  /** What the instance is, in the error messages (default "SEG"; e.g. "Parametric Map"). */
+  what?: string;
 }
 
 type Json = Record<string, { Value?: unknown[] } | undefined>;
@@ -37,6 +39,7 @@ export async function storeToDicomWeb(
   instance: ArrayBuffer | Uint8Array,
   options: StoreOptions = {},
 ): Promise<StoreResult> {
+  const what = options.what ?? 'SEG';
   const doFetch = options.fetch ?? globalThis.fetch;
   const base = root.replace(/\/+$/, '');
   if (!/^https?:\/\//i.test(base)) {
@@ -93,13 +96,13 @@ export async function storeToDicomWeb(
     },
     body,
   });
-  if (!response.ok) throw await httpError('rejected the SEG', url, response);
+  if (!response.ok) throw await httpError(`rejected the ${what}`, url, response);
   const answer = (await response.json().catch(() => ({}))) as Json;
   const failed = answer['00081198']?.Value as Json[] | undefined;
   if (failed?.length) {
     const reason = failed[0]['00081197']?.Value?.[0];
     throw new Error(
-      `The DICOMweb server at ${base} refused to store the SEG (failure reason ${reason ?? 'not given'}` +
+      `The DICOMweb server at ${base} refused to store the ${what} (failure reason ${reason ?? 'not given'}` +
         `${reason !== undefined ? `, 0x${Number(reason).toString(16).toUpperCase()}` : ''}). Check its log.`,
     );
   }
