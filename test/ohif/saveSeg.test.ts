@@ -63,6 +63,9 @@ beforeEach(() => {
 
 afterEach(() => jest.restoreAllMocks());
 
+/** The panel saves a Parametric Map by default; these tests ask for the SEG of the levels. */
+const SEG = { segContent: 'saliency' } as const;
+
 async function readBack(download: { bytes: Promise<ArrayBuffer> }) {
   const message = dcmjs.data.DicomMessage.readFile(await download.bytes);
   return {
@@ -75,7 +78,7 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
   it('builds a binary SEG with the host command, completes it with our segments and downloads it; dicomjson cannot store', async () => {
     const { controller, commandsManager } = setup();
     await controller.explain({ organ: 'liver', levels: 4 });
-    const result = await controller.saveSeg();
+    const result = await controller.saveSeg(SEG);
     expect(commandsManager.runCommand).toHaveBeenCalledWith('generateSegmentation', {
       segmentationId: controller.store.state.overlay!.segmentationId,
       options: expect.objectContaining({
@@ -134,7 +137,7 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
   it('stores with STOW-RS in the active DICOMweb source after checking that it holds the source series', async () => {
     const { controller } = setup({ dataSource: ORTHANC });
     await controller.explain();
-    const result = await controller.saveSeg();
+    const result = await controller.saveSeg(SEG);
     expect(result).toMatchObject({ stored: true, target: { root: 'http://localhost:3000/dicom-web' } });
     expect(requests).toEqual([
       { url: 'http://localhost:3000/dicom-web/studies/t/series?SeriesInstanceUID=s', method: 'GET' },
@@ -168,18 +171,16 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
       await controller.explain();
       pacs = failing;
       const before = segmentations.map((s) => s.label);
-      const result = await controller.saveSeg();
+      const result = await controller.saveSeg(SEG);
       expect(result).toMatchObject({ stored: false, storeError: expect.stringMatching(why) });
       expect(controller.store.state).toMatchObject({ status: 'done', saving: false, messageTone: 'error' });
       expect(controller.store.state.message).toMatch(/Storing it in Local Orthanc failed: /);
-      expect(controller.store.state.message).toMatch(
-        /The overlay is kept: click Save as DICOM SEG to try again/,
-      );
+      expect(controller.store.state.message).toMatch(/The overlay is kept: click Save to try again/);
       expect(downloads).toHaveLength(1);
       expect(segmentations.map((s) => s.label)).toEqual(before);
       expect(controller.store.state.overlay).toBeDefined();
       pacs = healthyPacs;
-      expect(await controller.saveSeg()).toMatchObject({ stored: true });
+      expect(await controller.saveSeg(SEG)).toMatchObject({ stored: true });
       expect(controller.store.state.messageTone).toBe('success');
     },
   );
@@ -228,9 +229,62 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
   ])('refuses when %s: a clear message, no file, no store', async (_, prepare, message) => {
     const { controller, worker, sourceImages } = setup({ dataSource: ORTHANC });
     await prepare(controller, worker, sourceImages);
-    expect(await controller.saveSeg()).toBeUndefined();
+    expect(await controller.saveSeg(SEG)).toBeUndefined();
     expect(controller.store.state).toMatchObject({ saving: false, messageTone: 'error' });
     expect(controller.store.state.message).toMatch(message);
+    expect(downloads).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe("Save as DICOM Parametric Map (the panel's default)", () => {
+  it('writes the continuous saliency, exact, one frame per image ascending along the normal, and stores it', async () => {
+    const { controller, commandsManager } = setup({ dataSource: ORTHANC });
+    await controller.explain({ organ: 'liver' });
+    const result = await controller.saveSeg();
+    expect(commandsManager.runCommand).not.toHaveBeenCalledWith('generateSegmentation', expect.anything());
+    expect(result).toMatchObject({
+      kind: 'pmap',
+      stored: true,
+      fileName: 'XAI-CLIP_occlusion_saliency_map_liver.pmap.dcm',
+      frames: NZ,
+    });
+    expect(requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(controller.store.state.messageTone).toBe('success');
+    expect(controller.store.state.message).toMatch(
+      /^Saved "XAI-CLIP occlusion saliency map liver" as a DICOM Parametric Map \(2 float32 frames\) and downloaded it as .*\.pmap\.dcm\. Stored in Local Orthanc/,
+    );
+
+    const { dataset } = await readBack(downloads[0]);
+    expect(dataset.SOPClassUID).toBe('1.2.840.10008.5.1.4.1.1.30');
+    const saliency = controller.lastResult()!.saliency;
+    const pixels = new Float32Array(dataset.FloatPixelData[0]);
+    // img:k sits at z = 2k: frame f is slice f, and holds its values bit for bit.
+    expect(Array.from(pixels)).toEqual(Array.from(saliency));
+    expect(
+      (dataset.PerFrameFunctionalGroupsSequence as any[]).map(
+        (f) => f.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID,
+      ),
+    ).toEqual(['1.2.3.0', '1.2.3.1']);
+    const parameters = (
+      dataset.SharedFunctionalGroupsSequence[0].RealWorldValueMappingSequence[0]
+        .QuantityDefinitionSequence as any[]
+    ).find((item) => item.ConceptNameCodeSequence[0].CodeValue === '111002');
+    expect(JSON.parse(parameters.TextValue)).toMatchObject({ roi: 'clip', scope: 'slice', slices: [1] });
+  });
+
+  it('refuses an all-zero saliency with what to do, writing and storing nothing', async () => {
+    const { controller, worker } = setup({ dataSource: ORTHANC });
+    const respond = worker.respond;
+    worker.respond = (request: any) =>
+      respond(request).map((m: any) =>
+        m.type === 'result' ? { ...m, saliency: new Float32Array(NX * NY * NZ) } : m,
+      );
+    await controller.explain();
+    expect(await controller.saveSeg()).toBeUndefined();
+    expect(controller.store.state.message).toMatch(
+      /saliency is zero everywhere: nothing to save as a Parametric Map, and no file was written/,
+    );
     expect(downloads).toEqual([]);
     expect(requests).toEqual([]);
   });

@@ -4,11 +4,12 @@ import { CancelledError } from '../worker/ExplainWorkerClient';
 import { SliceInspection } from '../worker/messages';
 import { cornerstoneLibraries } from './cornerstoneLibraries';
 import { describeRunCost } from './describeRunCost';
-import { describeSegExport } from './describeSegExport';
+import { describeDicomExport } from './describeDicomExport';
 import { ExplainedResult } from './ExplainedResult';
 import { EXPLAIN_EVENTS } from './explainEvents';
 import { explainRequestOf } from './explainRequestOf';
 import { ExplainSession } from './ExplainSession';
+import { exportParametricMap, ParametricMapExport } from './exportParametricMap';
 import { exportSeg, SegExport } from './exportSeg';
 import { notify } from './notify';
 import { CommandsManager, ExtensionManager, PubSub, Services, XaiClipConfig } from './ohifTypes';
@@ -228,13 +229,16 @@ export class XaiClipController {
   }
 
   /**
-   * Saves the last result as a DICOM SEG (`exportSeg`): the saliency levels or, with segContent
-   * "organ", the model's predicted organ mask (whose overlay is added if not shown). The panel's
+   * Saves the last result: with segContent "pmap" its continuous saliency as a DICOM Parametric
+   * Map (`exportParametricMap`), else a DICOM SEG (`exportSeg`) of the saliency levels or, with
+   * "organ", of the model's predicted organ mask (whose overlay is added if not shown). The panel's
    * message says what was saved and where; nothing is changed in the viewer, so a failed store
    * can be retried. Refuses, with a message, when there is no result, it is empty, its overlay
    * was removed, or another save or an explanation is running.
    */
-  async saveSeg(overrides: Partial<PanelSettings> = {}): Promise<SegExport | undefined> {
+  async saveSeg(
+    overrides: Partial<PanelSettings> = {},
+  ): Promise<SegExport | ParametricMapExport | undefined> {
     const { store } = this;
     if (store.state.saving || store.state.status === 'running') {
       notify(
@@ -245,7 +249,9 @@ export class XaiClipController {
       return undefined;
     }
     const settings = { ...store.state.settings, ...overrides };
-    store.set({ settings, saving: true, message: 'Saving as DICOM SEG…', messageTone: undefined });
+    const saving =
+      settings.segContent === 'pmap' ? 'Saving as DICOM Parametric Map…' : 'Saving as DICOM SEG…';
+    store.set({ settings, saving: true, message: saving, messageTone: undefined });
     try {
       const host = {
         services: this.services,
@@ -253,8 +259,11 @@ export class XaiClipController {
         commandsManager: this.commandsManager,
         extensionManager: this.extensionManager,
       };
-      const result = await exportSeg(host, await segRequestOf(this.last, this.segSources(), settings));
-      const message = describeSegExport(result);
+      const result =
+        settings.segContent === 'pmap'
+          ? await exportParametricMap(host, this.last)
+          : await exportSeg(host, await segRequestOf(this.last, this.segSources(), settings));
+      const message = describeDicomExport(result);
       const failed = result.storeError !== undefined;
       store.set({ saving: false, message, messageTone: failed ? 'error' : 'success' });
       notify(this.services, failed ? 'error' : 'success', message);

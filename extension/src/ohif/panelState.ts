@@ -31,8 +31,11 @@ export interface PanelSettings {
   showRoi: boolean;
   /** Also show the model's predicted organ mask. */
   showOrganMask: boolean;
-  /** What "Save as DICOM SEG" saves: the saliency levels or the model's predicted organ mask. */
-  segContent: 'saliency' | 'organ';
+  /**
+   * What Save writes: the continuous saliency as a DICOM Parametric Map (pmap), or a DICOM SEG of
+   * the saliency levels or of the model's predicted organ mask.
+   */
+  segContent: 'pmap' | 'saliency' | 'organ';
   /** Binary SEG (…66.4, read everywhere) or label-map SEG (…66.7, smaller). */
   segType: 'binary' | 'labelmap';
 }
@@ -121,6 +124,6 @@ export const DEFAULT_SETTINGS: PanelSettings = {
   opacity: 0.5,
   showRoi: false,
   showOrganMask: false,
-  segContent: 'saliency',
+  segContent: 'pmap',
   segType: 'binary',
 };

@@ -5,7 +5,10 @@ import { ChoiceField } from './ChoiceField';
 import { SEG_CONTENTS, SEG_TYPES } from './choices';
 import { buttonStyle } from './fieldStyles';
 
-/** Save as DICOM SEG: what to save, its encoding, the button (once a result exists), and where the file goes. */
+/**
+ * Save: what to save (Parametric Map of the values, or a SEG of the levels or the organ), the
+ * SEG's encoding (shown for SEGs only), the button (once a result exists), and where the file goes.
+ */
 export function SaveSegSection({
   settings,
   hasResult,
@@ -36,15 +39,17 @@ export function SaveSegSection({
             onChange={(segContent) => onChange({ segContent })}
           />
         </div>
-        <div style={{ flex: 1 }}>
-          <ChoiceField
-            label="Encoding"
-            dataCy="xai-seg-type"
-            value={settings.segType}
-            choices={SEG_TYPES}
-            onChange={(segType) => onChange({ segType })}
-          />
-        </div>
+        {settings.segContent !== 'pmap' && (
+          <div style={{ flex: 1 }}>
+            <ChoiceField
+              label="Encoding"
+              dataCy="xai-seg-type"
+              value={settings.segType}
+              choices={SEG_TYPES}
+              onChange={(segType) => onChange({ segType })}
+            />
+          </div>
+        )}
       </div>
       <div style={{ display: 'flex', marginTop: 8 }}>
         <button
@@ -54,7 +59,7 @@ export function SaveSegSection({
           title={hasResult ? undefined : 'Explain first: there is no result to save yet.'}
           onClick={onSave}
         >
-          {saving ? 'Saving…' : 'Save as DICOM SEG'}
+          {saving ? 'Saving…' : settings.segContent === 'pmap' ? 'Save Parametric Map' : 'Save as DICOM SEG'}
         </button>
       </div>
       <div data-cy="xai-seg-target" style={{ color: '#9fb2c8', fontSize: 11, marginTop: 4 }}>

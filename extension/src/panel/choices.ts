@@ -34,8 +34,9 @@ export const SLICE_STRIDES = [
 ] as const;
 
 export const SEG_CONTENTS = [
-  ['saliency', 'Saliency levels'],
-  ['organ', 'Predicted organ mask'],
+  ['pmap', 'Parametric Map (continuous)'],
+  ['saliency', 'SEG: saliency levels'],
+  ['organ', 'SEG: predicted organ'],
 ] as const;
 
 export const SEG_TYPES = [

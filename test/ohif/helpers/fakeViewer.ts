@@ -119,6 +119,8 @@ export function sourceHeader(k: number) {
     ImagePositionPatient: [0, 0, 2 * k],
     ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
     PixelSpacing: [1, 1],
+    Rows: NY,
+    Columns: NX,
   };
 }
 
