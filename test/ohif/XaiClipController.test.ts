@@ -20,7 +20,11 @@ describe('XaiClipController (host glue with plain-object services)', () => {
       roi: 'clip',
       roiShape: 'mask',
     });
-    expect(segmentations.map((s) => s.label)).toEqual(['Manual liver', 'XAI-CLIP occlusion liver']);
+    // Named after the run: method, organ, the slice as the viewer numbers it (k = 1 is its 2nd), time.
+    expect(segmentations.map((s) => s.label)).toEqual([
+      'Manual liver',
+      expect.stringMatching(/^XAI-CLIP occlusion liver, slice 2, \d\d:\d\d$/),
+    ]);
     const segments = (segmentations[1] as any).segments;
     expect(Object.keys(segments)).toEqual(['1', '2', '3']);
     expect(segments[3]).toMatchObject({
@@ -58,16 +62,12 @@ describe('XaiClipController (host glue with plain-object services)', () => {
   it('adds and removes the ROI-box and predicted-organ overlays on request', async () => {
     const { controller, segmentations, services } = setup();
     await controller.explain({ showRoi: true });
-    expect(segmentations.map((s) => s.label)).toEqual([
-      'Manual liver',
-      'XAI-CLIP occlusion liver',
-      'XAI-CLIP ROI (clip)',
-    ]);
+    const run = segmentations[1].label;
+    expect(segmentations.map((s) => s.label)).toEqual(['Manual liver', run, `${run} · ROI (clip)`]);
     controller.updateSettings({ showRoi: false, showOrganMask: true });
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(services.segmentationService.remove).toHaveBeenCalledTimes(1);
-    expect(segmentations.map((s) => s.label)).toContain('XAI-CLIP predicted liver');
-    expect(segmentations.map((s) => s.label)).not.toContain('XAI-CLIP ROI (clip)');
+    expect(segmentations.map((s) => s.label)).toEqual(['Manual liver', run, `${run} · predicted liver`]);
   });
 
   it('refuses a second Explain while one is running', async () => {

@@ -189,7 +189,7 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     const { controller, commandsManager, segmentations } = setup();
     await controller.explain();
     await controller.saveSeg({ segContent: 'organ', segType: 'labelmap' });
-    expect(segmentations.map((s) => s.label)).toContain('XAI-CLIP predicted liver');
+    expect(segmentations.map((s) => s.label)).toContainEqual(expect.stringMatching(/ · predicted liver$/));
     expect(commandsManager.runCommand).toHaveBeenCalledWith('generateSegmentation', {
       segmentationId: controller.store.state.organOverlay,
       options: expect.objectContaining({

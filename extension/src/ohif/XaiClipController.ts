@@ -25,6 +25,7 @@ import { layoutOf } from './SeriesLayout';
 import { watchViewerActivity } from './watchViewerActivity';
 import { holdSegmentationStats } from './holdSegmentationStats';
 import { RunningSaliency } from './RunningSaliency';
+import { viewerSlicesOf } from './viewerSlices';
 import { XaiClipStore } from './XaiClipStore';
 
 /** How long the settings must be still before the cost is estimated again (typing a window size). */
@@ -50,8 +51,6 @@ export class XaiClipController {
   private readonly overlays: OverlayManager;
   private readonly locator: OrganLocator;
   private readonly unsubscribers: (() => void)[] = [];
-  /** The last result, which the context overlays and saved SEGs are drawn from. */
-  private last?: ExplainedResult;
   private readonly libraries = () => cornerstoneLibraries(this.extensionManager);
   private costTimer?: ReturnType<typeof setTimeout>;
   /** The state the cost shown was estimated for. */
@@ -69,6 +68,7 @@ export class XaiClipController {
       settings: { ...DEFAULT_SETTINGS, ...(config().defaults as Partial<PanelSettings>) },
       status: 'idle',
       classes: [],
+      runs: [],
     });
     this.session = new ExplainSession(config, createWorker);
     this.overlays = new OverlayManager(services, this.libraries);
@@ -99,6 +99,7 @@ export class XaiClipController {
           .unsubscribe,
       );
     }
+    this.followSegmentations();
     this.locator.scheduleSurvey();
   }
 
@@ -109,6 +110,9 @@ export class XaiClipController {
     this.locator.stop();
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
     this.session.dispose();
+    // The viewer drops every segmentation on leaving the mode.
+    this.overlays.forgetRuns();
+    this.publishRuns();
   }
 
   updateSettings(patch: Partial<PanelSettings>): void {
@@ -152,7 +156,9 @@ export class XaiClipController {
       partialUpdates: 0,
       message: undefined,
       messageTone: undefined,
+      // The card and the legend come back with the run's result (or the current run's).
       report: undefined,
+      overlay: undefined,
     });
     let resumeStats: (() => void) | undefined;
     // The viewer first: while the user steps or drags, the worker holds its next model call.
@@ -163,6 +169,7 @@ export class XaiClipController {
       );
       // The session hands the voxels to the worker: only the series' layout is kept.
       const layout = layoutOf(series);
+      const stack = series.viewport.getImageIds();
       // The images' running maps on the volume grid, painted as they come.
       const running = new RunningSaliency(layout.dimensions);
       resumeStats = holdSegmentationStats(this.services.customizationService);
@@ -177,11 +184,12 @@ export class XaiClipController {
         },
       );
       store.set({ stage: 'Drawing the overlay' });
-      await this.overlays.dropPartial();
       resumeStats();
       const result: ExplainedResult = { series: layout, ...output };
-      await this.overlays.showSaliency(result, settings);
-      this.last = result;
+      const slices = viewerSlicesOf(output.report, layout.imageIds, stack);
+      await this.overlays.addRun(result, settings, slices, Date.now());
+      // The new run shows once the refining overlay it replaces is gone.
+      await this.overlays.dropPartial();
       await this.showContext();
       const { report } = result;
       // Per planned pass (run or skipped), as the estimate counts them.
@@ -203,6 +211,7 @@ export class XaiClipController {
     } catch (error) {
       // Only the run's own refining overlay goes; every other segmentation stays.
       await this.overlays.dropPartial();
+      this.publishRuns();
       resumeStats?.();
       if (error instanceof CancelledError) {
         store.set({
@@ -281,9 +290,32 @@ export class XaiClipController {
     return segStoreTarget(this.extensionManager, location.href);
   }
 
-  /** The last result, its maps shared rather than copied: read them, never change them. */
+  /** The current run's result, its maps shared rather than copied: read them, never change them. */
   lastResult(): ExplainedResult | undefined {
     return this.last;
+  }
+
+  /** Shows or hides a run of the run list; a run shown becomes the current one. */
+  showRun(id: string, visible: boolean): Promise<void> {
+    return this.changeRuns(() => this.overlays.setRunVisible(id, visible));
+  }
+
+  /** Removes a run and its own segmentations; Save as DICOM SEG then saves the run still current, if any. */
+  removeRun(id: string): Promise<void> {
+    return this.changeRuns(() => this.overlays.removeRun(id));
+  }
+
+  renameRun(id: string, label: string): Promise<void> {
+    return this.changeRuns(() => this.overlays.renameRun(id, label));
+  }
+
+  /** Compares two runs by toggling: shows `a` alone; `swapComparedRuns` shows `b` instead, and back. */
+  compareRuns(a: string, b: string): Promise<void> {
+    return this.changeRuns(() => this.overlays.compareRuns(a, b));
+  }
+
+  swapComparedRuns(): Promise<void> {
+    return this.changeRuns(() => this.overlays.swapCompared());
   }
 
   /** The active series as the engine reads it: a fresh volume, the caller's own. */
@@ -326,13 +358,69 @@ export class XaiClipController {
     );
   }
 
-  /** Adds or removes the context overlays of the last result to match the settings. */
+  /**
+   * The current run's result (the visible run shown last): the context overlays, the legend, the
+   * card and saved SEGs are drawn from it.
+   */
+  private get last(): ExplainedResult | undefined {
+    return this.overlays.runs.current()?.payload.result;
+  }
+
+  /** Adds or removes the current run's context overlays to match the settings. */
   private async showContext(): Promise<void> {
-    if (!this.last) return;
     const { showRoi, showOrganMask } = this.store.state.settings;
-    await this.overlays.showContext(this.last, { roi: showRoi, organMask: showOrganMask });
-    const { saliency, roiOutline, organMask } = this.overlays;
-    this.store.set({ overlay: saliency, roiOverlay: roiOutline, organOverlay: organMask });
+    await this.overlays.showContext({ roi: showRoi, organMask: showOrganMask });
+    this.publishRuns();
+  }
+
+  /** Changes the run list, then shows the current run's context; a refused change says why. */
+  private async changeRuns(change: () => void): Promise<void> {
+    try {
+      change();
+    } catch (error) {
+      const message = (error as Error).message;
+      this.store.set({ message, messageTone: 'error' });
+      notify(this.services, 'error', message);
+      return;
+    }
+    await this.showContext();
+  }
+
+  /** The run list, and the current run's report and overlays (the card and the legend), into the store. */
+  private publishRuns(): void {
+    const { runs } = this.overlays;
+    this.store.set({
+      runs: runs.summaries(),
+      currentRunId: runs.current()?.summary.id,
+      comparedRuns: runs.comparedPair(),
+      report: this.last?.report,
+      overlay: this.overlays.saliency,
+      roiOverlay: this.overlays.roiOutline,
+      organOverlay: this.overlays.organMask,
+    });
+  }
+
+  /**
+   * Follows the viewer's segmentations: a run whose saliency the user removes in OHIF's panel
+   * leaves the list, and a series shown again (OHIF re-adds its representations, all visible)
+   * shows its runs as the list says.
+   */
+  private followSegmentations(): void {
+    const segmentations = this.services.segmentationService;
+    const { SEGMENTATION_REMOVED, SEGMENTATION_REPRESENTATION_MODIFIED } = segmentations.EVENTS;
+    if (SEGMENTATION_REMOVED) {
+      const onRemoved = (payload: unknown) => {
+        const { segmentationId } = payload as { segmentationId: string };
+        if (this.overlays.forgetRemoved(segmentationId)) this.publishRuns();
+      };
+      this.unsubscribers.push(segmentations.subscribe(SEGMENTATION_REMOVED, onRemoved).unsubscribe);
+    }
+    if (SEGMENTATION_REPRESENTATION_MODIFIED) {
+      const onRepresentation = () => setTimeout(() => this.overlays.showRunsAsListed());
+      this.unsubscribers.push(
+        segmentations.subscribe(SEGMENTATION_REPRESENTATION_MODIFIED, onRepresentation).unsubscribe,
+      );
+    }
   }
 
   /** The overlays a SEG is made from; the organ's is shown first when it is not. */

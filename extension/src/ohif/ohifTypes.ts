@@ -34,6 +34,10 @@ export interface Services {
     addSegmentationRepresentation(viewportId: string, options: { segmentationId: string }): Promise<void>;
     getSegmentation(id: string): { representationData: { Labelmap?: { imageIds: string[] } } } | undefined;
     getSegmentations(): { segmentationId: string; label: string }[];
+    /** The viewports showing a representation of the segmentation. */
+    getViewportIdsWithSegmentation(segmentationId: string): string[];
+    /** Renames a segmentation, as OHIF's segmentation panel does. */
+    addOrUpdateSegmentation(data: { segmentationId: string; label: string }): void;
     setSegmentColor(viewportId: string, segmentationId: string, segmentIndex: number, color: number[]): void;
     remove(segmentationId: string): void;
   };
@@ -117,7 +121,21 @@ export interface CornerstoneLibraries {
   cornerstoneTools: {
     segmentation: {
       triggerSegmentationEvents: { triggerSegmentationDataModified(segmentationId: string): void };
-      config: { style: { setStyle(specifier: object, style: object): void } };
+      config: {
+        style: { setStyle(specifier: object, style: object): void };
+        /** A representation's visibility in a viewport: what OHIF's segmentation panel shows and toggles. */
+        visibility: {
+          setSegmentationRepresentationVisibility(
+            viewportId: string,
+            specifier: { segmentationId: string; type: string },
+            visible: boolean,
+          ): void;
+          getSegmentationRepresentationVisibility(
+            viewportId: string,
+            specifier: { segmentationId: string; type: string },
+          ): boolean | undefined;
+        };
+      };
     };
     Enums: { SegmentationRepresentations: { Labelmap: string } };
   };

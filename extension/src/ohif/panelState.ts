@@ -3,6 +3,7 @@ import { MethodId } from '../engine/methods/PerturbationMethod';
 import { ExplanationReport } from '../runtime/reportOf';
 import { resolveRequest } from '../runtime/resolveRequest';
 import { OrganSurvey } from '../runtime/surveyOrgan';
+import { RunSummary } from './RunRegistry';
 import { SaliencyOverlay } from './writeSaliencyLabelmap';
 
 export interface PanelSettings {
@@ -59,9 +60,17 @@ export interface PanelState {
   threads?: number;
   /** The classes of the active series' model (its organs and background). */
   classes: string[];
+  /** The current run's report (the result card's); none while a run goes on. */
   report?: ExplanationReport;
+  /** The current run's saliency overlay (the legend's); none while a run goes on. */
   overlay?: SaliencyOverlay;
-  /** Segmentation ids of the ROI and organ-mask overlays, when shown. */
+  /** The session's runs, oldest first (the run list). */
+  runs: RunSummary[];
+  /** The current run: the visible run shown last, whose legend, card and SEG the panel shows. */
+  currentRunId?: string;
+  /** The two runs "compare" toggles between, once chosen. */
+  comparedRuns?: [string, string];
+  /** Segmentation ids of the current run's ROI and organ-mask overlays, when shown. */
   roiOverlay?: string;
   organOverlay?: string;
   /** Where the selected organ is in the active series (model and localiser), once surveyed. */

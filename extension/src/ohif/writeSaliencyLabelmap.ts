@@ -13,14 +13,15 @@ export interface SaliencyOverlay {
 
 /**
  * Shows a saliency map as a labelmap: binned into `levels` (the lowest transparent), one
- * segment per visible level labelled "XAI-CLIP <method> <organ> ≥ x", coloured by `inferno`.
+ * segment per visible level labelled "XAI-CLIP <method> <organ> ≥ x", coloured by `inferno`. The
+ * segmentation is called `label` (default "XAI-CLIP <method> <organ>").
  */
 export async function writeSaliencyLabelmap(
   services: Services,
   libraries: CornerstoneLibraries,
   series: SeriesLayout,
   saliency: Float32Array,
-  options: { method: string; organ: string; levels: number; opacity: number },
+  options: { method: string; organ: string; levels: number; opacity: number; label?: string },
 ): Promise<SaliencyOverlay> {
   const { labels, lowerEdges, max } = binSaliency(saliency, options.levels);
   const colors = saliencyColors(lowerEdges.length);
@@ -31,7 +32,7 @@ export async function writeSaliencyLabelmap(
     color: colors[n],
   }));
   const segmentationId = await writeLabelmap(services, libraries, series, labels, {
-    label: `XAI-CLIP ${options.method} ${options.organ}`,
+    label: options.label ?? `XAI-CLIP ${options.method} ${options.organ}`,
     segments: legend.map((level) => ({ label: level.name, color: level.color })),
     opacity: options.opacity,
   });

@@ -36,7 +36,7 @@ export class FakeWorker {
         report: {
           model: 'chaos-ct-segformer',
           organ: 'liver',
-          method: 'occlusion',
+          method: request.request.method,
           methodOptions: { windowMm: request.request.windowMm, strideMm: request.request.strideMm },
           scope: request.request.scope,
           backend: 'wasm',
@@ -207,6 +207,8 @@ export function setup(
     { segmentationId: 'existing', label: 'Manual liver' },
   ];
   const colors: any[] = [];
+  /** Each segmentation's visibility in the viewport (a representation is visible once added). */
+  const visible = new Map<string, boolean>();
   const viewport = {
     type: 'stack',
     id: 'vp',
@@ -241,17 +243,27 @@ export function setup(
         segmentations.push({ segmentationId, label, segments } as any);
         return segmentationId;
       }),
-      addSegmentationRepresentation: jest.fn(async () => undefined),
-      getSegmentation: () => ({ representationData: { Labelmap: { imageIds: [...labelmapImages.keys()] } } }),
+      addSegmentationRepresentation: jest.fn(async (_vp: string, { segmentationId }: any) => {
+        visible.set(segmentationId, true);
+      }),
+      getViewportIdsWithSegmentation: (id: string) => (visible.has(id) ? ['vp'] : []),
+      addOrUpdateSegmentation: ({ segmentationId, label }: any) => {
+        segmentations.find((s) => s.segmentationId === segmentationId)!.label = label;
+      },
+      getSegmentation: (id: string) =>
+        segmentations.some((s) => s.segmentationId === id)
+          ? { representationData: { Labelmap: { imageIds: [...labelmapImages.keys()] } } }
+          : undefined,
       getSegmentations: () => segmentations,
       setSegmentColor: (_vp: string, _id: string, index: number, color: number[]) =>
         colors.push([index, color]),
-      remove: jest.fn((id: string) =>
+      remove: jest.fn((id: string) => {
+        visible.delete(id);
         segmentations.splice(
           segmentations.findIndex((s) => s.segmentationId === id),
           1,
-        ),
-      ),
+        );
+      }),
     },
     uiNotificationService: { show: jest.fn() },
   };
@@ -293,7 +305,15 @@ export function setup(
     cornerstoneTools: {
       segmentation: {
         triggerSegmentationEvents: { triggerSegmentationDataModified: jest.fn() },
-        config: { style: { setStyle: jest.fn() } },
+        config: {
+          style: { setStyle: jest.fn() },
+          visibility: {
+            setSegmentationRepresentationVisibility: (_vp: string, { segmentationId }: any, shown: boolean) =>
+              visible.set(segmentationId, shown),
+            getSegmentationRepresentationVisibility: (_vp: string, { segmentationId }: any) =>
+              visible.get(segmentationId),
+          },
+        },
       },
       Enums: { SegmentationRepresentations: { Labelmap: 'Labelmap' } },
     },
@@ -328,6 +348,7 @@ export function setup(
     segmentations,
     labelmapImages,
     colors,
+    visible,
     volume,
     commandsManager,
     sourceImages,
