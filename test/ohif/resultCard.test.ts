@@ -2,6 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { ResultCard } from '../../extension/src/panel/ResultCard';
 import { ExplanationReport } from '../../extension/src/runtime/reportOf';
+import { viewerSlicesOf } from '../../extension/src/ohif/viewerSlices';
 
 describe('the result card', () => {
   const report = (skippedPasses: number): ExplanationReport => ({
@@ -22,8 +23,14 @@ describe('the result card', () => {
     batch: { size: 8 },
     notes: [],
   });
-  const render = (skipped: number) =>
-    renderToStaticMarkup(createElement(ResultCard, { report: report(skipped) }));
+  // A series stored head first: the viewer's stack (its "n/78") runs against volume order k.
+  const imageIds = Array.from({ length: 78 }, (_, k) => `img:${k}`);
+  const stack = [...imageIds].reverse();
+  const card = (shown: ExplanationReport) =>
+    renderToStaticMarkup(
+      createElement(ResultCard, { report: shown, slices: viewerSlicesOf(shown, imageIds, stack) }),
+    );
+  const render = (skipped: number) => card(report(skipped));
 
   it('counts the perturbations skipped because they changed nothing the model sees', () => {
     expect(render(7)).toMatch(
@@ -35,6 +42,10 @@ describe('the result card', () => {
     expect(render(0)).not.toContain('skipped');
   });
 
+  it('numbers the slice as the viewer does (volume slice 40 is its 38/78)', () => {
+    expect(render(0)).toMatch(/<div data-cy="xai-slices"[^>]*>Slice 38 of 78<\/div>/);
+  });
+
   it('counts the slices a slice stride interpolated, and names them on hover', () => {
     const slab = {
       ...report(0),
@@ -42,9 +53,8 @@ describe('the result card', () => {
       slices: [10, 11, 12, 13, 14],
       interpolatedSlices: [11, 12, 13],
     };
-    const html = renderToStaticMarkup(createElement(ResultCard, { report: slab }));
-    expect(html).toMatch(
-      /Slices: 10–14<span data-cy="xai-interpolated" title="Interpolated: 11, 12, 13"> \(3 interpolated between perturbed ones\)<\/span>/,
+    expect(card(slab)).toMatch(
+      /Slices 64–68 of 78<span data-cy="xai-interpolated" title="Interpolated: 65, 66, 67"> \(3 interpolated between perturbed ones\)<\/span>/,
     );
     expect(render(0)).not.toContain('interpolated');
   });

@@ -1,6 +1,7 @@
 import React from 'react';
 import { describeBatch } from '../runtime/describeBatch';
 import type { ExplanationReport } from '../runtime/reportOf';
+import { describeViewerSlices, ViewerSlices } from '../ohif/viewerSlices';
 import { roiName } from './choices';
 
 /** A fall of the organ score this large without the outside of the ROI is worth a word on the card. */
@@ -17,8 +18,17 @@ const SKIPPED_HINT =
   'Perturbations that left the network input as it was (e.g. a window over air already at the fill ' +
   'value): their score drop is exactly 0, so they were not run; the map is the same.';
 
-/** What the last run did: method and organ, passes and time, the ROI's share, the outside-ROI check, slices, notes. */
-export function ResultCard({ report }: { report: ExplanationReport }): React.JSX.Element {
+/**
+ * What the current run did: method and organ, passes and time, the ROI's share, the outside-ROI
+ * check, slices (numbered as the viewer numbers them), notes.
+ */
+export function ResultCard({
+  report,
+  slices,
+}: {
+  report: ExplanationReport;
+  slices: ViewerSlices;
+}): React.JSX.Element {
   const organ = report.organ.replace(/_/g, ' ');
   return (
     <div
@@ -57,12 +67,12 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
             : ''}
         </div>
       )}
-      <div data-cy="xai-slices">
-        Slices: {sliceList(report.slices)}
-        {report.interpolatedSlices && (
-          <span data-cy="xai-interpolated" title={`Interpolated: ${report.interpolatedSlices.join(', ')}`}>
+      <div data-cy="xai-slices" title={`Numbered as the viewer numbers them (its "n/${slices.count}")`}>
+        {capitalised(describeViewerSlices(slices.explained))} of {slices.count}
+        {slices.interpolated && (
+          <span data-cy="xai-interpolated" title={`Interpolated: ${slices.interpolated.join(', ')}`}>
             {' '}
-            ({report.interpolatedSlices.length} interpolated between perturbed ones)
+            ({slices.interpolated.length} interpolated between perturbed ones)
           </span>
         )}
       </div>
@@ -75,8 +85,4 @@ export function ResultCard({ report }: { report: ExplanationReport }): React.JSX
   );
 }
 
-/** Explained slices in words: a run of consecutive slices (a 3-D model's slab) as "first–last". */
-function sliceList(slices: number[]): string {
-  const consecutive = slices.every((k, n) => n === 0 || k === slices[n - 1] + 1);
-  return consecutive && slices.length > 2 ? `${slices[0]}–${slices[slices.length - 1]}` : slices.join(', ');
-}
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

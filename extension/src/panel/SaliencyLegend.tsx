@@ -2,19 +2,29 @@ import React from 'react';
 import type { SaliencyOverlay } from '../ohif/writeSaliencyLabelmap';
 import { labelStyle } from './fieldStyles';
 
-/** The overlay's saliency levels with their colours, and its opacity slider. */
+/**
+ * The current run's saliency levels with their colours, under the run's name, and the opacity
+ * slider (every run's).
+ */
 export function SaliencyLegend({
   overlay,
+  runLabel,
   opacity,
   onOpacity,
 }: {
   overlay: SaliencyOverlay;
+  runLabel: string;
   opacity: number;
   onOpacity: (opacity: number) => void;
 }): React.JSX.Element {
   return (
     <div data-cy="xai-legend" style={{ marginTop: 10 }}>
-      <div style={{ fontSize: 12, marginBottom: 4 }}>Saliency (fraction of the maximum)</div>
+      <div style={{ fontSize: 12, marginBottom: 4 }}>
+        Saliency (fraction of the maximum) of{' '}
+        <span data-cy="xai-legend-run" style={{ overflowWrap: 'anywhere' }}>
+          {runLabel}
+        </span>
+      </div>
       {overlay.legend.map((level) => (
         <div key={level.label} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 11 }}>
           <span

@@ -4,22 +4,25 @@ import type { XaiClipController } from '../ohif/XaiClipController';
 import { BackendLine } from './BackendLine';
 import { MessageBox } from './MessageBox';
 import { OrganOnSlice } from './OrganOnSlice';
+import { DISABLED_BUTTONS_CSS } from './fieldStyles';
 import { ResultCard } from './ResultCard';
 import { RunControls } from './RunControls';
+import { RunList } from './RunList';
 import { SaliencyLegend } from './SaliencyLegend';
 import { SaveSegSection } from './SaveSegSection';
 import { SettingsForm } from './SettingsForm';
 
 /**
  * The "XAI-CLIP" panel: the settings, what the survey says of the slice shown, Explain / Cancel
- * with progress, the message, backend, result card and legend, and Save as DICOM SEG. It renders
- * the controller's store and calls the controller's actions.
+ * with progress, the message, backend, the run list, the current run's result card and legend,
+ * and Save as DICOM SEG. It renders the controller's store and calls the controller's actions.
  */
 export function XaiPanel({ controller }: { controller: XaiClipController }): React.JSX.Element {
   const { store } = controller;
   const [state, setState] = useState<PanelState>(store.state);
   useEffect(() => store.subscribe(setState), [store]);
-  const { settings, status, overlay } = state;
+  const { settings, status, overlay, report } = state;
+  const currentRun = state.runs.find((run) => run.id === state.currentRunId);
   const set = (patch: Partial<PanelSettings>) => controller.updateSettings(patch);
   const running = status === 'running';
 
@@ -28,6 +31,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
       data-cy="xai-clip-panel"
       style={{ padding: 10, color: '#e8eef5', fontSize: 13, overflowY: 'auto', height: '100%' }}
     >
+      <style>{DISABLED_BUTTONS_CSS}</style>
       <div style={{ fontWeight: 700, fontSize: 15, marginBottom: 4 }}>XAI-CLIP</div>
       <div style={{ color: '#9fb2c8', fontSize: 12 }}>Where does the segmentation model look?</div>
       <SettingsForm settings={settings} classes={state.classes} onChange={set} />
@@ -50,10 +54,22 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
       {state.backend && (
         <BackendLine backend={state.backend} fallbackReason={state.fallbackReason} threads={state.threads} />
       )}
-      {state.report && <ResultCard report={state.report} />}
-      {overlay && (
+      <RunList
+        runs={state.runs}
+        currentRunId={state.currentRunId}
+        compared={state.comparedRuns}
+        running={running}
+        onShow={(id, visible) => void controller.showRun(id, visible)}
+        onRemove={(id) => void controller.removeRun(id)}
+        onRename={(id, label) => void controller.renameRun(id, label)}
+        onCompare={(a, b) => void controller.compareRuns(a, b)}
+        onSwap={() => void controller.swapComparedRuns()}
+      />
+      {report && currentRun && <ResultCard report={report} slices={currentRun.slices} />}
+      {overlay && currentRun && (
         <SaliencyLegend
           overlay={overlay}
+          runLabel={currentRun.label}
           opacity={settings.opacity}
           onOpacity={(opacity) => set({ opacity })}
         />

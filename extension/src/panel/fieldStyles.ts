@@ -35,3 +35,18 @@ export const MESSAGE_BACKGROUND = {
   info: '#20324a',
   warning: '#4a3a1c',
 };
+
+/** A small button inside a row (the run list's Hide, Rename, Remove). */
+export const smallButtonStyle: React.CSSProperties = {
+  padding: '2px 8px',
+  borderRadius: 4,
+  border: '1px solid #3a4b61',
+  background: 'transparent',
+  color: '#5acce6',
+  fontSize: 11,
+  cursor: 'pointer',
+};
+
+/** Every disabled button of the panel looks disabled (inline styles cannot say `:disabled`). */
+export const DISABLED_BUTTONS_CSS =
+  '[data-cy="xai-clip-panel"] button:disabled { opacity: 0.4; cursor: not-allowed; }';
