@@ -90,7 +90,10 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const [i1, j1] = state.report.roi.box.max;
     expect(state.report.roi.voxels).toBeLessThan((i1 - i0) * (j1 - j0));
     const after = await segmentationLabels(page);
-    expect(after).toEqual([...before, 'XAI-CLIP occlusion liver']);
+    // Named after the run: the slice as the viewport overlay numbers it (the stack runs against k).
+    const [{ label }] = (await xaiState(page)).runs.slice(-1);
+    expect(after).toEqual([...before, label]);
+    expect(label).toMatch(/^XAI-CLIP occlusion liver, slice \d+, \d\d:\d\d$/);
     const { voxels, levels } = await newestSaliencyLabels(page);
     const { share, count } = topBinInsideLiver(voxels, levels, truth.data);
     console.log(
@@ -127,7 +130,8 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
     const before = await segmentationLabels(page);
     await page.check('[data-cy="xai-show-roi"]');
     await waitForXaiState(page, (state) => state.roiOverlay !== undefined);
-    expect(await segmentationLabels(page)).toEqual([...before, `XAI-CLIP ROI (${ROI_MODE})`]);
+    const [run] = (await xaiState(page)).runs.slice(-1);
+    expect(await segmentationLabels(page)).toEqual([...before, `${run.label} · ROI (${ROI_MODE})`]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-roi-outline.png') });
     await page.uncheck('[data-cy="xai-show-roi"]');
     await waitForXaiState(page, (state) => state.roiOverlay === undefined);

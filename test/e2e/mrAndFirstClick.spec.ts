@@ -90,7 +90,9 @@ describe('XAI-CLIP on the CHAOS MR demo (T2-SPIR, WASM)', () => {
       const state = await waitForIdle(page);
       expect(state).toMatchObject({ status: 'done', backend: 'wasm' });
       expect(state.report.slices).toEqual([slice]);
-      expect(await segmentationLabels(page)).toEqual([...before, `XAI-CLIP occlusion ${organ}`]);
+      const [run] = (await xaiState(page)).runs.slice(-1);
+      expect(run.label).toMatch(new RegExp(`^XAI-CLIP occlusion ${organ}, slice \\d+, `));
+      expect(await segmentationLabels(page)).toEqual([...before, run.label]);
       const { voxels, levels } = await newestSaliencyLabels(page);
       const { share, count } = topBinInside(voxels, levels, truth.data);
       const organDice = await predictedDice(session, truth.data, slice);

@@ -116,6 +116,23 @@ describe('the run list (controller with plain-object services)', () => {
     expect(controller.store.state).toMatchObject({ status: 'cancelled', currentRunId: rise.id });
   });
 
+  it('keeps a hidden run hidden when OHIF shows its series again, and drops a run whose map the user removes', async () => {
+    const { controller, segmentations, visible, emit, services, occlusion, rise } = await twoRuns();
+    controller.attach();
+    const idOf = (label: string) => segmentations.find((s) => s.label === label)!.segmentationId;
+    // Back on the series, OHIF re-adds its segmentations' representations, every one visible.
+    visible.forEach((_, id) => visible.set(id, true));
+    emit('representationModified', { segmentationId: idOf(occlusion.label) });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(visible.get(idOf(occlusion.label))).toBe(false);
+    expect(visible.get(idOf(rise.label))).toBe(true);
+    // The user removes the RISE map in OHIF's segmentation panel: its run and ROI outline go.
+    services.segmentationService.remove(idOf(rise.label));
+    expect(controller.store.state.runs.map((run) => run.id)).toEqual([occlusion.id]);
+    expect(segmentations.map((s) => s.label)).toEqual(['Manual liver', occlusion.label]);
+    controller.detach();
+  });
+
   it('forgets the runs when the viewer leaves the mode (OHIF drops every segmentation)', async () => {
     const { controller } = await twoRuns();
     controller.detach();

@@ -74,7 +74,10 @@ export function fillLabelmap(
   cornerstoneTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
 }
 
-/** Fill opacity of an XAI-CLIP labelmap (0–1). */
+/**
+ * Fill opacity of an XAI-CLIP labelmap (0–1), and no outline, whether it is the viewport's active
+ * segmentation or not (a run shown again after a newer one is inactive).
+ */
 export function setOverlayOpacity(
   cornerstoneTools: CornerstoneLibraries['cornerstoneTools'],
   segmentationId: string,
@@ -82,6 +85,6 @@ export function setOverlayOpacity(
 ): void {
   cornerstoneTools.segmentation.config.style.setStyle(
     { segmentationId, type: cornerstoneTools.Enums.SegmentationRepresentations.Labelmap },
-    { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: false },
+    { fillAlpha: opacity, fillAlphaInactive: opacity, renderOutline: false, renderOutlineInactive: false },
   );
 }

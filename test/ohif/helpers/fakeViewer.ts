@@ -209,6 +209,10 @@ export function setup(
   const colors: any[] = [];
   /** Each segmentation's visibility in the viewport (a representation is visible once added). */
   const visible = new Map<string, boolean>();
+  /** The segmentation service's subscribers by event, and the events as OHIF fires them. */
+  const listeners = new Map<string, ((payload: unknown) => void)[]>();
+  const emit = (event: string, payload: unknown) =>
+    listeners.get(event)?.forEach((listener) => listener(payload));
   const viewport = {
     type: 'stack',
     id: 'vp',
@@ -236,8 +240,20 @@ export function setup(
       getCornerstoneViewport: () => viewport,
     },
     segmentationService: {
-      EVENTS: {},
-      subscribe: () => ({ unsubscribe() {} }),
+      EVENTS: {
+        SEGMENTATION_REMOVED: 'segmentationRemoved',
+        SEGMENTATION_REPRESENTATION_MODIFIED: 'representationModified',
+      },
+      subscribe: (event: string, listener: (payload: unknown) => void) => {
+        listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+        return {
+          unsubscribe: () =>
+            listeners.set(
+              event,
+              listeners.get(event)!.filter((l) => l !== listener),
+            ),
+        };
+      },
       createLabelmapForDisplaySet: jest.fn(async (_ds: any, { label, segments }: any) => {
         const segmentationId = `new-${segmentations.length}`;
         segmentations.push({ segmentationId, label, segments } as any);
@@ -263,6 +279,7 @@ export function setup(
           segmentations.findIndex((s) => s.segmentationId === id),
           1,
         );
+        emit('segmentationRemoved', { segmentationId: id });
       }),
     },
     uiNotificationService: { show: jest.fn() },
@@ -349,6 +366,7 @@ export function setup(
     labelmapImages,
     colors,
     visible,
+    emit,
     volume,
     commandsManager,
     sourceImages,
