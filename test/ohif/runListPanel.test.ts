@@ -37,7 +37,7 @@ describe("the panel's run list", () => {
     expect(html.match(/data-cy="xai-run"/g)).toHaveLength(2);
     expect(html).toContain(
       '<div data-cy="xai-run-details" style="font-size:11px;color:#9fb2c8;margin-top:2px">' +
-        'occlusion · liver · slice 43/78 · ROI CLIP (organ prompt) 22.9 % · 371 passes · 24.1 s</div>',
+        'occlusion · liver · slice 43/78 · CLIP ROI 22.9 % · 371 passes · 24.1 s</div>',
     );
     expect([...html.matchAll(/data-cy="xai-run-visible"[^>]*>(\w+)</g)].map((m) => m[1])).toEqual([
       'Show',

@@ -1,15 +1,17 @@
 import React, { useState } from 'react';
 import type { RunSummary } from '../ohif/RunRegistry';
 import { describeViewerSlices } from '../ohif/viewerSlices';
-import { roiName } from './choices';
 import { fieldStyle, smallButtonStyle } from './fieldStyles';
 
+/** ROI sources in a row's few words. */
+const ROI_SHORT: Record<string, string> = { clip: 'CLIP ROI', mask: 'mask ROI' };
+
 /** What a run did, on one line: method · organ · slices (as the viewer numbers them) · ROI · passes · time. */
-export function describeRun(run: RunSummary): string {
+function describeRun(run: RunSummary): string {
   const roi =
-    run.roi.source === 'none'
-      ? 'no ROI'
-      : `ROI ${roiName(run.roi.source)} ${(100 * run.roi.fraction).toFixed(1)} %`;
+    run.roi.source in ROI_SHORT
+      ? `${ROI_SHORT[run.roi.source]} ${(100 * run.roi.fraction).toFixed(1)} %`
+      : 'no ROI';
   return [
     run.method,
     run.organ.replace(/_/g, ' '),
