@@ -1,7 +1,7 @@
 import { explainButtonId, panelId, toolbarButtonsId } from '../../extension/src/id';
 
 /**
- * XAI-CLIP mode: OHIF's basic viewer (tool groups, toolbar, hanging protocol, dicom-seg) with
+ * XAI-CLIP mode: OHIF's basic viewer (tool groups, toolbar, hanging protocol, dicom-seg, dicom-pmap) with
  * the series list on the left, the XAI-CLIP and segmentation panels on the right, and the
  * extension's Explain button at the end of the primary toolbar.
  */
@@ -32,6 +32,11 @@ const layoutInstance = {
       {
         namespace: '@ohif/extension-cornerstone-dicom-seg.viewportModule.dicom-seg',
         displaySetsToDisplay: ['@ohif/extension-cornerstone-dicom-seg.sopClassHandlerModule.dicom-seg'],
+      },
+      {
+        // Saved saliency maps (DICOM Parametric Maps), shown over their source series.
+        namespace: '@ohif/extension-cornerstone-dicom-pmap.viewportModule.dicom-pmap',
+        displaySetsToDisplay: ['@ohif/extension-cornerstone-dicom-pmap.sopClassHandlerModule.dicom-pmap'],
       },
     ],
   },

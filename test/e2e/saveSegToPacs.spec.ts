@@ -3,7 +3,9 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { Page } from 'playwright-core';
 import { dataRoot } from '../helpers/dataRoot';
+import { readParametricMap } from '../seg/helpers/readParametricMap';
 import { dciodvfy, readSeg } from '../seg/helpers/readSeg';
+import { planeDigests, planeDigestsSource } from './helpers/planeDigests';
 import {
   chaosLiverTruth,
   largestLiverSlice,
@@ -47,8 +49,16 @@ async function qidoSeries(orthanc: Orthanc): Promise<{ modality: string; descrip
   }));
 }
 
-/** Clicks Save as DICOM SEG, waits for the save to end; returns the state and the downloaded file. */
-async function saveSeg(page: Page, folder: string): Promise<{ state: any; file: string }> {
+/**
+ * Chooses what to save (default the SEG of the saliency levels), clicks Save, waits for the save to
+ * end; returns the state and the downloaded file.
+ */
+async function saveSeg(
+  page: Page,
+  folder: string,
+  content: 'saliency' | 'pmap' = 'saliency',
+): Promise<{ state: any; file: string }> {
+  await page.selectOption('[data-cy="xai-seg-content"]', content);
   const download = page.waitForEvent('download', { timeout: 60000 });
   await page.click('[data-cy="xai-save-seg"]');
   await waitForXaiState(page, (state) => !state.saving, { timeout: 60000 });
@@ -60,6 +70,7 @@ async function saveSeg(page: Page, folder: string): Promise<{ state: any; file: 
 
 /** Clicks Save as DICOM SEG when it must refuse: the state after the save; no download happens. */
 async function refusedSave(page: Page): Promise<any> {
+  await page.selectOption('[data-cy="xai-seg-content"]', 'saliency');
   let downloaded = false;
   page.once('download', () => (downloaded = true));
   await page.click('[data-cy="xai-save-seg"]');
@@ -112,6 +123,8 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
       /stores it in Local Orthanc/,
     );
     expect(await explainQuickly(page)).toMatchObject({ status: 'done' });
+    expect(await page.inputValue('[data-cy="xai-seg-content"]')).toBe('pmap'); // the default save
+    expect(await page.locator('[data-cy="xai-seg-type"]').count()).toBe(0); // no SEG encoding to choose
     const { state, file } = await saveSeg(page, folder);
     console.log(`save: ${state.message}`);
     expect(state.messageTone).toBe('success');
@@ -211,6 +224,145 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     expect(down.state.overlay).toBeDefined();
     orthanc = await pacs.startOrthanc({ port: orthancPort, storage });
     expect((await saveSeg(page, folder)).state.message).toMatch(/Stored in Local Orthanc/);
+  });
+
+  it('saves the Parametric Map from the panel, stores it, and OHIF shows its values (its loader × 100) over the CT after a reload', async () => {
+    const { page } = session;
+    await showSlice(page, slice);
+    expect(await explainQuickly(page)).toMatchObject({ status: 'done' });
+    const { state, file } = await saveSeg(page, folder, 'pmap');
+    console.log(`save: ${state.message}`);
+    expect(state.messageTone).toBe('success');
+    expect(state.message).toMatch(/as a DICOM Parametric Map \(78 float32 frames\).*Stored in Local Orthanc/);
+    expect(file).toMatch(/XAI-CLIP_occlusion_saliency_map_liver\.pmap\.dcm$/);
+    expect(dciodvfy(file).errors).toEqual([]);
+
+    // The viewer's saliency, per source image: digests of each plane's float bits.
+    const shown = await page.evaluate(
+      async ([name, source]) => {
+        const w = window as any;
+        const digests = new Function(source)();
+        const result = await w.commandsManager.runCommand(name);
+        const [nx, ny] = result.series.dimensions;
+        return {
+          sops: result.series.imageIds.map(
+            (id: string) => w.cornerstone.metaData.get('instance', id).SOPInstanceUID,
+          ),
+          digests: digests(result.saliency, nx * ny) as string[],
+          // OHIF 3.13's PMAP loader multiplies every value by 100 before it shows the map.
+          shownDigests: digests(
+            Float32Array.from(result.saliency, (v: number) => v * 100),
+            nx * ny,
+          ) as string[],
+          nonZero: result.saliency.some((v: number) => v !== 0),
+        };
+      },
+      [commandNames.getResult, planeDigestsSource] as const,
+    );
+    expect(shown.nonZero).toBe(true);
+    const expected = new Map(shown.sops.map((sop: string, k: number) => [sop, shown.digests[k]]));
+    const expectedInOhif = new Map(shown.sops.map((sop: string, k: number) => [sop, shown.shownDigests[k]]));
+
+    // pydicom reads the downloaded file back to the same values, frame by frame.
+    const { read, pixels } = readParametricMap(file);
+    const fileDigests = planeDigests(pixels, read.shape[1] * read.shape[2]);
+    expect(new Map(read.frames.map((frame, f) => [frame.source, fileDigests[f]]))).toEqual(expected);
+
+    // Reloaded from Orthanc, OHIF lists the map and loads it over the CT volume: same values, same slices.
+    await showStudy(page, session.url, { survey: false });
+    await showSlice(page, slice);
+    const pmapUid = await (
+      await page.waitForFunction(
+        () =>
+          (window as any).services.displaySetService
+            .getActiveDisplaySets()
+            .find((ds: any) => ds.Modality === 'PMAP' && /saliency map liver/.test(ds.SeriesDescription))
+            ?.displaySetInstanceUID,
+        null,
+        { timeout: 60000, polling: 500 },
+      )
+    ).jsonValue();
+    await page.evaluate((uid) => {
+      const { viewportGridService } = (window as any).services;
+      viewportGridService.setDisplaySetsForViewport({
+        viewportId: viewportGridService.getActiveViewportId(),
+        displaySetInstanceUIDs: [uid],
+      });
+    }, pmapUid);
+    await page.waitForFunction(
+      (uid) => (window as any).cornerstone.cache.getVolume(uid)?.loadStatus?.loaded,
+      pmapUid,
+      {
+        timeout: 60000,
+        polling: 500,
+      },
+    );
+    const loaded = await page.evaluate(
+      ([uid, source]) => {
+        const w = window as any;
+        const digests = new Function(source)();
+        const { cache, metaData } = w.cornerstone;
+        const map = cache.getVolume(uid);
+        const reference = cache.getVolume(
+          w.services.displaySetService.getDisplaySetByUID(uid).getReferencedVolumeId(),
+        );
+        const [nx, ny] = map.dimensions;
+        return {
+          sops: reference.imageIds.map((id: string) => metaData.get('instance', id).SOPInstanceUID),
+          digests: digests(map.voxelManager.getCompleteScalarDataArray(), nx * ny) as string[],
+        };
+      },
+      [pmapUid, planeDigestsSource] as const,
+    );
+    expect(new Map(loaded.sops.map((sop: string, k: number) => [sop, loaded.digests[k]]))).toEqual(
+      expectedInOhif,
+    );
+    // The viewport shows the map over the CT: go to the explained slice, the map's actor is there.
+    const explainedSop = shown.sops[shown.digests.findIndex((digest: string) => digest !== shown.digests[0])];
+    const actors = await page.evaluate(
+      ([uid, sop]) => {
+        const w = window as any;
+        const { cornerstoneViewportService, viewportGridService, displaySetService } = w.services;
+        const viewport = cornerstoneViewportService.getCornerstoneViewport(
+          viewportGridService.getActiveViewportId(),
+        );
+        const reference = w.cornerstone.cache.getVolume(
+          displaySetService.getDisplaySetByUID(uid).getReferencedVolumeId(),
+        );
+        const imageId = reference.imageIds.find(
+          (id: string) => w.cornerstone.metaData.get('instance', id).SOPInstanceUID === sop,
+        );
+        viewport.setViewReference({
+          FrameOfReferenceUID: viewport.getFrameOfReferenceUID(),
+          referencedImageId: imageId,
+        });
+        viewport.render();
+        return viewport.getActors().map((actor: any) => actor.referencedId);
+      },
+      [pmapUid, explainedSop] as const,
+    );
+    expect(actors).toContain(pmapUid);
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'viewer-pmap-from-pacs.png') });
+    // Back to the CT alone, as the next test expects it.
+    await page.evaluate((uid) => {
+      const { displaySetService, viewportGridService } = (window as any).services;
+      viewportGridService.setDisplaySetsForViewport({
+        viewportId: viewportGridService.getActiveViewportId(),
+        displaySetInstanceUIDs: [
+          displaySetService.getDisplaySetByUID(uid).getReferenceDisplaySet().displaySetInstanceUID,
+        ],
+      });
+    }, pmapUid);
+    await page.waitForFunction(
+      () => {
+        const { cornerstoneViewportService, viewportGridService } = (window as any).services;
+        return cornerstoneViewportService.getCornerstoneViewport(viewportGridService.getActiveViewportId())
+          ?.setImageIdIndex;
+      },
+      null,
+      { timeout: 60000, polling: 500 },
+    );
   });
 
   it('refuses when a source image is no longer loaded, with what to do', async () => {

@@ -1,6 +1,6 @@
 import { ExtensionManager } from './ohifTypes';
 
-/** Where a saved SEG can be stored: a DICOMweb root, or why the active data source cannot store. */
+/** Where a saved SEG or Parametric Map can be stored: a DICOMweb root, or why the active data source cannot store. */
 export type SegStoreTarget = { name: string; root: string } | { name: string; reason: string };
 
 /**
@@ -19,7 +19,7 @@ export function segStoreTarget(extensionManager: ExtensionManager, pageUrl: stri
       name,
       reason:
         `The data source "${name}" (${source.sourceName}) is not a DICOMweb server and cannot store DICOM, ` +
-        'so the SEG is downloaded only. To store it in a PACS, open the study from a DICOMweb source ' +
+        'so the file is downloaded only. To store it in a PACS, open the study from a DICOMweb source ' +
         '(e.g. the local Orthanc of npm run start:pacs).',
     };
   }

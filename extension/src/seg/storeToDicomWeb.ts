@@ -78,13 +78,13 @@ export async function storeToDicomWeb(
 
   const bytes = instance instanceof Uint8Array ? instance : new Uint8Array(instance);
   const boundary = `xai-clip-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const encoder = new TextEncoder();
-  const head = encoder.encode(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`);
-  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
-  const body = new Uint8Array(head.length + bytes.length + tail.length);
-  body.set(head, 0);
-  body.set(bytes, head.length);
-  body.set(tail, head.length + bytes.length);
+  // A Blob of the parts, not one copied buffer: a Parametric Map of a CT is ~80 MB, and browsers
+  // upload a Blob without another copy (nor hand it to DevTools' request events).
+  const body = new Blob([
+    `--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`,
+    bytes as Uint8Array<ArrayBuffer>,
+    `\r\n--${boundary}--\r\n`,
+  ]);
 
   const url = `${base}/studies`;
   const response = await request(url, {
