@@ -6,6 +6,7 @@ import {
   SegSegment,
   EXPLICIT_VR_LITTLE_ENDIAN,
   segSopClass,
+  SOURCE_STUDY_KEYS,
   writeDicomPart10,
 } from '@xai-clip/seg';
 
@@ -57,20 +58,6 @@ type GenerateSegmentation = (
 let adapter: Promise<GenerateSegmentation> | undefined;
 
 // Header fields the SEG takes from its source, by the module the adapter asks for.
-const STUDY_KEYS = [
-  'PatientName',
-  'PatientID',
-  'PatientBirthDate',
-  'PatientSex',
-  'PatientAge',
-  'StudyInstanceUID',
-  'StudyDate',
-  'StudyTime',
-  'StudyID',
-  'AccessionNumber',
-  'ReferringPhysicianName',
-  'StudyDescription',
-];
 const SERIES_KEYS = [
   'SeriesInstanceUID',
   'Modality',
@@ -172,7 +159,7 @@ export async function buildSaliencySeg(
     get(module: string, id: string): unknown {
       const k = sliceOf.get(id);
       if (k === undefined) return undefined;
-      if (module === 'StudyData') return pick(k, STUDY_KEYS);
+      if (module === 'StudyData') return pick(k, SOURCE_STUDY_KEYS);
       if (module === 'SeriesData') return pick(k, SERIES_KEYS);
       if (module === 'ImageData') return pick(k, IMAGE_KEYS);
       if (module === 'imagePlaneModule') {

@@ -1,5 +1,6 @@
 import { distancesAlongNormal } from './descendingAlongNormal';
-import { Code, organCode } from './organCode';
+import { Code, organCode, sct } from './organCode';
+import { SOURCE_STUDY_KEYS } from './sourceStudyKeys';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from './segEncodings';
 import { writeDicomPart10 } from './writeDicomPart10';
 import { lo } from './xaiClipSegment';
@@ -39,11 +40,6 @@ interface DcmjsUids {
   data: { DicomMetaDictionary: { uid(): string } };
 }
 
-const sct = (CodeValue: string, CodeMeaning: string): Code => ({
-  CodeValue,
-  CodingSchemeDesignator: 'SCT',
-  CodeMeaning,
-});
 const dcm = (CodeValue: string, CodeMeaning: string): Code => ({
   CodeValue,
   CodingSchemeDesignator: 'DCM',
@@ -66,21 +62,7 @@ const IMAGE_POSITION_PATIENT_TAG = 0x00200032;
 const PLANE_POSITION_SEQUENCE_TAG = 0x00209113;
 
 // Header fields the map copies from its source series (Patient, General Study, Frame of Reference).
-const COPIED_KEYS = [
-  'PatientName',
-  'PatientID',
-  'PatientBirthDate',
-  'PatientSex',
-  'PatientAge',
-  'StudyInstanceUID',
-  'StudyDate',
-  'StudyTime',
-  'StudyID',
-  'AccessionNumber',
-  'ReferringPhysicianName',
-  'StudyDescription',
-  'FrameOfReferenceUID',
-];
+const COPIED_KEYS = [...SOURCE_STUDY_KEYS, 'FrameOfReferenceUID'];
 
 /**
  * A DICOM Parametric Map (SOP class 1.2.840.10008.5.1.4.1.1.30) of a saliency map over a DICOM

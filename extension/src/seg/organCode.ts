@@ -13,7 +13,8 @@ export interface OrganCode {
   typeModifier?: Code;
 }
 
-const sct = (CodeValue: string, CodeMeaning: string): Code => ({
+/** A SNOMED CT code. */
+export const sct = (CodeValue: string, CodeMeaning: string): Code => ({
   CodeValue,
   CodingSchemeDesignator: 'SCT',
   CodeMeaning,
