@@ -64,8 +64,8 @@ async function saveSeg(
   await waitForXaiState(page, (state) => !state.saving, { timeout: 60000 });
   const file = path.join(folder, (await download).suggestedFilename());
   await (await download).saveAs(file);
-  const { message, messageTone, overlay } = await xaiState(page);
-  return { state: { message, messageTone, overlay: overlay?.segmentationId }, file };
+  const { message, messageDetails, messageTone, overlay } = await xaiState(page);
+  return { state: { message, details: messageDetails, messageTone, overlay: overlay?.segmentationId }, file };
 }
 
 /** Clicks Save as DICOM SEG when it must refuse: the state after the save; no download happens. */
@@ -126,10 +126,14 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     expect(await page.inputValue('[data-cy="xai-seg-content"]')).toBe('pmap'); // the default save
     expect(await page.locator('[data-cy="xai-seg-type"]').count()).toBe(0); // no SEG encoding to choose
     const { state, file } = await saveSeg(page, folder);
-    console.log(`save: ${state.message}`);
+    console.log(`save: ${state.message} / ${state.details}`);
     expect(state.messageTone).toBe('success');
-    expect(state.message).toMatch(/as a binary DICOM SEG \(\d+ frames\).*Stored in Local Orthanc/);
-    await expect(page.locator('[data-cy="xai-message"]').textContent()).resolves.toMatch(/Stored in/);
+    expect(state.message).toBe('SEG downloaded and stored in Local Orthanc (npm run start:pacs).');
+    expect(state.details).toMatch(/as a binary DICOM SEG \(\d+ frames\).*Stored in Local Orthanc/);
+    // One line in the panel, the whole account behind "details".
+    await expect(page.locator('[data-cy="xai-message"]').textContent()).resolves.toBe(state.message);
+    await page.click('[data-cy="xai-message-details-toggle"]');
+    await expect(page.locator('[data-cy="xai-message-details"]').textContent()).resolves.toBe(state.details);
 
     const verdict = dciodvfy(file);
     console.log(
@@ -207,12 +211,12 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     );
     const rejected = await saveSeg(page, folder);
     expect(rejected.state.messageTone).toBe('error');
-    expect(rejected.state.message).toMatch(
+    expect(rejected.state.details).toMatch(
       /Storing it in Local Orthanc.* failed: The DICOMweb server rejected the SEG: HTTP 409.*Server said: Conflict: instance refused\. The overlay is kept/,
     );
     expect(rejected.state.overlay).toBeDefined();
     await page.unroute('**/dicom-web/studies');
-    expect((await saveSeg(page, folder)).state.message).toMatch(/Stored in Local Orthanc/);
+    expect((await saveSeg(page, folder)).state.details).toMatch(/Stored in Local Orthanc/);
   });
 
   it('says the PACS is unreachable when Orthanc is down, keeps the overlay, and stores once it is back', async () => {
@@ -220,10 +224,10 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     await orthanc.stop();
     const down = await saveSeg(page, folder);
     expect(down.state.messageTone).toBe('error');
-    expect(down.state.message).toMatch(/HTTP 502.*could not reach it; check that the PACS is running/);
+    expect(down.state.details).toMatch(/HTTP 502.*could not reach it; check that the PACS is running/);
     expect(down.state.overlay).toBeDefined();
     orthanc = await pacs.startOrthanc({ port: orthancPort, storage });
-    expect((await saveSeg(page, folder)).state.message).toMatch(/Stored in Local Orthanc/);
+    expect((await saveSeg(page, folder)).state.details).toMatch(/Stored in Local Orthanc/);
   });
 
   it('saves the Parametric Map from the panel, stores it, and OHIF shows its values (its loader × 100) over the CT after a reload', async () => {
@@ -231,9 +235,9 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     await showSlice(page, slice);
     expect(await explainQuickly(page)).toMatchObject({ status: 'done' });
     const { state, file } = await saveSeg(page, folder, 'pmap');
-    console.log(`save: ${state.message}`);
+    console.log(`save: ${state.message} / ${state.details}`);
     expect(state.messageTone).toBe('success');
-    expect(state.message).toMatch(/as a DICOM Parametric Map \(78 float32 frames\).*Stored in Local Orthanc/);
+    expect(state.details).toMatch(/as a DICOM Parametric Map \(78 float32 frames\).*Stored in Local Orthanc/);
     expect(file).toMatch(/XAI-CLIP_occlusion_saliency_map_liver\.pmap\.dcm$/);
     expect(dciodvfy(file).errors).toEqual([]);
 

@@ -91,10 +91,10 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     expect(downloads.map((d) => d.name)).toEqual(['XAI-CLIP_occlusion_saliency_liver.seg.dcm']);
     expect(requests).toEqual([]);
     expect(controller.store.state).toMatchObject({ saving: false, messageTone: 'success' });
-    expect(controller.store.state.message).toMatch(
+    expect(controller.store.state.messageDetails).toMatch(
       /downloaded it as XAI-CLIP_occlusion_saliency_liver\.seg\.dcm/,
     );
-    expect(controller.store.state.message).toMatch(
+    expect(controller.store.state.messageDetails).toMatch(
       /"XAI-CLIP demo studies" \(dicomjson\) is not a DICOMweb server/,
     );
 
@@ -145,7 +145,8 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     ]);
     expect(downloads).toHaveLength(1);
     expect(controller.store.state.messageTone).toBe('success');
-    expect(controller.store.state.message).toMatch(
+    expect(controller.store.state.message).toBe('SEG downloaded and stored in Local Orthanc.');
+    expect(controller.store.state.messageDetails).toMatch(
       /Stored in Local Orthanc \(http:\/\/localhost:3000\/dicom-web\)\.$/,
     );
   });
@@ -174,8 +175,11 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
       const result = await controller.saveSeg(SEG);
       expect(result).toMatchObject({ stored: false, storeError: expect.stringMatching(why) });
       expect(controller.store.state).toMatchObject({ status: 'done', saving: false, messageTone: 'error' });
-      expect(controller.store.state.message).toMatch(/Storing it in Local Orthanc failed: /);
-      expect(controller.store.state.message).toMatch(/The overlay is kept: click Save to try again/);
+      expect(controller.store.state.message).toBe(
+        'SEG downloaded, but storing it in Local Orthanc failed: click Save to try again.',
+      );
+      expect(controller.store.state.messageDetails).toMatch(/Storing it in Local Orthanc failed: /);
+      expect(controller.store.state.messageDetails).toMatch(/The overlay is kept: click Save to try again/);
       expect(downloads).toHaveLength(1);
       expect(segmentations.map((s) => s.label)).toEqual(before);
       expect(controller.store.state.overlay).toBeDefined();
@@ -251,7 +255,7 @@ describe("Save as DICOM Parametric Map (the panel's default)", () => {
     });
     expect(requests.map((r) => r.method)).toEqual(['GET', 'POST']);
     expect(controller.store.state.messageTone).toBe('success');
-    expect(controller.store.state.message).toMatch(
+    expect(controller.store.state.messageDetails).toMatch(
       /^Saved "XAI-CLIP occlusion saliency map liver" as a DICOM Parametric Map \(2 float32 frames\) and downloaded it as .*\.pmap\.dcm\. Stored in Local Orthanc/,
     );
 
@@ -287,5 +291,25 @@ describe("Save as DICOM Parametric Map (the panel's default)", () => {
     );
     expect(downloads).toEqual([]);
     expect(requests).toEqual([]);
+  });
+
+  it('says a save once: in the panel while one is shown, else as a notification', async () => {
+    const { controller, services } = setup({ dataSource: ORTHANC });
+    await controller.explain();
+    const detach = controller.attachPanel();
+    await controller.saveSeg();
+    expect(controller.store.state.message).toBe('Parametric Map downloaded and stored in Local Orthanc.');
+    expect(services.uiNotificationService.show).not.toHaveBeenCalled();
+    detach();
+    await controller.saveSeg();
+    expect(services.uiNotificationService.show).toHaveBeenCalledWith(
+      expect.objectContaining({
+        type: 'success',
+        message: 'Parametric Map downloaded and stored in Local Orthanc.',
+      }),
+    );
+    // A later message drops the earlier one's details.
+    controller.store.set({ message: 'Something else.' });
+    expect(controller.store.state.messageDetails).toBeUndefined();
   });
 });

@@ -46,6 +46,8 @@ export type ExplainOverrides = Partial<PanelSettings> & { confirmed?: boolean };
  * to take over two minutes waits for the user's confirmation.
  */
 export class XaiClipController {
+  /** How many XAI-CLIP panels are on screen (`attachPanel`). */
+  private panelsShown = 0;
   readonly store: XaiClipStore;
   private readonly session: ExplainSession;
   private readonly overlays: OverlayManager;
@@ -143,7 +145,7 @@ export class XaiClipController {
       : (this.locator.doubtBeforeRun(settings) ?? this.longRunQuestion(settings));
     if (doubt) {
       store.set({ settings, confirm: { message: doubt } });
-      notify(this.services, 'warning', doubt);
+      this.tell('warning', doubt);
       return undefined;
     }
     // Marked running before the first await, so that a double click cannot start two runs.
@@ -272,15 +274,20 @@ export class XaiClipController {
         settings.segContent === 'pmap'
           ? await exportParametricMap(host, this.last)
           : await exportSeg(host, await segRequestOf(this.last, this.segSources(), settings));
-      const message = describeDicomExport(result);
+      const { summary, details } = describeDicomExport(result);
       const failed = result.storeError !== undefined;
-      store.set({ saving: false, message, messageTone: failed ? 'error' : 'success' });
-      notify(this.services, failed ? 'error' : 'success', message);
+      store.set({
+        saving: false,
+        message: summary,
+        messageDetails: details,
+        messageTone: failed ? 'error' : 'success',
+      });
+      this.tell(failed ? 'error' : 'success', summary);
       return result;
     } catch (error) {
       const message = (error as Error).message;
       store.set({ saving: false, message, messageTone: 'error' });
-      notify(this.services, 'error', message);
+      this.tell('error', message);
       return undefined;
     }
   }
@@ -380,7 +387,7 @@ export class XaiClipController {
     } catch (error) {
       const message = (error as Error).message;
       this.store.set({ message, messageTone: 'error' });
-      notify(this.services, 'error', message);
+      this.tell('error', message);
       return;
     }
     await this.showContext();
@@ -440,6 +447,22 @@ export class XaiClipController {
 
   private fail(message: string): void {
     this.store.set({ status: 'error', stage: undefined, message });
-    notify(this.services, 'error', message);
+    this.tell('error', message);
+  }
+
+  /**
+   * The panel registers while it is on screen; until none is, what the panel would show goes to a
+   * notification instead (e.g. after Explain from the toolbar with the panel closed), never both.
+   */
+  attachPanel(): () => void {
+    this.panelsShown++;
+    return () => {
+      this.panelsShown--;
+    };
+  }
+
+  /** Says `message` once: in the panel when it is shown (the caller put it in the store), else as a notification. */
+  private tell(type: 'error' | 'warning' | 'success', message: string): void {
+    if (this.panelsShown === 0) notify(this.services, type, message);
   }
 }

@@ -11,8 +11,11 @@ export class XaiClipStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** A new `message` without its own details drops the previous message's details. */
   set(partial: Partial<PanelState>): void {
-    this.state = { ...this.state, ...partial };
+    const details =
+      'message' in partial && !('messageDetails' in partial) ? { messageDetails: undefined } : {};
+    this.state = { ...this.state, ...details, ...partial };
     this.listeners.forEach((listener) => listener(this.state));
   }
 

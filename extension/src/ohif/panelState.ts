@@ -50,6 +50,8 @@ export interface PanelState {
   /** Running maps painted so far in this run (the "(refining)" overlay the result replaces). */
   partialUpdates?: number;
   message?: string;
+  /** The whole account behind a one-line `message` (a save's outcome), behind the panel's "details". */
+  messageDetails?: string;
   /** How the panel shows `message` when the status alone does not say (a save's outcome). */
   messageTone?: 'error' | 'success';
   /** A DICOM SEG is being built, downloaded and stored. */

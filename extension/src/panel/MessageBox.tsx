@@ -1,17 +1,19 @@
 import React from 'react';
+import { Details } from './Details';
 import { MESSAGE_BACKGROUND } from './fieldStyles';
 
-/** The panel's last word (a failure, a cancel, a save's outcome), coloured by its tone. */
+/** The panel's last word (a failure, a cancel, a save's outcome), coloured by its tone; the long account behind "details". */
 export function MessageBox({
   message,
+  details,
   tone,
 }: {
   message: string;
+  details?: string;
   tone: keyof typeof MESSAGE_BACKGROUND;
 }): React.JSX.Element {
   return (
     <div
-      data-cy="xai-message"
       style={{
         marginTop: 10,
         padding: 6,
@@ -20,7 +22,7 @@ export function MessageBox({
         fontSize: 12,
       }}
     >
-      {message}
+      <Details summary={message} details={details} dataCy="xai-message" />
     </div>
   );
 }

@@ -21,6 +21,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
   const { store } = controller;
   const [state, setState] = useState<PanelState>(store.state);
   useEffect(() => store.subscribe(setState), [store]);
+  useEffect(() => controller.attachPanel(), [controller]);
   const { settings, status, overlay, report } = state;
   const currentRun = state.runs.find((run) => run.id === state.currentRunId);
   const set = (patch: Partial<PanelSettings>) => controller.updateSettings(patch);
@@ -48,6 +49,7 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
       {state.message && (
         <MessageBox
           message={state.message}
+          details={state.messageDetails}
           tone={status === 'error' ? 'error' : (state.messageTone ?? 'info')}
         />
       )}
