@@ -119,6 +119,13 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
   it('opens the study from Orthanc, explains, saves a binary SEG that dciodvfy accepts and stores it there', async () => {
     const { page } = session;
     expect(await page.isDisabled('[data-cy="xai-save-seg"]')).toBe(true); // no result yet
+    // Disabled buttons look disabled (Save: no result yet; Cancel: nothing runs).
+    for (const button of ['xai-save-seg', 'xai-cancel']) {
+      expect(await page.isDisabled(`[data-cy="${button}"]`)).toBe(true);
+      expect(await page.$eval(`[data-cy="${button}"]`, (element) => getComputedStyle(element).opacity)).toBe(
+        '0.4',
+      );
+    }
     await expect(page.locator('[data-cy="xai-seg-target"]').textContent()).resolves.toMatch(
       /stores it in Local Orthanc/,
     );
