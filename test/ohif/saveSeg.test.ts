@@ -208,6 +208,36 @@ describe('Save as DICOM SEG (host glue with plain-object services)', () => {
     ]);
   });
 
+  it('saves the top-k % mask as a SEG from a labelmap added for the save only, then removed', async () => {
+    const { controller, commandsManager, segmentations } = setup();
+    await controller.explain({ organ: 'liver' });
+    const before = segmentations.map((s) => s.label);
+    const result = await controller.saveSeg({ segContent: 'topk', segTopPercent: 10 });
+    expect(result).toMatchObject({ kind: 'seg', fileName: 'XAI-CLIP_top_10_occlusion_liver.seg.dcm' });
+    const call = (commandsManager.runCommand as jest.Mock).mock.calls.find(
+      ([name]) => name === 'generateSegmentation',
+    );
+    expect(call[1].segmentationId).not.toBe(controller.store.state.overlay!.segmentationId);
+    expect(segmentations.map((s) => s.label)).toEqual(before); // the temporary labelmap is gone
+    const { dataset } = await readBack(downloads[0]);
+    expect(dataset.ContentLabel).toBe('SALIENCY_TOP');
+    expect((dataset.SegmentSequence as any[]).map((s) => s.SegmentLabel)).toEqual([
+      'XAI-CLIP top 10 % occlusion liver',
+    ]);
+  });
+
+  it('refuses a top-k % outside (0, 100] before adding anything', async () => {
+    const { controller, segmentations } = setup();
+    await controller.explain();
+    const before = segmentations.map((s) => s.label);
+    expect(await controller.saveSeg({ segContent: 'topk', segTopPercent: 0 })).toBeUndefined();
+    expect(controller.store.state.message).toMatch(
+      /Top % must be a percentage above 0 and at most 100, got 0/,
+    );
+    expect(segmentations.map((s) => s.label)).toEqual(before);
+    expect(downloads).toEqual([]);
+  });
+
   it.each([
     ['there is no result yet', async () => undefined, /no XAI-CLIP result to save yet: click Explain first/],
     [

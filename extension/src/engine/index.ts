@@ -36,6 +36,7 @@ export * from './roi/targetProbabilityMap';
 export * from './saliency/binSaliency';
 export * from './saliency/infernoColor';
 export * from './saliency/saliencyColors';
+export * from './saliency/topPercentMask';
 export * from './targets/Target';
 export * from './targets/organScoreTarget';
 export * from './targets/predictedMask';

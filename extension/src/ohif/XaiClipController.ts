@@ -23,6 +23,7 @@ import { segRequestOf, SegSources } from './segRequestOf';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { layoutOf } from './SeriesLayout';
 import { watchViewerActivity } from './watchViewerActivity';
+import { writeLabelmap } from './writeLabelmap';
 import { holdSegmentationStats } from './holdSegmentationStats';
 import { RunningSaliency } from './RunningSaliency';
 import { viewerSlicesOf } from './viewerSlices';
@@ -32,7 +33,15 @@ import { XaiClipStore } from './XaiClipStore';
 const COST_DELAY_MS = 150;
 
 /** Settings the cost and the questions before a run do not depend on. */
-const DISPLAY_SETTINGS = new Set(['levels', 'opacity', 'showRoi', 'showOrganMask', 'segContent', 'segType']);
+const DISPLAY_SETTINGS = new Set([
+  'levels',
+  'opacity',
+  'showRoi',
+  'showOrganMask',
+  'segContent',
+  'segType',
+  'segTopPercent',
+]);
 
 /** Settings that override the panel's for one run; `confirmed` runs a run the panel would ask about. */
 export type ExplainOverrides = Partial<PanelSettings> & { confirmed?: boolean };
@@ -273,7 +282,7 @@ export class XaiClipController {
       const result =
         settings.segContent === 'pmap'
           ? await exportParametricMap(host, this.last)
-          : await exportSeg(host, await segRequestOf(this.last, this.segSources(), settings));
+          : await this.exportPlannedSeg(host, settings);
       const { summary, details } = describeDicomExport(result);
       const failed = result.storeError !== undefined;
       store.set({
@@ -431,6 +440,19 @@ export class XaiClipController {
   }
 
   /** The overlays a SEG is made from; the organ's is shown first when it is not. */
+  /** Saves a SEG as `segRequestOf` plans it, then removes what the plan added to the viewer, saved or not. */
+  private async exportPlannedSeg(
+    host: Parameters<typeof exportSeg>[0],
+    settings: PanelSettings,
+  ): Promise<SegExport> {
+    const plan = await segRequestOf(this.last, this.segSources(), settings);
+    try {
+      return await exportSeg(host, plan.request);
+    } finally {
+      plan.discard?.();
+    }
+  }
+
   private segSources(): SegSources {
     return {
       saliency: this.overlays.saliency,
@@ -442,6 +464,17 @@ export class XaiClipController {
         return this.overlays.organMask;
       },
       isShown: (segmentationId): segmentationId is string => this.overlays.isShown(segmentationId),
+      temporaryLabelmap: async (result, mask, segment) => {
+        const segmentationId = await writeLabelmap(this.services, this.libraries(), result.series, mask, {
+          label: segment.label,
+          segments: [segment],
+          opacity: 0,
+        });
+        return {
+          segmentationId,
+          discard: () => this.services.segmentationService.remove(segmentationId),
+        };
+      },
     };
   }
 

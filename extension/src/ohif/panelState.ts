@@ -34,9 +34,11 @@ export interface PanelSettings {
   showOrganMask: boolean;
   /**
    * What Save writes: the continuous saliency as a DICOM Parametric Map (pmap), or a DICOM SEG of
-   * the saliency levels or of the model's predicted organ mask.
+   * the saliency levels, of its top-k % mask or of the model's predicted organ mask.
    */
-  segContent: 'pmap' | 'saliency' | 'organ';
+  segContent: 'pmap' | 'saliency' | 'topk' | 'organ';
+  /** k of the top-k % mask (the most salient voxels of the explained slices). */
+  segTopPercent: number;
   /** Binary SEG (…66.4, read everywhere) or label-map SEG (…66.7, smaller). */
   segType: 'binary' | 'labelmap';
 }
@@ -136,5 +138,6 @@ export const DEFAULT_SETTINGS: PanelSettings = {
   showRoi: false,
   showOrganMask: false,
   segContent: 'pmap',
+  segTopPercent: 5,
   segType: 'binary',
 };

@@ -2,6 +2,7 @@ import React from 'react';
 import type { PanelSettings } from '../ohif/panelState';
 import type { SegStoreTarget } from '../ohif/segStoreTarget';
 import { ChoiceField } from './ChoiceField';
+import { NumberField } from './NumberField';
 import { SEG_CONTENTS, SEG_TYPES } from './choices';
 import { buttonStyle } from './fieldStyles';
 
@@ -39,6 +40,20 @@ export function SaveSegSection({
             onChange={(segContent) => onChange({ segContent })}
           />
         </div>
+        {settings.segContent === 'topk' && (
+          <div style={{ flex: 0.6 }}>
+            <NumberField
+              label="Top %"
+              dataCy="xai-seg-top-percent"
+              value={settings.segTopPercent}
+              min={0.1}
+              max={100}
+              step="any"
+              title="The k % most salient voxels of the explained slices"
+              onChange={(segTopPercent) => onChange({ segTopPercent })}
+            />
+          </div>
+        )}
         {settings.segContent !== 'pmap' && (
           <div style={{ flex: 1 }}>
             <ChoiceField

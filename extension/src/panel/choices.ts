@@ -36,6 +36,7 @@ export const SLICE_STRIDES = [
 export const SEG_CONTENTS = [
   ['pmap', 'Parametric Map (continuous)'],
   ['saliency', 'SEG: saliency levels'],
+  ['topk', 'SEG: top k % mask'],
   ['organ', 'SEG: predicted organ'],
 ] as const;
 

@@ -10,5 +10,6 @@ export * from './segEncodings';
 export * from './segParameters';
 export * from './sourceStudyKeys';
 export * from './storeToDicomWeb';
+export * from './topPercentSegments';
 export * from './writeDicomPart10';
 export * from './xaiClipSegment';
