@@ -14,7 +14,7 @@ import {
   ViewerSession,
 } from './helpers/viewerSession';
 import { commandNames } from '../../extension/src/id';
-import { showSlice, waitForIdle } from './helpers/pageActions';
+import { segmentationLabels, showSlice, waitForIdle } from './helpers/pageActions';
 import { runXaiCommand, waitForXaiState, xaiState } from './helpers/xaiCommands';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -56,7 +56,7 @@ async function qidoSeries(orthanc: Orthanc): Promise<{ modality: string; descrip
 async function saveSeg(
   page: Page,
   folder: string,
-  content: 'saliency' | 'pmap' = 'saliency',
+  content: 'saliency' | 'topk' | 'pmap' = 'saliency',
 ): Promise<{ state: any; file: string }> {
   await page.selectOption('[data-cy="xai-seg-content"]', content);
   const download = page.waitForEvent('download', { timeout: 60000 });
@@ -160,6 +160,25 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
       modality: 'SEG',
       description: 'XAI-CLIP occlusion saliency liver',
     });
+  });
+
+  it('saves the top 5 % mask as a SEG that dciodvfy accepts, leaving the segmentation list as it was', async () => {
+    const { page } = session;
+    const labelsBefore = await segmentationLabels(page);
+    const { state, file } = await saveSeg(page, folder, 'topk');
+    expect(state.messageTone).toBe('success');
+    expect(dciodvfy(file).errors).toEqual([]);
+    const { dataset, frames } = readSeg(file);
+    expect(dataset).toMatchObject({
+      ContentLabel: 'SALIENCY_TOP',
+      SeriesDescription: 'XAI-CLIP top 5 % occlusion liver',
+    });
+    // One slice explained: 5 % of its 512 × 512 voxels (fewer if fewer are salient), on one frame.
+    expect(frames).toHaveLength(1);
+    const marked = frames[0].pixels.reduce((sum, v) => sum + v, 0);
+    expect(marked).toBeGreaterThan(0);
+    expect(marked).toBeLessThanOrEqual(Math.round(0.05 * 512 * 512));
+    expect(await segmentationLabels(page)).toEqual(labelsBefore);
   });
 
   it('lists the stored SEG after a reload and displays it over its series', async () => {
