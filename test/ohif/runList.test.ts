@@ -2,9 +2,9 @@ import { setup } from './helpers/fakeViewer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** Two runs on the fake viewer: occlusion, then RISE with the ROI outline shown. */
+/** Two runs on the fake viewer, shown as levels: occlusion, then RISE with the ROI outline shown. */
 async function twoRuns() {
-  const viewer = setup();
+  const viewer = setup({ defaults: { display: 'levels' } });
   const { controller } = viewer;
   await controller.explain({ method: 'occlusion' });
   await controller.explain({ method: 'rise', showRoi: true });

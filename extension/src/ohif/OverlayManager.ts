@@ -1,4 +1,5 @@
 import { ExplainedResult } from './ExplainedResult';
+import { HeatmapLayer } from './HeatmapLayer';
 import { CornerstoneLibraries, Services } from './ohifTypes';
 import { roiOutline } from './roiOutline';
 import { RunDetails, RunRegistry } from './RunRegistry';
@@ -12,9 +13,25 @@ import { SaliencyOverlay, writeSaliencyLabelmap } from './writeSaliencyLabelmap'
 const ROI_COLOR = [90, 204, 230, 255];
 export const ORGAN_COLOR = [60, 200, 90, 255];
 
-/** A run's labelmaps: its saliency levels and, while shown, its ROI outline and predicted organ. */
+/**
+ * How runs show their saliency: a continuous heatmap, or the levels labelmap (which a run always
+ * has: Save as DICOM SEG saves it, and the refining map is drawn in levels).
+ */
+export type SaliencyDisplay = 'heatmap' | 'levels';
+
+export interface DisplaySettings {
+  mode: SaliencyDisplay;
+  opacity: number;
+  threshold: number;
+}
+
+/**
+ * A run's overlays: its saliency levels (a labelmap, hidden while the heatmap shows), its
+ * heatmap, and, while shown, its ROI outline and predicted organ.
+ */
 export interface RunOverlays {
   saliency: SaliencyOverlay;
+  heatmap: HeatmapLayer;
   roiOutline?: string;
   organMask?: string;
 }
@@ -55,17 +72,21 @@ export class OverlayManager {
   constructor(
     private readonly services: Services,
     private readonly libraries: () => CornerstoneLibraries,
+    /** How the runs' saliency is shown (setDisplay). */
+    private display: DisplaySettings,
   ) {}
 
   /**
    * Adds a result as a new run, its saliency levels labelled uniquely (method, organ, slices as
-   * the viewer numbers them, time); the earlier runs are hidden. Its context overlays start hidden.
+   * the viewer numbers them, time) and its heatmap masked to `body` (the series' body mask); the
+   * earlier runs are hidden. Its context overlays start hidden.
    */
   async addRun(
     result: ExplainedResult,
     options: { levels: number; opacity: number },
     slices: ViewerSlices,
     finishedAt: number,
+    body: Uint8Array,
   ): Promise<void> {
     const { report, series } = result;
     const details: RunDetails = {
@@ -85,7 +106,13 @@ export class OverlayManager {
       organ: report.organ,
       label,
     });
-    this.runs.add(details, label, { result, overlays: { saliency } });
+    // Named after its levels' segmentation: unique, and the same run's.
+    const heatmap = new HeatmapLayer(this.services, this.libraries, series, result.saliency, body, {
+      max: saliency.max,
+      style: this.display,
+      id: saliency.segmentationId,
+    });
+    this.runs.add(details, label, { result, overlays: { saliency, heatmap } });
     this.showRunsAsListed();
   }
 
@@ -189,6 +216,7 @@ export class OverlayManager {
   /** Removes a run and its own segmentations (saliency, ROI outline, predicted organ), no other. */
   removeRun(id: string): void {
     const { overlays } = this.runs.remove(id);
+    overlays.heatmap.hide();
     for (const segmentationId of segmentationsOf(overlays)) {
       if (this.isShown(segmentationId)) this.services.segmentationService.remove(segmentationId);
     }
@@ -242,27 +270,46 @@ export class OverlayManager {
 
   /** Forgets every run: the viewer removed their segmentations (it left the mode). */
   forgetRuns(): void {
+    this.runs.list().forEach(({ payload }) => payload.overlays.heatmap.hide());
     this.runs.clear();
   }
 
   /**
-   * Makes every viewport showing a run's segmentations show or hide them as the run list says,
-   * or hide them all while a refining overlay is shown (so that maps never mix). OHIF shows a
-   * series' segmentations again when the series comes back: this hides the hidden runs' again.
+   * Makes every viewport showing a run's overlays show or hide them as the run list says (the
+   * saliency as the display says: heatmap or levels), or hide them all while a refining overlay is
+   * shown (so that maps never mix). OHIF shows a series' segmentations again when the series comes
+   * back: this hides the hidden runs' again.
    */
   showRunsAsListed(): void {
     for (const { summary, payload } of this.runs.list()) {
-      this.setVisibility(segmentationsOf(payload.overlays), summary.visible && this.refining === undefined);
+      const { saliency, heatmap, roiOutline, organMask } = payload.overlays;
+      const visible = summary.visible && this.refining === undefined;
+      this.setVisibility([saliency.segmentationId], visible && this.display.mode === 'levels');
+      this.setVisibility(
+        [roiOutline, organMask].filter((id): id is string => id !== undefined),
+        visible,
+      );
+      if (visible && this.display.mode === 'heatmap') heatmap.show();
+      else heatmap.hide();
     }
   }
 
-  /** Fill opacity (0–1) of every run's saliency levels. */
-  setOpacity(opacity: number): void {
-    const { cornerstoneTools } = this.libraries();
+  /**
+   * How every run shows its saliency: `mode` heatmap or levels; `opacity` (0–1) of both;
+   * `threshold`, the fraction of a run's maximum below which its heatmap is transparent.
+   */
+  setDisplay(display: DisplaySettings): void {
+    this.display = display;
     for (const { overlays } of this.runs.list().map((run) => run.payload)) {
+      overlays.heatmap.setStyle(display);
       if (this.isShown(overlays.saliency.segmentationId))
-        setOverlayOpacity(cornerstoneTools, overlays.saliency.segmentationId, opacity);
+        setOverlayOpacity(
+          this.libraries().cornerstoneTools,
+          overlays.saliency.segmentationId,
+          display.opacity,
+        );
     }
+    this.showRunsAsListed();
   }
 
   /** Whether a segmentation is still in the viewer (the user may have removed it). */

@@ -1,3 +1,4 @@
+import { bodyMask } from '../engine/volume/bodyMask';
 import { Volume } from '../engine/volume/Volume';
 import { ExplanationReport } from '../runtime/reportOf';
 import { CancelledError } from '../worker/ExplainWorkerClient';
@@ -14,7 +15,7 @@ import { exportSeg, SegExport } from './exportSeg';
 import { notify } from './notify';
 import { CommandsManager, ExtensionManager, PubSub, Services, XaiClipConfig } from './ohifTypes';
 import { OrganLocator } from './OrganLocator';
-import { OverlayManager } from './OverlayManager';
+import { DisplaySettings, OverlayManager } from './OverlayManager';
 import { DEFAULT_SETTINGS, PanelSettings, PanelState } from './panelState';
 import { PassSpeeds } from './PassSpeeds';
 import { readActiveVolumeWhenLoaded } from './readActiveVolume';
@@ -34,14 +35,21 @@ const COST_DELAY_MS = 150;
 
 /** Settings the cost and the questions before a run do not depend on. */
 const DISPLAY_SETTINGS = new Set([
+  'display',
   'levels',
   'opacity',
+  'heatmapThreshold',
   'showRoi',
   'showOrganMask',
   'segContent',
   'segType',
   'segTopPercent',
 ]);
+
+/** How the overlays show the runs' saliency, from the panel's settings. */
+function displayOf({ display, opacity, heatmapThreshold }: PanelSettings): DisplaySettings {
+  return { mode: display, opacity, threshold: heatmapThreshold };
+}
 
 /** Settings that override the panel's for one run; `confirmed` runs a run the panel would ask about. */
 export type ExplainOverrides = Partial<PanelSettings> & { confirmed?: boolean };
@@ -82,7 +90,7 @@ export class XaiClipController {
       runs: [],
     });
     this.session = new ExplainSession(config, createWorker);
-    this.overlays = new OverlayManager(services, this.libraries);
+    this.overlays = new OverlayManager(services, this.libraries, displayOf(this.store.state.settings));
     this.locator = new OrganLocator(services, this.libraries, config, this.store, this.session);
     this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_STAGE, ({ stage }) => this.store.set({ stage }));
     this.session.subscribe(EXPLAIN_EVENTS.EXPLAIN_MODEL, ({ backend, fallbackReason, classes, threads }) =>
@@ -128,7 +136,8 @@ export class XaiClipController {
 
   updateSettings(patch: Partial<PanelSettings>): void {
     this.store.setSettings(patch);
-    if (patch.opacity !== undefined) this.overlays.setOpacity(patch.opacity);
+    if (patch.display !== undefined || patch.opacity !== undefined || patch.heatmapThreshold !== undefined)
+      this.overlays.setDisplay(displayOf(this.store.state.settings));
     if (patch.showRoi !== undefined || patch.showOrganMask !== undefined) void this.showContext();
     // A question asked for other settings no longer applies.
     if (Object.keys(patch).some((key) => !DISPLAY_SETTINGS.has(key))) this.store.set({ confirm: undefined });
@@ -178,8 +187,9 @@ export class XaiClipController {
       const series = await readActiveVolumeWhenLoaded(this.services, this.libraries(), () =>
         store.set({ stage: 'Waiting for the series to finish loading' }),
       );
-      // The session hands the voxels to the worker: only the series' layout is kept.
+      // The session hands the voxels to the worker: only the series' layout and body mask are kept.
       const layout = layoutOf(series);
+      const body = bodyMask(series.volume.data, series.displaySet.Modality);
       const stack = series.viewport.getImageIds();
       // The images' running maps on the volume grid, painted as they come.
       const running = new RunningSaliency(layout.dimensions);
@@ -198,7 +208,8 @@ export class XaiClipController {
       resumeStats();
       const result: ExplainedResult = { series: layout, ...output };
       const slices = viewerSlicesOf(output.report, layout.imageIds, stack);
-      await this.overlays.addRun(result, settings, slices, Date.now());
+      this.overlays.setDisplay(displayOf(settings));
+      await this.overlays.addRun(result, settings, slices, Date.now(), body);
       // The new run shows once the refining overlay it replaces is gone.
       await this.overlays.dropPartial();
       await this.showContext();

@@ -3,6 +3,7 @@ import { MethodId } from '../engine/methods/PerturbationMethod';
 import { ExplanationReport } from '../runtime/reportOf';
 import { resolveRequest } from '../runtime/resolveRequest';
 import { OrganSurvey } from '../runtime/surveyOrgan';
+import { SaliencyDisplay } from './OverlayManager';
 import { RunSummary } from './RunRegistry';
 import { SaliencyOverlay } from './writeSaliencyLabelmap';
 
@@ -19,8 +20,12 @@ export interface PanelSettings {
   strideMm: number;
   /** RISE masks or LIME samples; unset: the method's own default (its registry entry). */
   samples?: number;
+  /** The saliency on screen: a continuous heatmap, or its `levels` as a labelmap (what a SEG saves). */
+  display: SaliencyDisplay;
   levels: number;
   opacity: number;
+  /** The heatmap is transparent below this fraction of the run's maximum saliency. */
+  heatmapThreshold: number;
   /**
    * Occlusion: windows twice as large first, then the fine windows only where that saliency is
    * high (on by default: about a third fewer passes, the same top voxels; see README, Benchmark).
@@ -133,8 +138,10 @@ export const DEFAULT_SETTINGS: PanelSettings = {
   strideMm: OCCLUSION_DEFAULTS.strideMm!,
   coarseToFine: true,
   methodOptions: {},
+  display: 'heatmap',
   levels: 6,
   opacity: 0.5,
+  heatmapThreshold: 0.15,
   showRoi: false,
   showOrganMask: false,
   segContent: 'pmap',

@@ -1,43 +1,84 @@
 import React from 'react';
+import type { PanelSettings } from '../ohif/panelState';
 import type { SaliencyOverlay } from '../ohif/writeSaliencyLabelmap';
+import { ChoiceField } from './ChoiceField';
 import { labelStyle } from './fieldStyles';
+import { HeatmapColorBar } from './HeatmapColorBar';
+
+const DISPLAYS = [
+  ['heatmap', 'Heatmap (continuous)'],
+  ['levels', 'Levels (labelmap)'],
+] as const;
 
 /**
- * The current run's saliency levels with their colours, under the run's name, and the opacity
- * slider (every run's).
+ * How the current run's saliency is shown, under the run's name: the display (continuous heatmap
+ * or levels), the heatmap's colour bar and threshold or the levels with their colours, and the
+ * opacity slider (every run's).
  */
 export function SaliencyLegend({
   overlay,
   runLabel,
-  opacity,
-  onOpacity,
+  method,
+  organ,
+  settings,
+  onChange,
 }: {
   overlay: SaliencyOverlay;
   runLabel: string;
-  opacity: number;
-  onOpacity: (opacity: number) => void;
+  method: string;
+  organ: string;
+  settings: Pick<PanelSettings, 'display' | 'opacity' | 'heatmapThreshold'>;
+  onChange: (patch: Partial<PanelSettings>) => void;
 }): React.JSX.Element {
+  const { display, opacity, heatmapThreshold } = settings;
   return (
     <div data-cy="xai-legend" style={{ marginTop: 10 }}>
       <div style={{ fontSize: 12, marginBottom: 4 }}>
-        Saliency (fraction of the maximum) of{' '}
+        Saliency of{' '}
         <span data-cy="xai-legend-run" style={{ overflowWrap: 'anywhere' }}>
           {runLabel}
         </span>
       </div>
-      {overlay.legend.map((level) => (
-        <div key={level.label} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 11 }}>
-          <span
-            style={{
-              width: 14,
-              height: 10,
-              background: `rgb(${level.color.slice(0, 3).join(',')})`,
-              display: 'inline-block',
-            }}
+      <ChoiceField
+        label="Display"
+        dataCy="xai-display"
+        value={display}
+        choices={DISPLAYS}
+        onChange={(value) => onChange({ display: value })}
+      />
+      {display === 'heatmap' ? (
+        <>
+          <HeatmapColorBar max={overlay.max} threshold={heatmapThreshold} method={method} organ={organ} />
+          <label style={labelStyle}>Threshold {Math.round(heatmapThreshold * 100)} % of the maximum</label>
+          <input
+            data-cy="xai-threshold"
+            type="range"
+            min={0.05}
+            max={0.95}
+            step={0.05}
+            value={heatmapThreshold}
+            style={{ width: '100%' }}
+            onChange={(e) => onChange({ heatmapThreshold: Number(e.target.value) })}
           />
-          ≥ {level.lowerEdge.toFixed(2)}
-        </div>
-      ))}
+        </>
+      ) : (
+        <>
+          <div style={{ fontSize: 11, color: '#9fb2c8', marginTop: 4 }}>Fraction of the maximum</div>
+          {overlay.legend.map((level) => (
+            <div key={level.label} style={{ display: 'flex', alignItems: 'center', gap: 6, fontSize: 11 }}>
+              <span
+                style={{
+                  width: 14,
+                  height: 10,
+                  background: `rgb(${level.color.slice(0, 3).join(',')})`,
+                  display: 'inline-block',
+                }}
+              />
+              ≥ {level.lowerEdge.toFixed(2)}
+            </div>
+          ))}
+        </>
+      )}
       <label style={labelStyle}>Opacity {Math.round(opacity * 100)} %</label>
       <input
         data-cy="xai-opacity"
@@ -47,7 +88,7 @@ export function SaliencyLegend({
         step={0.05}
         value={opacity}
         style={{ width: '100%' }}
-        onChange={(e) => onOpacity(Number(e.target.value))}
+        onChange={(e) => onChange({ opacity: Number(e.target.value) })}
       />
     </div>
   );

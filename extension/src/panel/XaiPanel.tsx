@@ -72,8 +72,10 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         <SaliencyLegend
           overlay={overlay}
           runLabel={currentRun.label}
-          opacity={settings.opacity}
-          onOpacity={(opacity) => set({ opacity })}
+          method={currentRun.method}
+          organ={currentRun.organ}
+          settings={settings}
+          onChange={set}
         />
       )}
       <SaveSegSection

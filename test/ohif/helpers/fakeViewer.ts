@@ -173,6 +173,8 @@ export function setup(
     dataSource?: object;
     /** The measured pass speeds (default: none yet). */
     speeds?: PassSpeeds;
+    /** The panel's settings from the configuration (`xaiClip.defaults`). */
+    defaults?: object;
   } = {},
 ) {
   const imageIds = overrides.imageIds ?? ['img:0', 'img:1'];
@@ -213,13 +215,41 @@ export function setup(
   const listeners = new Map<string, ((payload: unknown) => void)[]>();
   const emit = (event: string, payload: unknown) =>
     listeners.get(event)?.forEach((listener) => listener(payload));
+  /** The viewport's extra image actors (the heatmaps) by uid, as a stack viewport holds them. */
+  const actors = new Map<string, { actor: any }>();
   const viewport = {
     type: 'stack',
     id: 'vp',
+    element: new EventTarget(),
     getImageIds: () => imageIds,
     getCurrentImageId: () => 'img:1',
     setImageIdIndex: jest.fn(async () => undefined),
     render() {},
+    getImageDataMetadata: () => ({
+      origin: [0, 0, 2],
+      direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+      dimensions: [NX, NY, 1],
+      spacing: [1, 1, 2],
+    }),
+    createVTKImageData: ({ pixelArray }: { pixelArray: Float32Array }) => {
+      const scalars = { getData: () => pixelArray, modified() {} };
+      return { setOrigin() {}, modified() {}, getPointData: () => ({ getScalars: () => scalars }) };
+    },
+    createActorMapper: (imageData: any) => ({
+      imageData,
+      visible: true,
+      setVisibility(visible: boolean) {
+        this.visible = visible;
+      },
+      getProperty: () => ({
+        setRGBTransferFunction() {},
+        setUseLookupTableScalarRange() {},
+        setInterpolationTypeToLinear() {},
+      }),
+    }),
+    addActor: ({ uid, actor }: any) => actors.set(uid, { actor }),
+    getActor: (uid: string) => actors.get(uid),
+    removeActors: (uids: string[]) => uids.forEach((uid) => actors.delete(uid)),
   };
   const services: any = {
     viewportGridService: {
@@ -317,7 +347,11 @@ export function setup(
       },
       volumeLoader: { createAndCacheVolume: async () => volume },
       eventTarget: new EventTarget(),
-      Enums: { Events: { IMAGE_VOLUME_LOADING_COMPLETED: 'loaded' } },
+      Enums: { Events: { IMAGE_VOLUME_LOADING_COMPLETED: 'loaded', STACK_NEW_IMAGE: 'newImage' } },
+      utilities: {
+        createLinearRGBTransferFunction: () => ({ removeAllPoints() {}, addRGBPoint() {} }),
+        colormap: { updateOpacityMapping: jest.fn() },
+      },
     },
     cornerstoneTools: {
       segmentation: {
@@ -354,7 +388,10 @@ export function setup(
     services,
     extensionManager as any,
     commandsManager,
-    () => ({ models: [{ url: 'http://localhost/models/ct/manifest.json', modalities: ['CT'] }] }),
+    () => ({
+      models: [{ url: 'http://localhost/models/ct/manifest.json', modalities: ['CT'] }],
+      defaults: overrides.defaults,
+    }),
     () => worker as unknown as Worker,
     overrides.speeds,
   );
@@ -371,6 +408,7 @@ export function setup(
     commandsManager,
     sourceImages,
     viewport,
+    actors,
     libraries,
   };
 }
