@@ -189,7 +189,7 @@ export class XaiClipController {
       );
       // The session hands the voxels to the worker: only the series' layout and body mask are kept.
       const layout = layoutOf(series);
-      const body = bodyMask(series.volume.data, series.displaySet.Modality);
+      const body = bodyMask(series.volume.data, series.displaySet.Modality, series.volume.dimensions);
       const stack = series.viewport.getImageIds();
       // The images' running maps on the volume grid, painted as they come.
       const running = new RunningSaliency(layout.dimensions);

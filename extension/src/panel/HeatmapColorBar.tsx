@@ -14,6 +14,9 @@ const INFERNO_GRADIENT = `linear-gradient(to right, ${Array.from({ length: 11 },
   return `rgb(${r},${g},${b}) ${n * 10}%`;
 }).join(', ')})`;
 
+/** A saliency value to three significant digits, grouped: "3,580", "0.0123". */
+const formatSaliency = (value: number) => Number(value.toPrecision(3)).toLocaleString('en-US');
+
 /**
  * The heatmap's colour bar: inferno from 0 to the run's maximum saliency, in the saliency's units,
  * with the part below the threshold (transparent on the image) shaded.
@@ -29,7 +32,7 @@ export function HeatmapColorBar({
   method: string;
   organ: string;
 }): React.JSX.Element {
-  const ticks = [0, 0.5, 1].map((fraction) => (fraction * max).toPrecision(2));
+  const ticks = [0, 0.5, 1].map((fraction) => formatSaliency(fraction * max));
   return (
     <div data-cy="xai-colorbar" style={{ fontSize: 11, marginTop: 4 }}>
       <div style={{ position: 'relative', height: 12, background: INFERNO_GRADIENT, borderRadius: 2 }}>
@@ -50,7 +53,7 @@ export function HeatmapColorBar({
         ))}
       </div>
       <div data-cy="xai-colorbar-units" style={{ color: '#9fb2c8' }}>
-        {(UNITS[method] ?? (() => 'saliency'))(organ)}; below {(threshold * max).toPrecision(2)} not shown
+        {(UNITS[method] ?? (() => 'saliency'))(organ)}; below {formatSaliency(threshold * max)} not shown
       </div>
     </div>
   );
