@@ -10,8 +10,13 @@ import { runXaiCommand, waitForXaiState, xaiState } from './helpers/xaiCommands'
 
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'build', 'screenshots');
 
-/** Small runs of a few seconds each on WASM: the predicted-mask ROI, large windows or few masks. */
+/**
+ * Small runs of a few seconds each on WASM: the predicted-mask ROI, large windows or few masks;
+ * shown as levels, whose OHIF visibility the test follows (heatmap.spec.ts runs the list with the
+ * heatmap).
+ */
 const OCCLUSION = {
+  display: 'levels',
   method: 'occlusion',
   roi: 'mask',
   scope: 'slice',
