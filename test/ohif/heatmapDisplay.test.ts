@@ -54,6 +54,15 @@ describe('the continuous heatmap (controller with plain-object services)', () =>
     expect(heatmaps(actors)).toHaveLength(0);
   });
 
+  it('shows the levels on a viewport that cannot show the heatmap (MPR)', async () => {
+    const { controller, actors, visible, segmentations, viewport } = setup();
+    delete (viewport as any).createActorMapper;
+    await controller.explain({ method: 'occlusion' });
+    const [run] = controller.store.state.runs;
+    expect(heatmaps(actors)).toHaveLength(0);
+    expect(visible.get(segmentations.find((s) => s.label === run.label)!.segmentationId)).toBe(true);
+  });
+
   it('shows only the newest run of two', async () => {
     const { controller, actors } = setup();
     await controller.explain({ method: 'occlusion' });

@@ -68,7 +68,7 @@ interface HeatmapCornerstone {
  * cornerstone draws image labelmaps) holding the shown slice's saliency as a float image, coloured
  * by inferno over 0…1 of the maximum, transparent below the threshold and in air (the body mask),
  * and refilled from the run's map whenever the viewport shows another image. Drawn only on a
- * stack viewport (OHIF's default layout); elsewhere it stays hidden.
+ * stack viewport (OHIF's default layout): `canShow` says whether the run's viewport is one.
  */
 export class HeatmapLayer {
   private readonly actorUid: string;
@@ -127,9 +127,9 @@ export class HeatmapLayer {
     viewport.render();
   }
 
-  /** Whether the heatmap's actor is in its viewport now. */
-  isShown(): boolean {
-    return Boolean(this.viewport()?.getActor(this.actorUid));
+  /** Whether the run's viewport can show the heatmap (a stack viewport; not an MPR one). */
+  canShow(): boolean {
+    return this.viewport() !== undefined;
   }
 
   /** The run's viewport, if it is a stack viewport (the only kind the layer draws on). */

@@ -276,7 +276,7 @@ export class OverlayManager {
 
   /**
    * Makes every viewport showing a run's overlays show or hide them as the run list says (the
-   * saliency as the display says: heatmap or levels), or hide them all while a refining overlay is
+   * saliency as the display says: heatmap, where the viewport can show it, or levels), or hide them all while a refining overlay is
    * shown (so that maps never mix). OHIF shows a series' segmentations again when the series comes
    * back: this hides the hidden runs' again.
    */
@@ -284,12 +284,14 @@ export class OverlayManager {
     for (const { summary, payload } of this.runs.list()) {
       const { saliency, heatmap, roiOutline, organMask } = payload.overlays;
       const visible = summary.visible && this.refining === undefined;
-      this.setVisibility([saliency.segmentationId], visible && this.display.mode === 'levels');
+      // A viewport that cannot show the heatmap (MPR) shows the levels instead.
+      const asHeatmap = visible && this.display.mode === 'heatmap' && heatmap.canShow();
+      this.setVisibility([saliency.segmentationId], visible && !asHeatmap);
       this.setVisibility(
         [roiOutline, organMask].filter((id): id is string => id !== undefined),
         visible,
       );
-      if (visible && this.display.mode === 'heatmap') heatmap.show();
+      if (asHeatmap) heatmap.show();
       else heatmap.hide();
     }
   }
