@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { commandNames } from '../../extension/src/id';
-import { newestSaliencyLabels, showSlice, waitForIdle } from './helpers/pageActions';
+import { newestSaliencyLabels, showSlice, viewerSliceNumber, waitForIdle } from './helpers/pageActions';
 import { chaosLiverTruth, openViewer, organPerSlice, ViewerSession } from './helpers/viewerSession';
 import { runXaiCommand } from './helpers/xaiCommands';
 
@@ -56,7 +56,11 @@ describe('A 3-D model resized from the whole volume, in the viewer (CHAOS CT, WA
     // The liver's score on this slice, with the rest of the slice outside the ROI replaced (the
     // other slices kept): not the whole volume's, which lost everything (1.000).
     expect(report.outsideRoiDrop).toBeLessThan(0.5);
-    await expect(page.locator('[data-cy="xai-slices"]').textContent()).resolves.toBe(`Slices: ${slice}`);
+    // The card numbers the slice as the viewport's overlay does.
+    const [number, count] = await viewerSliceNumber(page);
+    await expect(page.locator('[data-cy="xai-slices"]').textContent()).resolves.toBe(
+      `Slice ${number} of ${count}`,
+    );
     const { voxels, levels } = await newestSaliencyLabels(page);
     const plane = nx * ny;
     expect(voxels.length).toBeGreaterThan(0);

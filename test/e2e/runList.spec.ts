@@ -2,7 +2,7 @@ import { mkdirSync } from 'fs';
 import * as path from 'path';
 import { Page } from 'playwright-core';
 import { commandNames } from '../../extension/src/id';
-import { segmentationLabels, showSlice } from './helpers/pageActions';
+import { segmentationLabels, showSlice, viewerSliceNumber } from './helpers/pageActions';
 import { chaosLiverTruth, largestLiverSlice, openViewer, ViewerSession } from './helpers/viewerSession';
 import { runXaiCommand, waitForXaiState, xaiState } from './helpers/xaiCommands';
 
@@ -26,18 +26,6 @@ const OCCLUSION = {
   confirmed: true,
 };
 const RISE = { ...OCCLUSION, method: 'rise', samples: 40 };
-
-/** The viewport overlay's slice number, "43/78" as [43, 78]. */
-async function viewerSliceNumber(page: Page): Promise<[number, number]> {
-  const text = await page.evaluate(() =>
-    [...document.querySelectorAll('.overlay-item')]
-      .map((item) => item.textContent ?? '')
-      .find((item) => /\d+\/\d+/.test(item)),
-  );
-  const [, n, of] = /(\d+)\/(\d+)/.exec(text ?? '') ?? [];
-  if (!n) throw new Error(`The viewport overlay shows no slice number (read "${text}").`);
-  return [Number(n), Number(of)];
-}
 
 /** SHA-256 of the active viewport's canvas, once two reads 300 ms apart agree (rendering settled). */
 async function viewportPixels(page: Page): Promise<string> {

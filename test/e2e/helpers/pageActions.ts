@@ -79,3 +79,15 @@ export async function clickExplainConfirmed(page: Page): Promise<void> {
     .catch(() => false);
   if (asked) await page.click('[data-cy="xai-explain-anyway"]');
 }
+
+/** The viewport overlay's slice number, "43/78" as [43, 78]. */
+export async function viewerSliceNumber(page: Page): Promise<[number, number]> {
+  const text = await page.evaluate(() =>
+    [...document.querySelectorAll('.overlay-item')]
+      .map((item) => item.textContent ?? '')
+      .find((item) => /\d+\/\d+/.test(item)),
+  );
+  const [, n, of] = /(\d+)\/(\d+)/.exec(text ?? '') ?? [];
+  if (!n) throw new Error(`The viewport overlay shows no slice number (read "${text}").`);
+  return [Number(n), Number(of)];
+}
