@@ -6,6 +6,7 @@ import {
   SegSegment,
   EXPLICIT_VR_LITTLE_ENDIAN,
   segSopClass,
+  seriesGrid,
   SOURCE_STUDY_KEYS,
   writeDicomPart10,
 } from '@xai-clip/seg';
@@ -102,16 +103,7 @@ export async function buildSaliencySeg(
 ): Promise<SaliencySeg> {
   const levels = options.levels ?? 6;
   const type = options.type ?? 'binary';
-  if (headers.length === 0) throw new Error('A DICOM SEG needs the source series; none was given.');
-  const rows = Number(headers[0].Rows);
-  const columns = Number(headers[0].Columns);
-  const plane = rows * columns;
-  if (saliency.length !== plane * headers.length) {
-    throw new Error(
-      `The saliency has ${saliency.length} voxels but the series has ${headers.length} slices of ` +
-        `${columns}×${rows}; a SEG can only be written on the grid of the series it was computed on.`,
-    );
-  }
+  const { rows, columns, plane } = seriesGrid(headers, saliency, 'DICOM SEG');
   const { labels, lowerEdges, max } = binSaliency(saliency, levels);
   if (!(max > 0)) {
     throw new Error(

@@ -1,5 +1,6 @@
 import { distancesAlongNormal } from './descendingAlongNormal';
 import { Code, organCode, sct } from './organCode';
+import { seriesGrid } from './seriesGrid';
 import { SOURCE_STUDY_KEYS } from './sourceStudyKeys';
 import { EXPLICIT_VR_LITTLE_ENDIAN } from './segEncodings';
 import { writeDicomPart10 } from './writeDicomPart10';
@@ -86,16 +87,7 @@ export async function buildSaliencyParametricMap(
   saliency: ArrayLike<number>,
   options: SaliencyParametricMapOptions,
 ): Promise<SaliencyParametricMap> {
-  if (headers.length === 0) throw new Error('A Parametric Map needs the source series; none was given.');
-  const rows = Number(headers[0].Rows);
-  const columns = Number(headers[0].Columns);
-  const plane = rows * columns;
-  if (saliency.length !== plane * headers.length) {
-    throw new Error(
-      `The saliency has ${saliency.length} voxels but the series has ${headers.length} slices of ` +
-        `${columns}×${rows}; a Parametric Map can only be written on the grid of the series it was computed on.`,
-    );
-  }
+  const { rows, columns, plane } = seriesGrid(headers, saliency, 'Parametric Map');
   const order = ascendingAlongNormal(headers);
   const pixels = new Float32Array(plane * headers.length);
   order.forEach((k, f) => {

@@ -8,6 +8,7 @@ export * from './rgbToDicomLab';
 export * from './saliencySegments';
 export * from './segEncodings';
 export * from './segParameters';
+export * from './seriesGrid';
 export * from './sourceStudyKeys';
 export * from './storeToDicomWeb';
 export * from './topPercentSegments';
