@@ -2,7 +2,7 @@ import React from 'react';
 import type { PanelSettings } from '../ohif/panelState';
 import type { SaliencyOverlay } from '../ohif/writeSaliencyLabelmap';
 import { ChoiceField } from './ChoiceField';
-import { labelStyle } from './fieldStyles';
+import { FractionSlider } from './FractionSlider';
 import { HeatmapColorBar } from './HeatmapColorBar';
 
 const DISPLAYS = [
@@ -49,16 +49,13 @@ export function SaliencyLegend({
       {display === 'heatmap' ? (
         <>
           <HeatmapColorBar max={overlay.max} threshold={heatmapThreshold} method={method} organ={organ} />
-          <label style={labelStyle}>Threshold {Math.round(heatmapThreshold * 100)} % of the maximum</label>
-          <input
-            data-cy="xai-threshold"
-            type="range"
+          <FractionSlider
+            label={(percent) => `Threshold ${percent} % of the maximum`}
+            dataCy="xai-threshold"
+            value={heatmapThreshold}
             min={0.05}
             max={0.95}
-            step={0.05}
-            value={heatmapThreshold}
-            style={{ width: '100%' }}
-            onChange={(e) => onChange({ heatmapThreshold: Number(e.target.value) })}
+            onChange={(value) => onChange({ heatmapThreshold: value })}
           />
         </>
       ) : (
@@ -79,16 +76,13 @@ export function SaliencyLegend({
           ))}
         </>
       )}
-      <label style={labelStyle}>Opacity {Math.round(opacity * 100)} %</label>
-      <input
-        data-cy="xai-opacity"
-        type="range"
+      <FractionSlider
+        label={(percent) => `Opacity ${percent} %`}
+        dataCy="xai-opacity"
+        value={opacity}
         min={0}
         max={1}
-        step={0.05}
-        value={opacity}
-        style={{ width: '100%' }}
-        onChange={(e) => onChange({ opacity: Number(e.target.value) })}
+        onChange={(value) => onChange({ opacity: value })}
       />
     </div>
   );
