@@ -58,5 +58,6 @@ export * from './volume/bodyMask';
 export * from './volume/Volume';
 export * from './volume/changedBox';
 export * from './volume/reorient';
+export * from './volume/sliceSpacingReport';
 export * from './volume/stackSlices';
 export * from './volume/volumeUtils';

@@ -97,7 +97,8 @@ describe('readDicomSeries on the CHAOS CT study', () => {
     expect(meta.instances.map((instance) => instance.ImagePositionPatient[2])).toEqual(
       Array.from({ length: 78 }, (_, k) => 1536.5 + 2 * k),
     );
-    expect(meta.sliceSpacingMaxDeviation).toBeLessThan(1e-6);
+    expect(meta.spacingReport.maxDeviation).toBeLessThan(1e-6);
+    expect(meta.spacingReport.gaps).toEqual([]);
   });
 
   it('keeps the identifiers needed to write DICOM SEG', () => {
