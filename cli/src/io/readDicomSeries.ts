@@ -195,7 +195,7 @@ async function readSeries(
     const list = [...series]
       .map(([uid, files]) => {
         const ds = files[0].dataset;
-        const what = [ds.Modality, ds.SeriesDescription].filter(Boolean).join(' ');
+        const what = [ds.Modality, ds.SeriesDescription].filter((v) => typeof v === 'string' && v).join(' ');
         return `${uid} (${what ? what + ', ' : ''}${files.length} file${files.length > 1 ? 's' : ''})`;
       })
       .join('; ');

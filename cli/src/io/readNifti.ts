@@ -70,7 +70,7 @@ async function readFile(path: string, maxBytes: number): Promise<Volume> {
     try {
       return await readDecompressedPrefix(path, length);
     } catch (error) {
-      throw Object.assign(fail(`its gzip stream is damaged (${(error as Error).message})`), { cause: error });
+      throw Object.assign(fail('its gzip stream is damaged or cut short'), { cause: error });
     }
   };
   const head = await read(HEADER_BYTES);
@@ -135,7 +135,9 @@ async function readFile(path: string, maxBytes: number): Promise<Volume> {
   );
   const geometry = geometryOf(header, headData, isNifti2, fail, path);
 
-  const bytes = await read(offset + voxelBytes);
+  // One byte more than needed: a file that ends right after its voxels must then end cleanly, so a
+  // gzip stream that lost its trailer (checksum and length) is found out.
+  const bytes = await read(offset + voxelBytes + 1);
   if (bytes.length < offset + voxelBytes) {
     throw fail(
       `it is truncated (${voxelBytes} bytes of voxels expected after byte ${offset}, ` +

@@ -251,6 +251,15 @@ describe('readNifti refuses impossible headers before allocating (issue 21, find
     expect(Array.from(volume.data.subarray(0, 4))).toEqual([-5, -4, -3, -2]);
   });
 
+  it('refuses a gzip file that lost the end of its stream, even when every voxel is there', async () => {
+    const whole = zlib.gzipSync(fs.readFileSync(smallNifti('trailer.nii')));
+    const cut = path.join(tmp, 'trailer.nii.gz');
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 4)); // without the length of the gzip trailer
+    await expect(readNifti(cut)).rejects.toThrow(
+      `${cut} is not a readable NIfTI-1/2 file: its gzip stream is damaged or cut short. Check that it was copied completely`,
+    );
+  });
+
   it('refuses NaN voxels and a vox_offset inside the header', async () => {
     const floats = path.join(tmp, 'nan.nii');
     writeNifti(floats, {
