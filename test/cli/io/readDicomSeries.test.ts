@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { DicomSeriesMeta, readDicomSeries } from '../../../cli/src/io/readDicomSeries';
 import { VolumeReadError } from '../../../cli/src/io/VolumeReadError';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
@@ -409,6 +410,33 @@ describe('readDicomSeries refuses what it cannot read faithfully (issue 21)', ()
       maxPositionError: 0.5,
       gaps: [],
     });
+  });
+
+  it('reads Deflated Explicit VR Little Endian, and refuses it cut short', async () => {
+    const dir = folder('deflated');
+    const file = path.join(dir, 'a.dcm');
+    writeSlice(file, {}, new Int16Array([1, -2, 3, -4, 500, -600]));
+    const plain = fs.readFileSync(file);
+    // Rewrite the TransferSyntaxUID in the file meta group and deflate the data set after it.
+    const metaEnd = 144 + plain.readUInt32LE(140);
+    const at = plain.indexOf(Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49]));
+    const oldLength = plain.readUInt16LE(at + 6);
+    const uid = Buffer.from('1.2.840.10008.1.2.1.99', 'latin1');
+    const length = Buffer.alloc(2);
+    length.writeUInt16LE(uid.length);
+    const meta = Buffer.concat([
+      plain.subarray(0, at + 6),
+      length,
+      uid,
+      plain.subarray(at + 8 + oldLength, metaEnd),
+    ]);
+    meta.writeUInt32LE(meta.length - 144, 140);
+    const deflated = Buffer.concat([meta, zlib.deflateRawSync(plain.subarray(metaEnd))]);
+    fs.writeFileSync(file, deflated);
+    expect(Array.from((await readDicomSeries(dir)).data)).toEqual([1, -2, 3, -4, 500, -600]);
+
+    fs.writeFileSync(file, deflated.subarray(0, deflated.length - 3));
+    await expect(readDicomSeries(dir)).rejects.toThrow(`Cannot read ${file} as DICOM:`);
   });
 
   it('refuses a series over the memory limit before decoding it', async () => {
