@@ -31,6 +31,7 @@ export * from './roi/Roi';
 export * from './roi/clipRoi';
 export * from './roi/roiFromMask';
 export * from './roi/roiFromSimilarity';
+export * from './roi/roiUnion';
 export * from './roi/roiVoxels';
 export * from './roi/targetProbabilityMap';
 export * from './saliency/binSaliency';

@@ -36,6 +36,8 @@ export class FakeWorker {
         report: {
           model: 'chaos-ct-segformer',
           organ: 'liver',
+          explainedTarget: { kind: 'organ' },
+          targetLabel: 'liver',
           method: request.request.method,
           methodOptions: { windowMm: request.request.windowMm, strideMm: request.request.strideMm },
           scope: request.request.scope,
