@@ -19,6 +19,7 @@ import { labelValueCounts } from '../labels/labelValueCounts';
 import { organLabelValue } from '../labels/organLabelValue';
 import { readLabels } from '../labels/readLabels';
 import { saliencyAgainstLabels } from '../labels/saliencyAgainstLabels';
+import { targetRegionOfLabels } from '../labels/targetRegionOfLabels';
 import { prepareSegExport } from '../seg/prepareSegExport';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
@@ -75,9 +76,13 @@ async function explainWith(
       ? undefined
       : new SingleBar({ format: ' {bar} {value}/{total} passes | ETA {eta}s', hideCursor: true });
   bar?.start(1, 0);
+  const request = requestOf(options);
+  if (options.targetRegion !== undefined && !request.targetRegion) {
+    request.targetRegion = await targetRegionOfLabels(options.targetRegion, volume);
+  }
   let explanation: Explanation;
   try {
-    explanation = await runExplanation(loaded, volume, requestOf(options), {
+    explanation = await runExplanation(loaded, volume, request, {
       onProgress: (p) => {
         bar?.setTotal(p.total);
         bar?.update(p.done);
@@ -133,7 +138,7 @@ async function explainWith(
   emit(
     options.json,
     report,
-    `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ${describeBatch(report)}` +
+    `${method.label} of ${report.targetLabel}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ${describeBatch(report)}` +
       (result.skippedPasses > 0
         ? ` (${result.skippedPasses} perturbations changed nothing the model sees: skipped)`
         : '') +

@@ -26,7 +26,7 @@ import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 import { PassTimes } from '../engine/evaluate/BatchTuner';
 
-export type { ExplainRequest } from './ExplainRequest';
+export type { ExplainRequest, TargetRegionRequest } from './ExplainRequest';
 
 export interface Explanation {
   /** The request as it ran, every default filled in. */
