@@ -273,6 +273,8 @@ export function setup(
     },
     segmentationService: {
       EVENTS: {
+        SEGMENTATION_ADDED: 'segmentationAdded',
+        SEGMENTATION_MODIFIED: 'segmentationModified',
         SEGMENTATION_REMOVED: 'segmentationRemoved',
         SEGMENTATION_REPRESENTATION_MODIFIED: 'representationModified',
       },
