@@ -1,0 +1,42 @@
+/** Deletion and insertion AUC of one voxel order (see engine/metrics/deletionInsertion). */
+export interface CausalAuc {
+  /** Mean normalised organ score while the top voxels are removed: lower is more faithful. */
+  deletionAuc: number;
+  /** Mean normalised organ score while they are restored into a blurred image: higher is more faithful. */
+  insertionAuc: number;
+}
+
+/** One explained image's faithfulness figures. */
+export interface ImageFaithfulness extends CausalAuc {
+  /** Slice index, or null for a 3-D model's volume. */
+  slice: number | null;
+  /** Voxels of the predicted organ on the image (its explained slices for a 3-D model). */
+  organVoxels: number;
+  /** Voxels the curves order: the ROI's (the whole image without an ROI). */
+  orderedVoxels: number;
+  /** Voxels removed at the curves' end: `organMultiple` × the organ, at most the ROI. */
+  removedVoxels: number;
+  /** The same curves for a seeded random order of the same voxels, when asked for. */
+  random?: CausalAuc;
+  /** Whether the map's maximum lies inside the predicted organ; null when the map is 0 everywhere. */
+  pointingHit: boolean | null;
+}
+
+/**
+ * How faithful a finished map is to the model, on the run's own target (organ, explained slices,
+ * target kind, fill): deletion/insertion AUC over the ROI's order, the same for a random order,
+ * and the pointing game. Means are over the images with the organ.
+ */
+export interface FaithfulnessReport extends CausalAuc {
+  random?: CausalAuc;
+  /** Images whose map's maximum lies in the predicted organ, of the images whose map has one. */
+  pointingGame: { hits: number; images: number };
+  /** Curve steps per order. */
+  steps: number;
+  /** How far the curves run, in predicted organ sizes (capped at the ROI). */
+  organMultiple: number;
+  images: ImageFaithfulness[];
+  passes: number;
+  ms: number;
+  notes: string[];
+}
