@@ -59,7 +59,10 @@ export function buildReportHtml(content: ReportContent): string {
     ]),
     section('Settings', [
       ...Object.entries(content.settings).filter(([, value]) => value !== undefined),
-      ...Object.entries(report.methodOptions).map(([name, value]) => [`${report.method}: ${name}`, value]),
+      ...Object.entries(report.methodOptions).map(([name, value]): [string, unknown] => [
+        `${report.method}: ${name}`,
+        value,
+      ]),
     ]),
     content.faithfulness && faithfulnessSection(content.faithfulness),
     content.sanity && content.sanity.length > 0 && analysisSection('Sanity checks', content.sanity),
