@@ -202,6 +202,11 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
     return this.worker;
   }
 
+  /** The manifest URL of the model the modality's series run on. */
+  manifestUrl(modality: string): string {
+    return this.modelChoice(modality).manifestUrl;
+  }
+
   /** The manifest of the modality's model (the first configured for it) and the providers to try. */
   private modelChoice(modality: string, executionProviders = DEFAULT_EXECUTION_PROVIDERS) {
     const { models } = this.config();

@@ -76,6 +76,8 @@ export interface CornerstoneViewport {
   setImageIdIndex?(index: number): Promise<unknown>;
   /** The viewport's element, where cornerstone dispatches its new-image events. */
   element?: HTMLElement;
+  /** What the viewport shows, overlays included (a report's picture). */
+  canvas?: HTMLCanvasElement;
   render(): void;
 }
 
