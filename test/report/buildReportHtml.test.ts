@@ -47,7 +47,7 @@ describe('buildReportHtml', () => {
     expect(html).toContain('120 (4 skipped');
     expect(html).toContain('8.4 s');
     expect(html).toContain('2.1 % (5000 voxels)');
-    expect(html).toContain('12.4 % of the liver score');
+    expect(html).toContain('outside the ROI by the fill lowers the liver score by 12.4 %');
     expect(html).toContain('<th>occlusion: windowMm</th><td>12</td>');
     expect(html).toContain('<a href="models/chaos-ct-segformer/MODEL_CARD.md">');
     expect(html).not.toContain('<h2>Faithfulness</h2>');

@@ -55,6 +55,7 @@ describe('runFaithfulness (planted2d, ONNX)', () => {
     // The blurred slice keeps most of planted2d's score: insertion separates the orders less.
     expect(figures.insertionAuc).toBeGreaterThan(figures.random!.insertionAuc);
     expect(figures.pointingGame).toEqual({ hits: 1, images: 1 });
+    expect(figures.randomPatchMm).toBe(20);
     expect(figures.passes).toBe(faithfulnessPasses(1, { randomBaseline: true, steps: 10 }));
     expect(figures.passes).toBe(1 + 2 * 2 * 11);
     expect(progress[progress.length - 1]).toBe(figures.passes);

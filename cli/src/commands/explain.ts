@@ -134,7 +134,7 @@ async function explainWith(
   if (options.report) {
     await writeHtmlReport(options.report, {
       report,
-      request,
+      request: explanation.request,
       volume,
       saliency: result.saliency,
       modelManifest: options.model,

@@ -2,6 +2,7 @@ import React from 'react';
 import type { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import {
   FAITHFULNESS_ORGAN_MULTIPLE,
+  FAITHFULNESS_RANDOM_PATCH_MM,
   FAITHFULNESS_STEPS,
   faithfulnessPasses,
 } from '../runtime/faithfulness/faithfulnessPasses';
@@ -12,8 +13,9 @@ const MEASURE_HINT =
   `Removes the ROI's voxels in the map's order (deletion: into the run's fill) or restores them into a ` +
   `blurred image (insertion), in ${FAITHFULNESS_STEPS} steps up to ${FAITHFULNESS_ORGAN_MULTIPLE}× the ` +
   `predicted organ's voxels (all of the ROI when it is smaller), and re-scores the organ on the run's own ` +
-  `target. AUC: the mean normalised organ score over the curve. Pointing game: whether the map's maximum ` +
-  `lies in the predicted organ.`;
+  `target. AUC: the mean normalised organ score over the curve. The random order ranks the same voxels by a ` +
+  `seeded random map, constant on ${FAITHFULNESS_RANDOM_PATCH_MM} mm patches. Pointing game: whether the map's ` +
+  `maximum lies in the predicted organ.`;
 
 /**
  * The current run's faithfulness: the button that measures it (its passes; with or without the

@@ -54,7 +54,7 @@ export function buildReportHtml(content: ReportContent): string {
         'Outside-ROI drop',
         report.outsideRoiDrop === undefined
           ? '—'
-          : `${(100 * report.outsideRoiDrop).toFixed(1)} % of the ${organ} score when everything outside the ROI is replaced by the fill`,
+          : `replacing everything outside the ROI by the fill ${report.outsideRoiDrop >= 0 ? 'lowers' : 'raises'} the ${organ} score by ${(100 * Math.abs(report.outsideRoiDrop)).toFixed(1)} %`,
       ],
     ]),
     section('Settings', [
@@ -105,7 +105,9 @@ function faithfulnessSection(figures: FaithfulnessReport): string {
   return (
     section('Faithfulness', rows) +
     `<p class="muted">The ROI’s voxels removed (deletion, into the fill) or restored (insertion, into a blurred image) in the map’s order, in ${figures.steps} steps up to ${figures.organMultiple}× the predicted organ’s voxels, on the run’s organ score; AUC is the mean normalised score over the curve.${
-      figures.random ? ' The random order ranks the same voxels by a seeded random map.' : ''
+      figures.random
+        ? ` The random order ranks the same voxels by a seeded random map${figures.randomPatchMm ? `, constant on ${figures.randomPatchMm} mm patches` : ''}.`
+        : ''
     }</p>` +
     (figures.notes.length > 0
       ? `<ul>${figures.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`

@@ -16,9 +16,17 @@ describe('pointingGame', () => {
 
 describe('randomOrderMap', () => {
   it('is seeded, positive on the given voxels only', () => {
-    const map = randomOrderMap(6, [1, 4], 3);
+    const map = randomOrderMap([6, 1, 1], [1, 4], 3);
     expect(Array.from(map.map((value) => (value > 0 ? 1 : 0)))).toEqual([0, 1, 0, 0, 1, 0]);
-    expect(Array.from(randomOrderMap(6, [1, 4], 3))).toEqual(Array.from(map));
-    expect(Array.from(randomOrderMap(6, [1, 4], 4))).not.toEqual(Array.from(map));
+    expect(Array.from(randomOrderMap([6, 1, 1], [1, 4], 3))).toEqual(Array.from(map));
+    expect(Array.from(randomOrderMap([6, 1, 1], [1, 4], 4))).not.toEqual(Array.from(map));
+  });
+
+  it('draws one value per patch', () => {
+    // 4×2 image, patches of 2×2: columns 0–1 and 2–3.
+    const map = randomOrderMap([4, 2, 1], [0, 1, 2, 3, 4, 5, 6, 7], 5, [2, 2, 1]);
+    expect(new Set([map[0], map[1], map[4], map[5]]).size).toBe(1);
+    expect(new Set([map[2], map[3], map[6], map[7]]).size).toBe(1);
+    expect(map[0]).not.toBe(map[2]);
   });
 });

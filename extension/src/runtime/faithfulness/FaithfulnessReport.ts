@@ -29,6 +29,8 @@ export interface ImageFaithfulness extends CausalAuc {
  */
 export interface FaithfulnessReport extends CausalAuc {
   random?: CausalAuc;
+  /** The random order's patch edge in mm (0: voxel by voxel); with `random`. */
+  randomPatchMm?: number;
   /** Images whose map's maximum lies in the predicted organ, of the images whose map has one. */
   pointingGame: { hits: number; images: number };
   /** Curve steps per order. */

@@ -1,6 +1,7 @@
 import { ProgressTracker } from '../../engine/evaluate/ProgressTracker';
 import { bindOrganTarget } from '../../engine/explain/bindOrganTarget';
 import { makeSubstrate } from '../../engine/methods/makeSubstrate';
+import { mmToVoxels } from '../../engine/methods/mmToVoxels';
 import { CausalCurves, deletionInsertion } from '../../engine/metrics/deletionInsertion';
 import { pointingGame } from '../../engine/metrics/pointingGame';
 import { randomOrderMap } from '../../engine/metrics/randomOrderMap';
@@ -16,7 +17,12 @@ import { ExplanationReport } from '../reportOf';
 import { resolveOrgan } from '../resolveOrgan';
 import { resolveRequest } from '../resolveRequest';
 import { ExplanationHooks } from '../runExplanation';
-import { FAITHFULNESS_ORGAN_MULTIPLE, FAITHFULNESS_STEPS, faithfulnessPasses } from './faithfulnessPasses';
+import {
+  FAITHFULNESS_ORGAN_MULTIPLE,
+  FAITHFULNESS_RANDOM_PATCH_MM,
+  FAITHFULNESS_STEPS,
+  faithfulnessPasses,
+} from './faithfulnessPasses';
 import { CausalAuc, FaithfulnessReport, ImageFaithfulness } from './FaithfulnessReport';
 
 /** A finished run's map and what it was explained with: what the figures are measured on. */
@@ -34,6 +40,11 @@ export interface FaithfulnessOptions {
   randomBaseline: boolean;
   steps?: number;
   organMultiple?: number;
+  /**
+   * The random order's patch edge in mm (its map is constant on each patch; 0: voxel by voxel);
+   * default FAITHFULNESS_RANDOM_PATCH_MM.
+   */
+  randomPatchMm?: number;
 }
 
 /**
@@ -42,7 +53,8 @@ export interface FaithfulnessOptions {
  * the fill, bound as the explanation bound them (bindOrganTarget). On each image the ROI's voxels
  * are removed (deletion, into the fill) and restored (insertion, into a blurred image) in the map's
  * order, in `steps` steps up to `organMultiple` × the predicted organ's voxels (all of the ROI
- * when it is smaller); optionally the same for a seeded random order of those voxels; and the
+ * when it is smaller); optionally the same for a seeded random order of those voxels (constant on
+ * patches of `randomPatchMm`); and the
  * pointing game checks the map's maximum against the predicted organ.
  *
  * Cost: faithfulnessPasses (per image 1 + 2·(steps + 1) per order); an image without the organ
@@ -60,6 +72,7 @@ export async function runFaithfulness(
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
   const steps = options.steps ?? FAITHFULNESS_STEPS;
   const organMultiple = options.organMultiple ?? FAITHFULNESS_ORGAN_MULTIPLE;
+  const randomPatchMm = options.randomPatchMm ?? FAITHFULNESS_RANDOM_PATCH_MM;
   const { roiBoxes, slices } = input.report;
   const batchSize = planBatch(
     loaded.segmenter,
@@ -127,7 +140,14 @@ export async function runFaithfulness(
       });
     const mapCurves = await curvesOf(saliency);
     const randomCurves = options.randomBaseline
-      ? await curvesOf(randomOrderMap(size, candidates, request.seed + 1))
+      ? await curvesOf(
+          randomOrderMap(
+            image.dimensions,
+            candidates,
+            request.seed + 1,
+            mmToVoxels(randomPatchMm, image.spacing, image.dimensions),
+          ),
+        )
       : undefined;
     images.push({
       slice,
@@ -146,7 +166,9 @@ export async function runFaithfulness(
   const pointed = images.filter((image) => image.pointingHit !== null);
   return {
     ...meanAuc(images),
-    ...(options.randomBaseline ? { random: meanAuc(images.map((image) => image.random!)) } : {}),
+    ...(options.randomBaseline
+      ? { random: meanAuc(images.map((image) => image.random!)), randomPatchMm }
+      : {}),
     pointingGame: { hits: pointed.filter((image) => image.pointingHit).length, images: pointed.length },
     steps,
     organMultiple,
