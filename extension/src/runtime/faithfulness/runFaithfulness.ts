@@ -54,8 +54,8 @@ export interface FaithfulnessOptions {
  * are removed (deletion, into the fill) and restored (insertion, into a blurred image) in the map's
  * order, in `steps` steps up to `organMultiple` × the predicted organ's voxels (all of the ROI
  * when it is smaller); optionally the same for a seeded random order of those voxels (constant on
- * patches of `randomPatchMm`); and the
- * pointing game checks the map's maximum against the predicted organ.
+ * patches of `randomPatchMm`); and the pointing game checks the map's maximum against the
+ * predicted organ.
  *
  * Cost: faithfulnessPasses (per image 1 + 2·(steps + 1) per order); an image without the organ
  * stops after its first pass. Cancellable through `hooks.signal`.
@@ -82,7 +82,8 @@ export async function runFaithfulness(
   ).batchSize;
   const perImage = faithfulnessPasses(1, { ...options, steps });
   const tracker = new ProgressTracker(roiBoxes.length * perImage, hooks.onProgress, hooks.signal);
-  const plane = volume.dimensions[0] * volume.dimensions[1];
+  const [nx, ny] = volume.dimensions;
+  const plane = nx * ny;
   const images: ImageFaithfulness[] = [];
   const notes: string[] = [];
   for (const [n, { slice, box }] of roiBoxes.entries()) {
@@ -92,16 +93,7 @@ export async function runFaithfulness(
     const offset = slice === null ? 0 : slice * plane;
     // A 3-D model's score is read on the explained slices only, as the explanation read it.
     const region: Box | undefined =
-      slice === null
-        ? {
-            min: [0, 0, slices[0]],
-            max: [...volume.dimensions.slice(0, 2), slices[slices.length - 1] + 1] as [
-              number,
-              number,
-              number,
-            ],
-          }
-        : undefined;
+      slice === null ? { min: [0, 0, slices[0]], max: [nx, ny, slices[slices.length - 1] + 1] } : undefined;
     const bound = await bindOrganTarget(loaded.segmenter, image, classIndex, request.target, tracker, region);
     if (!bound.target) {
       tracker.skip(perImage - 1);
