@@ -14,11 +14,11 @@ describe('faithfulness of the current run, and its report', () => {
   it('asks the worker to analyse the run on its own request, map and report, and keeps the figures with the run', async () => {
     const { controller, worker } = setup();
     await controller.explain({ organ: 'liver' });
-    controller.updateSettings({ faithfulnessRandom: false });
     const stages: (string | undefined)[] = [];
     const unsubscribe = controller.store.subscribe((state) => stages.push(state.stage));
-    const figures = await controller.measureFaithfulness();
+    const figures = await controller.measureFaithfulness({ faithfulnessRandom: false });
     unsubscribe();
+    expect(controller.store.state.settings.faithfulnessRandom).toBe(false);
     expect(figures).toMatchObject({ deletionAuc: 0.21, insertionAuc: 0.74 });
     const explain = worker.requests.find((r) => r.type === 'explain') as Extract<
       WorkerRequest,

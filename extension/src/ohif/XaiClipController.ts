@@ -257,12 +257,14 @@ export class XaiClipController {
 
   /**
    * Measures how faithful the current run's map is to the model (runFaithfulness, in the worker,
-   * on the run's own target): deletion and insertion AUC, with the panel's faithfulnessRandom a
-   * random order of the same voxels, and the pointing game. Shows progress and is cancelled by
+   * on the run's own target): deletion and insertion AUC, with the panel's faithfulnessRandom
+   * (or the override's) a random order of the same voxels, and the pointing game. Shows progress and is cancelled by
    * Cancel, as a run is; the figures stay with the run. Refuses, with a message, while something
    * runs, without a run, or when the active viewport shows another series than the run's.
    */
-  async measureFaithfulness(): Promise<FaithfulnessReport | undefined> {
+  async measureFaithfulness(
+    overrides: Pick<Partial<PanelSettings>, 'faithfulnessRandom'> = {},
+  ): Promise<FaithfulnessReport | undefined> {
     const { store } = this;
     if (store.state.status === 'running' || store.state.saving) {
       notify(this.services, 'warning', 'Wait for the running explanation, analysis or save to finish.');
@@ -274,6 +276,7 @@ export class XaiClipController {
       return undefined;
     }
     const before = store.state.status;
+    store.setSettings(overrides);
     store.set({ status: 'running', stage: 'Reading the series', progress: undefined, message: undefined });
     try {
       const series = await readActiveVolumeWhenLoaded(this.services, this.libraries());

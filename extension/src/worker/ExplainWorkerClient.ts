@@ -99,11 +99,9 @@ export class ExplainWorkerClient {
     message: DistributiveOmit<AnalyseMessage, 'type' | 'id'>,
     callbacks: WorkerCallbacks,
   ): { id: number; done: Promise<AnalysisResult> } {
-    return this.send<AnalysisResult>(
-      { type: 'analyse', ...message } as DistributiveOmit<ModelRequest, 'id'>,
-      callbacks,
-      [message.volume.data.buffer as ArrayBuffer],
-    );
+    return this.send<AnalysisResult>({ type: 'analyse', ...message }, callbacks, [
+      message.volume.data.buffer as ArrayBuffer,
+    ]);
   }
 
   /** Slice k's network input and labels; the volume is copied. */
