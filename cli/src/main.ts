@@ -159,6 +159,10 @@ withCommon(
   .option('--fill <mode>', 'removed voxels become: min, mean, blur or a number', 'min')
   .addOption(new Option('--target <kind>', 'organ score').choices(['sum', 'softDice']).default('sum'))
   .option(
+    '--target-region <component | file[:value]>',
+    'explain the organ score over one region instead of the whole predicted organ: a component of the prediction on the explained slices (1 = the largest), or a label volume on the image grid (its nonzero voxels, or those of one value)',
+  )
+  .option(
     '--batch-size <n>',
     'perturbed images per model call, or auto: the fastest of 1, 2, 4, 8 (within --memory-budget), timed on the first calls',
     // auto: the fastest of a few sizes, timed on the run's first model calls (see BatchTuner).

@@ -134,14 +134,14 @@ describe('the faithfulness section', () => {
   it('says the passes the measurement costs, and twice them with the random order', () => {
     expect(render({})).toContain('Faithfulness (125 passes)');
     expect(render({ randomBaseline: false, images: 3 })).toContain('Faithfulness (189 passes)');
-    expect(render({})).toContain('up to 3× the predicted organ');
+    expect(render({})).toContain('up to 3× the explained target');
     expect(render({})).not.toContain('xai-faithfulness-figures');
   });
 
   it('shows the AUCs (with the random order when measured), the pointing game, passes and time, and notes', () => {
     const html = render({ figures });
     expect(html).toContain('<td>Deletion AUC (lower better)</td><td>0.213</td>');
-    expect(html).toContain('miss (maximum outside the organ)');
+    expect(html).toContain('miss (maximum outside the target)');
     expect(html).toContain('63 passes · 2.5 s');
     expect(html).toContain('Slice 4: the model predicts no liver');
     const withRandom = render({ figures: { ...figures, random: { deletionAuc: 0.5, insertionAuc: 0.31 } } });

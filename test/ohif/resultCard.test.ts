@@ -8,6 +8,8 @@ describe('the result card', () => {
   const report = (skippedPasses: number): ExplanationReport => ({
     model: 'chaos-ct-segformer',
     organ: 'liver',
+    explainedTarget: { kind: 'organ' },
+    targetLabel: 'liver',
     method: 'occlusion',
     methodOptions: {},
     scope: 'slice',

@@ -7,7 +7,7 @@ import { SettingsForm } from '../../extension/src/panel/SettingsForm';
 describe('the panel’s slice stride and coarse-to-fine defaults', () => {
   const render = (settings: PanelSettings) =>
     renderToStaticMarkup(
-      createElement(SettingsForm, { settings, classes: ['liver'], onChange: () => undefined }),
+      createElement(SettingsForm, { settings, classes: ['liver'], target: null, onChange: () => undefined }),
     );
 
   it('runs occlusion coarse-to-fine, and a slab at the auto stride, by default', () => {

@@ -16,6 +16,8 @@ const report: ExplanationReport = {
   slices: [43],
   roi: { source: 'clip', shape: 'mask', voxels: 5000, fraction: 0.021 },
   roiBoxes: [{ slice: 43, box: { min: [10, 20, 0], max: [60, 90, 1] } }],
+  explainedTarget: { kind: 'component', index: 2, of: 3, voxels: 900, ml: 14.2 },
+  targetLabel: 'liver component 2 of 3 (14.2 mL)',
   outsideRoiDrop: 0.124,
   outsideRanked: false,
   batch: { size: 8 },
@@ -45,6 +47,7 @@ describe('buildReportHtml', () => {
       expect(html).toContain(`<h2>${heading}</h2>`);
     expect(html).toContain('<title>XAI-CLIP: occlusion of the liver</title>');
     expect(html).toContain('120 (4 skipped');
+    expect(html).toContain('<th>Explained</th><td>liver component 2 of 3 (14.2 mL)</td>');
     expect(html).toContain('8.4 s');
     expect(html).toContain('2.1 % (5000 voxels)');
     expect(html).toContain('outside the ROI by the fill lowers the liver score by 12.4 %');

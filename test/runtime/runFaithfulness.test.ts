@@ -5,7 +5,9 @@ import { LoadedModel } from '../../extension/src/runtime/loadModel';
 import { reportOf } from '../../extension/src/runtime/reportOf';
 import { ExplainRequest, runExplanation } from '../../extension/src/runtime/runExplanation';
 import { planted2dWithoutClip } from '../helpers/planted2dWithoutClip';
-import { plantedMask, plantedSlice } from '../helpers/plantedImage';
+import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+import { islandsSlice, inB, maskOf } from '../helpers/islandsImage';
+import { loadModelFile } from '../../cli/src/io/loadModelFile';
 
 describe('runFaithfulness (planted2d, ONNX)', () => {
   let loaded: LoadedModel;
@@ -47,7 +49,7 @@ describe('runFaithfulness (planted2d, ONNX)', () => {
     );
     const [image] = figures.images;
     // planted2d labels the whole slice "organ" (its score is S's evidence): 3× that is all of the ROI.
-    expect(image.organVoxels).toBe(64 * 64);
+    expect(image.targetVoxels).toBe(64 * 64);
     expect(image.orderedVoxels).toBe(input.report.roi.voxels);
     expect(image.orderedVoxels).toBeGreaterThan(plantedMask().reduce((sum, m) => sum + m, 0));
     expect(image.removedVoxels).toBe(image.orderedVoxels);
@@ -83,5 +85,44 @@ describe('runFaithfulness (planted2d, ONNX)', () => {
       { signal: controller.signal, onProgress: () => controller.abort() },
     );
     await expect(running).rejects.toBeInstanceOf(ExplanationCancelledError);
+  });
+});
+
+describe('runFaithfulness of a target region (islands2d, ONNX)', () => {
+  let islands: LoadedModel;
+  beforeAll(async () => {
+    islands = await loadModelFile(fixture('islands2d.manifest.json'));
+  });
+  afterAll(() => islands.dispose());
+
+  it('scores the region the run explained: its voxels set the curves’ length and the pointing game', async () => {
+    const request: ExplainRequest = {
+      organ: 'organ',
+      method: 'occlusion',
+      windowMm: 8,
+      strideMm: 8,
+      outsideTileFactor: 0,
+      roi: 'mask',
+      marginMm: 4,
+      scope: 'slice',
+      slice: 0,
+      fill: 0,
+      batchSize: 16,
+      targetRegion: { component: 2 },
+    };
+    const explanation = await runExplanation(islands, islandsSlice(), request);
+    const input = {
+      request,
+      saliency: explanation.result.saliency.data,
+      roiMask: explanation.roi?.mask,
+      report: reportOf(explanation, islands, [64, 64, 1]),
+    };
+    const region = await runFaithfulness(islands, islandsSlice(), input, { randomBaseline: false, steps: 4 });
+    // Island B (192 pixels) is the target, not the whole predicted organ (A and B, 448).
+    expect(region.images[0].targetVoxels).toBe(maskOf(inB).reduce((sum, m) => sum + m, 0));
+    expect(region.images[0].removedVoxels).toBe(Math.min(region.images[0].orderedVoxels, 3 * 192));
+    expect(region.pointingGame).toEqual({ hits: 1, images: 1 });
+    // B's map removes B first: its score falls at once.
+    expect(region.deletionAuc).toBeLessThan(0.5);
   });
 });

@@ -3,8 +3,11 @@ import { LoadedModel, ExplanationReport, ExplainRequest, FaithfulnessReport } fr
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
 
-export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainRequest, 'fill'>, SegExportOptions {
+export interface ExplainCommandOptions
+  extends CommonOptions, Omit<ExplainRequest, 'fill' | 'targetRegion'>, SegExportOptions {
   fill: string;
+  /** --target-region: a component number (largest first), or a label file (`file` or `file:value`). */
+  targetRegion?: string;
   out: string;
   /** Cohorts: `i/n`, this machine's share of the cases. */
   shard?: string;

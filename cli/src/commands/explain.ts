@@ -20,6 +20,7 @@ import { labelValueCounts } from '../labels/labelValueCounts';
 import { organLabelValue } from '../labels/organLabelValue';
 import { readLabels } from '../labels/readLabels';
 import { saliencyAgainstLabels } from '../labels/saliencyAgainstLabels';
+import { targetRegionOfLabels } from '../labels/targetRegionOfLabels';
 import { prepareSegExport } from '../seg/prepareSegExport';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
@@ -78,6 +79,9 @@ async function explainWith(
     );
   const exportDicom = prepareSegExport(options, volume); // fails now if --seg/--pmap cannot work on this input
   const request = requestOf(options);
+  if (options.targetRegion !== undefined && !request.targetRegion) {
+    request.targetRegion = await targetRegionOfLabels(options.targetRegion, volume);
+  }
   const explanation = await withProgress(options, context, (onProgress) =>
     runExplanation(loaded, volume, request, { onProgress, memoryBudgetBytes: memoryBudgetOf(options) }),
   );
@@ -134,7 +138,7 @@ async function explainWith(
   if (options.report) {
     await writeHtmlReport(options.report, {
       report,
-      request: explanation.request,
+      settings: explanation.request,
       volume,
       saliency: result.saliency,
       modelManifest: options.model,
@@ -149,7 +153,7 @@ async function explainWith(
   emit(
     options.json,
     report,
-    `${method.label} of ${className}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ${describeBatch(report)}` +
+    `${method.label} of ${report.targetLabel}: ${result.passes} passes in ${result.wallMs} ms on ${loaded.backend}, ${describeBatch(report)}` +
       (result.skippedPasses > 0
         ? ` (${result.skippedPasses} perturbations changed nothing the model sees: skipped)`
         : '') +

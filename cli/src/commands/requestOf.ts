@@ -2,10 +2,17 @@ import { FillMode } from '@xai-clip/engine';
 import { ExplainRequest } from '@xai-clip/runtime';
 import type { ExplainCommandOptions } from './ExplainCommandOptions';
 
-/** The explanation request that `explain`'s options ask for (one image or every case of a cohort). */
+/**
+ * The explanation request that `explain`'s options ask for (one image or every case of a cohort).
+ * A --target-region that is a label file is read against each image (targetRegionOfLabels).
+ */
 export function requestOf(options: ExplainCommandOptions): ExplainRequest {
+  const { targetRegion, ...asked } = options;
   return {
-    ...options,
+    ...asked,
+    ...(targetRegion !== undefined && /^\d+$/.test(targetRegion)
+      ? { targetRegion: { component: Number(targetRegion) } }
+      : {}),
     fill: parseFill(options.fill),
     methodOptions: options.methodOption,
     coarseToFine: options.coarseToFine && {

@@ -1,7 +1,6 @@
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { Volume } from '@xai-clip/engine';
-import { ExplainRequest } from '@xai-clip/runtime';
 import { analysisRowsOf, buildReportHtml } from '@xai-clip/report';
 import { renderOverlayPng } from '../cohort/overlayPng';
 import { CaseReport } from './ExplainCommandOptions';
@@ -15,7 +14,8 @@ export async function writeHtmlReport(
   file: string,
   content: {
     report: CaseReport;
-    request: ExplainRequest;
+    /** The request as it ran (shown by name). */
+    settings: object;
     volume: Volume;
     saliency: Volume<Float32Array>;
     modelManifest: string;
@@ -28,7 +28,7 @@ export async function writeHtmlReport(
   const html = buildReportHtml({
     report,
     source: report.input,
-    settings: { ...content.request, methodOptions: undefined },
+    settings: { ...content.settings, methodOptions: undefined },
     image: {
       dataUrl: `data:image/png;base64,${png.toString('base64')}`,
       caption: `Slice ${slice} (volume order from 0) with the saliency overlay`,

@@ -7,3 +7,6 @@ export * from './readPngMaskFolder';
 export * from './readVolume';
 export * from './writeDicomSeries';
 export * from './writeNifti';
+export * from './VolumeReadError';
+export * from './checkMemoryEstimate';
+export * from './checkVoxelSize';

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as nodePath from 'path';
 import { PNG } from 'pngjs';
 import { Vec3, Volume, createVolume } from '@xai-clip/engine';
+import { asVolumeReadError } from './asVolumeReadError';
+import { VolumeReadError } from './VolumeReadError';
 
 /**
  * Reads a folder of per-slice PNG masks (e.g. CHAOS ground truth) into a binary Uint8 volume.
@@ -13,15 +15,24 @@ import { Vec3, Volume, createVolume } from '@xai-clip/engine';
  * `reference`: the image the masks belong to; its grid must match and its geometry is copied.
  * `sliceOrder[k]`: which PNG (0-based position in that order) becomes slice k, for masks paired
  * with an image by file order rather than slice order: pass `meta.sliceFileIndex` of
- * `readDicomSeries`. Without it PNG k is slice k.
+ * `readDicomSeries`. Without it PNG k is slice k. Every refusal is a VolumeReadError.
  */
 export function readPngMaskFolder(
   folder: string,
   reference?: Volume,
   sliceOrder?: number[],
 ): Volume<Uint8Array> {
+  try {
+    return readMasks(folder, reference, sliceOrder);
+  } catch (error) {
+    throw asVolumeReadError(folder, 'folder of PNG masks', error);
+  }
+}
+
+function readMasks(folder: string, reference?: Volume, sliceOrder?: number[]): Volume<Uint8Array> {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new Error(
+    throw new VolumeReadError(
+      folder,
       `Mask folder not found: ${folder}. Pass the folder that holds the PNG masks ` +
         `(relative paths start at ${process.cwd()}).`,
     );
@@ -31,11 +42,15 @@ export function readPngMaskFolder(
     .filter((name) => /\.png$/i.test(name))
     .map((name) => ({ name, number: Number(/(\d+)\D*$/.exec(name)?.[1] ?? NaN) }));
   if (files.length === 0) {
-    throw new Error(`No .png files in ${folder}. Pass a folder with one PNG mask per slice.`);
+    throw new VolumeReadError(
+      folder,
+      `No .png files in ${folder}. Pass a folder with one PNG mask per slice.`,
+    );
   }
   const unnumbered = files.find((file) => Number.isNaN(file.number));
   if (unnumbered) {
-    throw new Error(
+    throw new VolumeReadError(
+      folder,
       `${nodePath.join(folder, unnumbered.name)} has no slice number in its name; name the masks so that ` +
         'each holds its slice number (e.g. mask_000.png, mask_001.png, …).',
     );
@@ -43,7 +58,10 @@ export function readPngMaskFolder(
   files.sort((a, b) => a.number - b.number);
   const twin = files.find((file, n) => n > 0 && file.number === files[n - 1].number);
   if (twin) {
-    throw new Error(`Two PNG masks in ${folder} carry slice number ${twin.number}; keep one file per slice.`);
+    throw new VolumeReadError(
+      folder,
+      `Two PNG masks in ${folder} carry slice number ${twin.number}; keep one file per slice.`,
+    );
   }
 
   const count = files.length;
@@ -54,7 +72,8 @@ export function readPngMaskFolder(
       seen.size !== count ||
       sliceOrder.some((n) => !(n >= 0 && n < count))
     ) {
-      throw new Error(
+      throw new VolumeReadError(
+        folder,
         `sliceOrder must list each of the ${count} PNG masks in ${folder} once (indices 0…${count - 1}), ` +
           `but it has ${sliceOrder.length} entries; pass the sliceFileIndex of the image series the masks belong to.`,
       );
@@ -70,8 +89,10 @@ export function readPngMaskFolder(
       // skipRescale keeps 16-bit label values such as 1 from rounding down to 0 in 8 bits.
       png = PNG.sync.read(fs.readFileSync(file), { skipRescale: true });
     } catch (error) {
-      throw new Error(
-        `Cannot read ${file} as PNG: ${(error as Error).message}. Replace it with a valid PNG.`,
+      throw new VolumeReadError(
+        file,
+        `Cannot read ${file} as PNG: it is damaged, cut short or not a PNG. Replace it with a valid PNG.`,
+        { cause: error },
       );
     }
     if (!size) {
@@ -79,7 +100,8 @@ export function readPngMaskFolder(
       if (reference) checkGrid(folder, [png.width, png.height, count], reference.dimensions);
       data = new Uint8Array(png.width * png.height * count);
     } else if (png.width !== size[0] || png.height !== size[1]) {
-      throw new Error(
+      throw new VolumeReadError(
+        folder,
         `${file} is ${png.width}×${png.height} but the first mask in ${folder} is ${size[0]}×${size[1]}; ` +
           'all masks of a volume must have one size.',
       );
@@ -97,7 +119,8 @@ export function readPngMaskFolder(
 
 function checkGrid(folder: string, masks: Vec3, image: Vec3): void {
   if (masks[0] !== image[0] || masks[1] !== image[1] || masks[2] !== image[2]) {
-    throw new Error(
+    throw new VolumeReadError(
+      folder,
       `The masks in ${folder} (${masks[2]} PNGs of ${masks[0]}×${masks[1]}) do not match the image ` +
         `(${image[2]} slices of ${image[0]}×${image[1]}); pass the masks that belong to this image.`,
     );

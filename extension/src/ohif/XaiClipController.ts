@@ -1,6 +1,9 @@
 import { bodyMask } from '../engine/volume/bodyMask';
 import { buildReportHtml } from '../report/buildReportHtml';
+import { resolveRequest } from '../runtime/resolveRequest';
 import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
+import { worldToVoxel } from '../engine/volume/worldToVoxel';
+import { ExplainRequest } from '../runtime/ExplainRequest';
 import { Volume } from '../engine/volume/Volume';
 import { ExplanationReport } from '../runtime/reportOf';
 import { CancelledError } from '../worker/ExplainWorkerClient';
@@ -21,9 +24,12 @@ import { OrganLocator } from './OrganLocator';
 import { DisplaySettings, OverlayManager } from './OverlayManager';
 import { DEFAULT_SETTINGS, PanelSettings, PanelState } from './panelState';
 import { PassSpeeds } from './PassSpeeds';
-import { readActiveVolumeWhenLoaded } from './readActiveVolume';
+import { pickViewportPoint } from './pickViewportPoint';
+import { ActiveSeries, activeViewport, readActiveVolumeWhenLoaded } from './readActiveVolume';
+import { readSegmentMask } from './readSegmentMask';
 import { CONFIRM_RUNS_LONGER_THAN_MS, runCostOf } from './runCostOf';
 import { segRequestOf, SegSources } from './segRequestOf';
+import { segmentChoices } from './segmentChoices';
 import { segStoreTarget, SegStoreTarget } from './segStoreTarget';
 import { layoutOf } from './SeriesLayout';
 import { watchViewerActivity } from './watchViewerActivity';
@@ -78,6 +84,8 @@ export class XaiClipController {
   private costTimer?: ReturnType<typeof setTimeout>;
   /** The state the cost shown was estimated for. */
   private costedFor?: Pick<PanelState, 'settings' | 'survey' | 'currentSlice' | 'backend'>;
+  /** The pick in the viewport that waits for its click, if any. */
+  private picking?: AbortController;
 
   constructor(
     private readonly services: Services,
@@ -92,6 +100,7 @@ export class XaiClipController {
       status: 'idle',
       classes: [],
       runs: [],
+      segmentChoices: [],
     });
     this.session = new ExplainSession(config, createWorker);
     this.overlays = new OverlayManager(services, this.libraries, displayOf(this.store.state.settings));
@@ -109,6 +118,9 @@ export class XaiClipController {
     const grid = this.services.viewportGridService;
     const onActiveSeriesChange = () => {
       this.cancel('The active series changed; the explanation was cancelled.');
+      // A piece picked on another series means nothing here.
+      this.picking?.abort();
+      this.store.set({ targetPick: undefined });
       this.locator.scheduleSurvey();
     };
     for (const event of ['ACTIVE_VIEWPORT_ID_CHANGED', 'GRID_STATE_CHANGED']) {
@@ -129,6 +141,7 @@ export class XaiClipController {
   /** Stops following the viewer and ends the worker (on mode exit). */
   detach(): void {
     this.cancel();
+    this.picking?.abort();
     clearTimeout(this.costTimer);
     this.locator.stop();
     this.unsubscribers.splice(0).forEach((unsubscribe) => unsubscribe());
@@ -198,7 +211,8 @@ export class XaiClipController {
       // The images' running maps on the volume grid, painted as they come.
       const running = new RunningSaliency(layout.dimensions);
       resumeStats = holdSegmentationStats(this.services.customizationService);
-      const request = explainRequestOf(settings, series.currentSlice);
+      // Before the voxels go to the worker: a piece is located on them.
+      const request = this.explainRequestFor(settings, series);
       const output = await this.session.explain(
         series.volume,
         series.displaySet.Modality,
@@ -322,7 +336,8 @@ export class XaiClipController {
     const html = buildReportHtml({
       report,
       source: `${series.displaySet.SeriesDescription || 'Series'} (${series.displaySet.Modality}, ${series.displaySet.SeriesInstanceUID})`,
-      settings: { ...result.request, methodOptions: undefined },
+      // As it ran, every default filled in; a region given as a mask by its label only.
+      settings: { ...resolveRequest(result.request), methodOptions: undefined },
       image: viewport?.canvas && {
         dataUrl: viewport.canvas.toDataURL('image/png'),
         caption:
@@ -343,6 +358,35 @@ export class XaiClipController {
       messageDetails: undefined,
     });
     return fileName;
+  }
+
+  /**
+   * Waits for a click on the active viewport and keeps the point as the 'piece' target: the run
+   * then explains the connected piece of the predicted organ there ("why is *this* the organ?").
+   * A second call while waiting starts over; nothing in the viewer changes.
+   */
+  async pickTargetPiece(): Promise<void> {
+    this.picking?.abort();
+    const picking = new AbortController();
+    this.picking = picking;
+    const { viewport } = activeViewport(this.services);
+    try {
+      if (!viewport) throw new Error('No active viewport: load a CT or MR series into a viewport first.');
+      this.store.set({ picking: true });
+      const world = await pickViewportPoint(viewport, picking.signal);
+      this.store.set({ targetPick: { world, slice: this.store.state.currentSlice ?? 0 } });
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') {
+        const message = (error as Error).message;
+        this.store.set({ message, messageTone: 'error' });
+        this.tell('error', message);
+      }
+    } finally {
+      if (this.picking === picking) {
+        this.picking = undefined;
+        this.store.set({ picking: false });
+      }
+    }
   }
 
   /** Stops the running explanation; the viewer stays as it was. */
@@ -451,6 +495,45 @@ export class XaiClipController {
     return this.session.inspect(series.volume, series.displaySet.Modality, k);
   }
 
+  /**
+   * The runtime's request for the settings on `series`: a 'piece' target is explained on the slice
+   * it was picked on, at the voxel picked; a 'segment' target sends the segment's voxels.
+   */
+  private explainRequestFor(settings: PanelSettings, series: ActiveSeries): ExplainRequest {
+    const organ = settings.organ.replace(/_/g, ' ');
+    if (settings.target === 'piece') {
+      const pick = this.store.state.targetPick;
+      if (!pick) {
+        throw new Error(
+          `No piece of ${organ} picked: click "Pick a piece of ${organ} in the viewport", then the piece, and Explain again.`,
+        );
+      }
+      const voxel = worldToVoxel(series.volume, pick.world);
+      if (!voxel)
+        throw new Error(
+          'The picked point lies outside the active series. Pick the piece again on this series.',
+        );
+      return { ...explainRequestOf(settings, voxel[2]), targetRegion: { voxel } };
+    }
+    const request = explainRequestOf(settings, series.currentSlice);
+    if (settings.target === 'organ') return request;
+    const segment = settings.targetSegment;
+    if (!segment) {
+      throw new Error(
+        'No segment chosen: choose one under "Segment", or draw a region with the brush first.',
+      );
+    }
+    const [nx, ny] = series.volume.dimensions;
+    const mask = readSegmentMask(
+      this.services.segmentationService,
+      this.libraries(),
+      segment,
+      series.imageIds,
+      nx * ny,
+    );
+    return { ...request, targetRegion: { mask, label: segment.label } };
+  }
+
   /** The question before a run estimated to take over two minutes, or undefined. */
   private longRunQuestion(settings: PanelSettings): string | undefined {
     const cost = runCostOf(settings, this.store.state, this.speeds);
@@ -544,9 +627,29 @@ export class XaiClipController {
         segmentations.subscribe(SEGMENTATION_REPRESENTATION_MODIFIED, onRepresentation).unsubscribe,
       );
     }
+    // The segments a 'segment' target can explain follow what the viewer holds.
+    for (const event of ['SEGMENTATION_ADDED', 'SEGMENTATION_MODIFIED', 'SEGMENTATION_REMOVED']) {
+      const name = segmentations.EVENTS[event];
+      if (name)
+        this.unsubscribers.push(
+          segmentations.subscribe(name, () => this.publishSegmentChoices()).unsubscribe,
+        );
+    }
   }
 
-  /** The overlays a SEG is made from; the organ's is shown first when it is not. */
+  /** The viewer's segments into the store; a chosen segment that is gone is unchosen. */
+  private publishSegmentChoices(): void {
+    const choices = segmentChoices(this.services.segmentationService);
+    const chosen = this.store.state.settings.targetSegment;
+    const kept =
+      chosen &&
+      choices.find(
+        (c) => c.segmentationId === chosen.segmentationId && c.segmentIndex === chosen.segmentIndex,
+      );
+    if (chosen && !kept) this.store.setSettings({ targetSegment: undefined });
+    this.store.set({ segmentChoices: choices });
+  }
+
   /** Saves a SEG as `segRequestOf` plans it, then removes what the plan added to the viewer, saved or not. */
   private async exportPlannedSeg(
     host: Parameters<typeof exportSeg>[0],

@@ -33,7 +33,12 @@ export interface Services {
     ): Promise<string>;
     addSegmentationRepresentation(viewportId: string, options: { segmentationId: string }): Promise<void>;
     getSegmentation(id: string): { representationData: { Labelmap?: { imageIds: string[] } } } | undefined;
-    getSegmentations(): { segmentationId: string; label: string }[];
+    getSegmentations(): {
+      segmentationId: string;
+      label: string;
+      /** By segment index (1…); OHIF keeps null where a segment was removed. */
+      segments?: Record<number, (SegmentInfo & { segmentIndex?: number }) | null | undefined>;
+    }[];
     /** The viewports showing a representation of the segmentation. */
     getViewportIdsWithSegmentation(segmentationId: string): string[];
     /** Renames a segmentation, as OHIF's segmentation panel does. */
@@ -78,6 +83,8 @@ export interface CornerstoneViewport {
   element?: HTMLElement;
   /** What the viewport shows, overlays included (a report's picture). */
   canvas?: HTMLCanvasElement;
+  /** World position (mm) of a point on the canvas (CSS pixels from its top left). */
+  canvasToWorld?(canvasPoint: [number, number]): [number, number, number];
   render(): void;
 }
 

@@ -6,10 +6,19 @@ import { resolveRequest } from '../runtime/resolveRequest';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 import { SaliencyDisplay } from './OverlayManager';
 import { RunSummary } from './RunRegistry';
+import { SegmentChoice } from './segmentChoices';
+import { Vec3 } from '../engine/volume/Volume';
 import { SaliencyOverlay } from './writeSaliencyLabelmap';
 
 export interface PanelSettings {
   organ: string;
+  /**
+   * What the organ score sums over: the whole predicted organ, the piece of it (connected
+   * component) picked in the viewport, or a segment of a segmentation in the viewer.
+   */
+  target: 'organ' | 'piece' | 'segment';
+  /** The segment a 'segment' target explains. */
+  targetSegment?: SegmentChoice;
   method: MethodId;
   roi: 'clip' | 'mask' | 'none';
   /** The ROI as the organ's region or as its bounding box (the paper's). */
@@ -91,6 +100,12 @@ export interface PanelState {
   survey?: SurveyState;
   /** Slice k (volume order) the active viewport shows. */
   currentSlice?: number;
+  /** The point a 'piece' target was picked at (world, mm) and the slice k it was picked on. */
+  targetPick?: { world: Vec3; slice: number };
+  /** The viewport waits for the click that picks the piece. */
+  picking?: boolean;
+  /** The segments of the viewer's segmentations a 'segment' target can explain. */
+  segmentChoices: SegmentChoice[];
   /** A run held back until the user confirms it: the organ is doubtful on the slice, or it is long. */
   confirm?: { message: string };
   /** What Explain would cost with the settings on the slice shown, once the organ is surveyed. */
@@ -132,6 +147,7 @@ const OCCLUSION_DEFAULTS = resolveRequest({
 
 export const DEFAULT_SETTINGS: PanelSettings = {
   organ: 'liver',
+  target: 'organ',
   method: 'occlusion',
   roi: 'clip',
   roiShape: 'mask',

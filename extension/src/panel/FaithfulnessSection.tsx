@@ -12,10 +12,11 @@ import { buttonStyle } from './fieldStyles';
 const MEASURE_HINT =
   `Removes the ROI's voxels in the map's order (deletion: into the run's fill) or restores them into a ` +
   `blurred image (insertion), in ${FAITHFULNESS_STEPS} steps up to ${FAITHFULNESS_ORGAN_MULTIPLE}× the ` +
-  `predicted organ's voxels (all of the ROI when it is smaller), and re-scores the organ on the run's own ` +
+  `explained target's voxels (the predicted organ, or the run's region; all of the ROI when it is smaller), ` +
+  `and re-scores the organ on the run's own ` +
   `target. AUC: the mean normalised organ score over the curve. The random order ranks the same voxels by a ` +
   `seeded random map, constant on ${FAITHFULNESS_RANDOM_PATCH_MM} mm patches. Pointing game: whether the map's ` +
-  `maximum lies in the predicted organ.`;
+  `maximum lies in the explained target.`;
 
 /**
  * The current run's faithfulness: the button that measures it (its passes; with or without the
@@ -72,8 +73,8 @@ export function FaithfulnessSection({
               <td>
                 {figures.pointingGame.images === 1
                   ? figures.pointingGame.hits === 1
-                    ? 'hit (maximum in the organ)'
-                    : 'miss (maximum outside the organ)'
+                    ? 'hit (maximum in the target)'
+                    : 'miss (maximum outside the target)'
                   : `${figures.pointingGame.hits}/${figures.pointingGame.images} hits`}
               </td>
             </tr>

@@ -18,6 +18,10 @@ const SKIPPED_HINT =
   'Perturbations that left the network input as it was (e.g. a window over air already at the fill ' +
   'value): their score drop is exactly 0, so they were not run; the map is the same.';
 
+const TARGET_HINT =
+  "The organ score summed the model's organ probability over this region only: the map shows what makes " +
+  'the model call this region the organ.';
+
 /**
  * What the current run did: method and organ, passes and time, the ROI's share, the outside-ROI
  * check, slices (numbered as the viewer numbers them), notes.
@@ -38,6 +42,11 @@ export function ResultCard({
       <div style={{ fontWeight: 600 }}>
         {report.method} · {organ}
       </div>
+      {report.explainedTarget.kind !== 'organ' && (
+        <div data-cy="xai-target-line" title={TARGET_HINT}>
+          Explained: {report.targetLabel.replace(/_/g, ' ')}
+        </div>
+      )}
       <div>
         {report.passes} forward passes · {(report.explainMs / 1000).toFixed(1)} s
         {report.skippedPasses > 0 && (

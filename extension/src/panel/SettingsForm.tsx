@@ -7,19 +7,23 @@ import { DeclaredParameters } from './DeclaredParameters';
 import { MethodParameters } from './MethodParameters';
 import { OrganField } from './OrganField';
 
-/** What to explain and how: organ, method, ROI, scope, the method's parameters, and the context overlays. */
+/** What to explain and how: organ, target, method, ROI, scope, the method's parameters, and the context overlays. */
 export function SettingsForm({
   settings,
   classes,
+  target,
   onChange,
 }: {
   settings: PanelSettings;
   classes: string[];
+  /** What the run explains (the organ, a piece, a segment): the field that picks it. */
+  target: React.ReactNode;
   onChange: (patch: Partial<PanelSettings>) => void;
 }): React.JSX.Element {
   return (
     <>
       <OrganField organ={settings.organ} classes={classes} onChange={(organ) => onChange({ organ })} />
+      {target}
       <ChoiceField
         label="Method"
         dataCy="xai-method"

@@ -12,6 +12,7 @@ import { RunList } from './RunList';
 import { SaliencyLegend } from './SaliencyLegend';
 import { SaveSegSection } from './SaveSegSection';
 import { SettingsForm } from './SettingsForm';
+import { TargetField } from './TargetField';
 
 /**
  * The "XAI-CLIP" panel: the settings, what the survey says of the slice shown, Explain / Cancel
@@ -36,7 +37,19 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
       <style>{DISABLED_BUTTONS_CSS}</style>
       <div style={{ fontWeight: 700, fontSize: 15, marginBottom: 4 }}>XAI-CLIP</div>
       <div style={{ color: '#9fb2c8', fontSize: 12 }}>Where does the segmentation model look?</div>
-      <SettingsForm settings={settings} classes={state.classes} onChange={set} />
+      <SettingsForm
+        settings={settings}
+        classes={state.classes}
+        onChange={set}
+        target={
+          <TargetField
+            settings={settings}
+            state={state}
+            onChange={set}
+            onPick={() => void controller.pickTargetPiece()}
+          />
+        }
+      />
       <OrganOnSlice controller={controller} state={state} />
       <RunControls
         running={running}

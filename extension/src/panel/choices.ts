@@ -12,6 +12,13 @@ export const ROI_SOURCES = [
   ['none', 'None (whole image)'],
 ] as const;
 
+/** What a run explains (the organ score sums over it). */
+export const TARGETS = [
+  ['organ', 'The whole predicted organ'],
+  ['piece', 'One piece of it (click it)'],
+  ['segment', 'A segment (brush or SEG)'],
+] as const;
+
 export const ROI_SHAPES = [
   ['mask', 'Organ region'],
   ['box', 'Bounding box (paper)'],

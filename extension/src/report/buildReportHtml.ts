@@ -29,6 +29,7 @@ export function buildReportHtml(content: ReportContent): string {
     content.image &&
       `<figure><img alt="${escapeHtml(content.image.caption)}" src="${content.image.dataUrl}"><figcaption class="muted">${escapeHtml(content.image.caption)}</figcaption></figure>`,
     section('Run', [
+      ['Explained', report.targetLabel],
       [
         'Forward passes',
         `${report.passes}${report.skippedPasses > 0 ? ` (${report.skippedPasses} skipped: they changed nothing the model sees)` : ''}`,
@@ -104,7 +105,7 @@ function faithfulnessSection(figures: FaithfulnessReport): string {
   ];
   return (
     section('Faithfulness', rows) +
-    `<p class="muted">The ROI’s voxels removed (deletion, into the fill) or restored (insertion, into a blurred image) in the map’s order, in ${figures.steps} steps up to ${figures.organMultiple}× the predicted organ’s voxels, on the run’s organ score; AUC is the mean normalised score over the curve.${
+    `<p class="muted">The ROI’s voxels removed (deletion, into the fill) or restored (insertion, into a blurred image) in the map’s order, in ${figures.steps} steps up to ${figures.organMultiple}× the explained target’s voxels (the predicted organ, or the run’s region), on the run’s organ score; AUC is the mean normalised score over the curve.${
       figures.random
         ? ` The random order ranks the same voxels by a seeded random map${figures.randomPatchMm ? `, constant on ${figures.randomPatchMm} mm patches` : ''}.`
         : ''

@@ -3,6 +3,15 @@ import { OutsideTileShape } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { RoiShape, RoiSource } from '../engine/roi/Roi';
 
+/**
+ * What to explain instead of the whole predicted organ: one connected component of the model's
+ * prediction on the explained slices (1-based, largest first), the predicted component holding a
+ * voxel (i, j, k) of the volume grid, or any region of the volume grid (0/1: a segment, a drawn
+ * region, a label file), named by `label`.
+ */
+export type TargetRegionRequest =
+  { component: number } | { voxel: [number, number, number] } | { mask: Uint8Array; label: string };
+
 /** One explanation as a user asks for it, the same from the CLI and the viewer. */
 export interface ExplainRequest {
   /** A class name or one of its prompts. */
@@ -32,6 +41,8 @@ export interface ExplainRequest {
   marginMm?: number;
   fill?: FillMode;
   target?: 'sum' | 'softDice';
+  /** Explain the organ's score over this region instead of over the predicted organ. */
+  targetRegion?: TargetRegionRequest;
   /**
    * Perturbed images per model call; 'auto' (the default): the fastest of a few sizes, timed on
    * the explanation's first calls (see BatchTuner).

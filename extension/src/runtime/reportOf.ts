@@ -4,6 +4,7 @@ import { MethodId } from '../engine/methods/PerturbationMethod';
 import { roiShapeOf } from '../engine/roi/Roi';
 import { Box } from '../engine/volume/Box';
 import { Vec3 } from '../engine/volume/Volume';
+import { ExplainedTarget } from './ExplainedTarget';
 import { LoadedModel } from './loadModel';
 import { roiShare } from './roiShare';
 import { Explanation } from './runExplanation';
@@ -17,6 +18,10 @@ export interface ExplanationReport {
   /** The model manifest's name. */
   model: string;
   organ: string;
+  /** What was explained: the predicted organ, one of its components, or a given region. */
+  explainedTarget: ExplainedTarget;
+  /** `explainedTarget` in words, e.g. "liver component 2 of 3 (14.2 mL)". */
+  targetLabel: string;
   method: MethodId;
   /** The method's options as run: its defaults with the request's values over them. */
   methodOptions: object;
@@ -65,6 +70,8 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
   return {
     model: loaded.manifest.name,
     organ: explanation.className,
+    explainedTarget: explanation.explainedTarget,
+    targetLabel: explanation.targetLabel,
     method: explanation.request.method,
     methodOptions: explanation.methodOptions,
     scope: explanation.request.scope,

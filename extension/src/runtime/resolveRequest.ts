@@ -8,7 +8,7 @@ import {
 } from '../engine/methods/occlusion';
 import { FillMode, MethodId } from '../engine/methods/PerturbationMethod';
 import { DEFAULT_ROI_SHAPE, RoiShape, RoiSource } from '../engine/roi/Roi';
-import type { ExplainRequest } from './ExplainRequest';
+import type { ExplainRequest, TargetRegionRequest } from './ExplainRequest';
 
 /**
  * An explanation request with every default filled in, and only the fields its method uses:
@@ -27,6 +27,8 @@ export interface ResolvedRequest {
   marginMm: number;
   fill: FillMode;
   target: 'sum' | 'softDice';
+  /** The target region as asked (a region by its label, not its voxels); absent: the predicted organ. */
+  targetRegion?: { component: number } | { voxel: [number, number, number] } | { label: string };
   batchSize: number | 'auto';
   seed: number;
   /** Occlusion: window and stride in mm; outside-ROI tiles where there is an ROI. */
@@ -76,6 +78,7 @@ export function resolveRequest(request: ExplainRequest): ResolvedRequest {
     marginMm: request.marginMm ?? REQUEST_DEFAULTS.marginMm,
     fill: request.fill ?? REQUEST_DEFAULTS.fill,
     target: request.target ?? REQUEST_DEFAULTS.target,
+    ...(request.targetRegion ? { targetRegion: targetRegionOf(request.targetRegion) } : {}),
     batchSize: request.batchSize ?? REQUEST_DEFAULTS.batchSize,
     seed: request.seed ?? REQUEST_DEFAULTS.seed,
     ...declaredOptionsOf(request),
@@ -120,4 +123,36 @@ function declaredOptionsOf(request: ExplainRequest): Pick<ResolvedRequest, 'meth
       ...checked,
     },
   };
+}
+
+/** The target region as a report records it; a request that names none properly is refused. */
+function targetRegionOf(region: TargetRegionRequest): NonNullable<ResolvedRequest['targetRegion']> {
+  if ('component' in region) {
+    if (!Number.isInteger(region.component) || region.component < 1) {
+      throw new Error(
+        `Target component ${String(region.component)} is not a component number: give 1 for the largest predicted component, 2 for the next, …`,
+      );
+    }
+    return { component: region.component };
+  }
+  if ('voxel' in region) {
+    const { voxel } = region;
+    if (!Array.isArray(voxel) || voxel.length !== 3 || !voxel.every((x) => Number.isInteger(x) && x >= 0)) {
+      throw new Error(
+        `Target voxel ${JSON.stringify(voxel)} is not a voxel: give its indices [i, j, k] on the volume grid.`,
+      );
+    }
+    return { voxel: [voxel[0], voxel[1], voxel[2]] };
+  }
+  if (
+    'mask' in region &&
+    region.mask instanceof Uint8Array &&
+    typeof region.label === 'string' &&
+    region.label
+  ) {
+    return { label: region.label };
+  }
+  throw new Error(
+    'The target region must be { component: n }, { voxel: [i, j, k] } or { mask: Uint8Array on the volume grid, label: its name }.',
+  );
 }

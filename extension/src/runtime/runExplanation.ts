@@ -1,28 +1,32 @@
 import { explainVolume, ExplainResult } from '../engine/explain/explainVolume';
 import { PartialSaliencyCallback, PartialSaliencySchedule } from '../engine/explain/PartialSaliencySchedule';
-import { segmentVolume } from '../engine/explain/segmentVolume';
 import { ProgressCallback } from '../engine/evaluate/ProgressTracker';
 import { getMethod } from '../engine/methods';
 import { clipRoi } from '../engine/roi/clipRoi';
 import { Roi } from '../engine/roi/Roi';
 import { roiFromMask } from '../engine/roi/roiFromMask';
+import { roiUnion } from '../engine/roi/roiUnion';
 import { Vec3, Volume } from '../engine/volume/Volume';
-import { sliceOf } from '../engine/volume/volumeUtils';
 import { clipRoiSettings } from './clip/clipRoiSettings';
 import { contextSlices } from './clip/contextSlices';
 import { LoadedModel } from './loadModel';
 import { batchTunerFor, LARGEST_AUTO_BATCH } from './memory/batchTunerFor';
+import { ExplainedTarget } from './ExplainedTarget';
+import { explainedTargetOf } from './explainedTargetOf';
 import { planBatch } from './memory/planBatch';
 import { BatchPlan } from './memory/planBatchSize';
+import { predictedOrganMask } from './predictedOrganMask';
 import { resolveOrgan } from './resolveOrgan';
+import { resolveTargetRegion } from './resolveTargetRegion';
 import { roiMarginVoxels } from './roiMarginVoxels';
 import { roiSourceOf } from './roiSourceOf';
 import { sliceStrideOf } from './sliceStrideOf';
+import { targetLabelOf } from './targetLabelOf';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 import { PassTimes } from '../engine/evaluate/BatchTuner';
 
-export type { ExplainRequest } from './ExplainRequest';
+export type { ExplainRequest, TargetRegionRequest } from './ExplainRequest';
 
 export interface Explanation {
   /** The request as it ran, every default filled in. */
@@ -31,6 +35,10 @@ export interface Explanation {
   roi?: Roi;
   classIndex: number;
   className: string;
+  /** What was explained: the predicted organ, one of its components, or a given region. */
+  explainedTarget: ExplainedTarget;
+  /** `explainedTarget` in words, e.g. "liver component 2 of 3 (14.2 mL)". */
+  targetLabel: string;
   methodOptions: object;
   /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) instead of leaving it 0. */
   outsideRanked: boolean;
@@ -102,13 +110,19 @@ export async function runExplanation(
   const { source, note } = roiSourceOf(request, loaded, className);
   hooks.onPhase?.('locate');
   hooks.onStage?.(`Locating ${className} (${source} ROI)`);
-  const roi = await buildRoi(
-    { ...request, roi: source },
-    loaded,
-    volume,
-    classIndex,
-    roiMarginVoxels(request, volume, loaded.segmenter.dimensionality),
-  );
+  const region =
+    asked.targetRegion && (await resolveTargetRegion(asked.targetRegion, loaded, volume, request, className));
+  const margin = roiMarginVoxels(request, volume, loaded.segmenter.dimensionality);
+  const organRoi = await buildRoi({ ...request, roi: source }, loaded, volume, classIndex, margin);
+  // The explained region may lie outside the organ's ROI (a false positive elsewhere): the ROI covers it too.
+  const roi =
+    region && organRoi
+      ? roiUnion(
+          organRoi,
+          roiFromMask(region.mask, volume.dimensions, margin, { shape: request.roiShape }),
+          volume.dimensions,
+        )
+      : organRoi;
   hooks.onPhase?.('explain');
   hooks.onStage?.(`${request.coarseToFine ? 'Coarse-to-fine occlusion' : method.label} of ${className}`);
   const result = await explainVolume(volume, loaded.segmenter, {
@@ -121,6 +135,7 @@ export async function runExplanation(
     slice: request.slice,
     sliceStride: sliceStrideOf(request.sliceStride, volume.spacing[2]),
     target: request.target,
+    targetRegion: region?.mask,
     fill: request.fill,
     batchSize: tuner ?? plan.batchSize,
     seed: request.seed,
@@ -136,12 +151,15 @@ export async function runExplanation(
     : plan;
   // Only a finished tuning is kept: a short run's partial timings are not a choice.
   if (tuner?.chosen !== undefined) hooks.batchSizes?.set(cacheKey, tuner.chosen);
+  const target = explainedTargetOf(region, result.targetRegionVoxels, volume.spacing);
   return {
     request,
     result: batch.note ? { ...result, notes: [batch.note, ...result.notes] } : result,
     roi,
     classIndex,
     className,
+    explainedTarget: target,
+    targetLabel: targetLabelOf(target, className),
     methodOptions: { ...method.defaults, ...methodOptions },
     outsideRanked,
     batch,
@@ -181,20 +199,7 @@ async function buildRoi(
     throw new Error(`Unknown ROI shape "${String(shape)}". Use mask (the region) or box (its bounding box).`);
   }
   if (request.roi === 'mask') {
-    const mask = new Uint8Array(volume.data.length);
-    // One slice explained by a 2-D model needs only that slice segmented.
-    const k = request.slice;
-    const only =
-      request.scope === 'slice' &&
-      loaded.segmenter.dimensionality === 2 &&
-      Number.isInteger(k) &&
-      k! >= 0 &&
-      k! < volume.dimensions[2]
-        ? k
-        : undefined;
-    const labels = await segmentVolume(only === undefined ? volume : sliceOf(volume, only), loaded.segmenter);
-    const offset = only === undefined ? 0 : only * labels.data.length;
-    labels.data.forEach((label, v) => (mask[offset + v] = label === classIndex ? 1 : 0));
+    const mask = await predictedOrganMask(loaded.segmenter, volume, classIndex, request);
     return roiFromMask(mask, volume.dimensions, margin, {
       emptyReason: `the model predicts no ${className}`,
       shape,

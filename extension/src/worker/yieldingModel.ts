@@ -31,6 +31,7 @@ export function yieldingModel(
         outputSize: predictor.outputSize,
         toImageGrid: (probabilities) => predictor.toImageGrid(probabilities),
         outputRegion: predictor.outputRegion && ((imageBox) => predictor.outputRegion!(imageBox)),
+        outputMask: predictor.outputMask && ((imageMask) => predictor.outputMask!(imageMask)),
         predict: async (images, count) => {
           await checkpoint();
           return predictor.predict(images, count);

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { DicomSeriesMeta, readDicomSeries } from '../../../cli/src/io/readDicomSeries';
+import { VolumeReadError } from '../../../cli/src/io/VolumeReadError';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { dataRoot } from '../../helpers/dataRoot';
 
@@ -97,7 +99,8 @@ describe('readDicomSeries on the CHAOS CT study', () => {
     expect(meta.instances.map((instance) => instance.ImagePositionPatient[2])).toEqual(
       Array.from({ length: 78 }, (_, k) => 1536.5 + 2 * k),
     );
-    expect(meta.sliceSpacingMaxDeviation).toBeLessThan(1e-6);
+    expect(meta.spacingReport.maxDeviation).toBeLessThan(1e-6);
+    expect(meta.spacingReport.gaps).toEqual([]);
   });
 
   it('keeps the identifiers needed to write DICOM SEG', () => {
@@ -257,5 +260,190 @@ describe('readDicomSeries errors', () => {
     writeSlice(path.join(twins, 'a.dcm'));
     writeSlice(path.join(twins, 'b.dcm'));
     await expect(readDicomSeries(twins)).rejects.toThrow('lie at the same position');
+  });
+});
+
+/** A folder of links to the CHAOS CT slices, without the files `skip` holds (indices in file order). */
+function linkedChaos(name: string, skip: (index: number) => boolean = () => false): string {
+  const source = path.join(data, 'chaos-ct', 'dicom');
+  const dir = folder(name);
+  fs.readdirSync(source)
+    .sort()
+    .forEach((file, index) => skip(index) || fs.symlinkSync(path.join(source, file), path.join(dir, file)));
+  return dir;
+}
+
+describe('readDicomSeries refuses what it cannot read faithfully (issue 21)', () => {
+  it('follows linked slices', async () => {
+    const volume = await readDicomSeries(linkedChaos('linked'));
+    expect(volume.dimensions).toEqual([512, 512, 78]);
+    expect(volume.meta.spacingReport.meanStep).toBeCloseTo(2, 6);
+  });
+
+  it('refuses a CHAOS slice cut after its Pixel Data header (finding 1), naming the bytes found and needed', async () => {
+    const dir = linkedChaos('cut', (index) => index === 5);
+    const cut = path.join(dir, 'i0005,0000b.dcm');
+    fs.writeFileSync(
+      cut,
+      fs.readFileSync(path.join(data, 'chaos-ct', 'dicom', 'i0005,0000b.dcm')).subarray(0, 262932),
+    );
+    const error = readDicomSeries(dir);
+    await expect(error).rejects.toBeInstanceOf(VolumeReadError);
+    // The Pixel Data value starts at byte 1574 of this file: 262932 − 1574 bytes are left of 512×512×2.
+    await expect(error).rejects.toThrow(
+      `Cannot read ${cut} as DICOM: it holds 261358 bytes of pixel data where its 512×512 16-bit pixels need 524288; ` +
+        'the file is truncated (it ends at byte 262932). Remove it from the folder or replace it with an intact copy.',
+    );
+  });
+
+  it('refuses a truncated synthetic slice wherever the pixels are cut', async () => {
+    const dir = folder('cut-synthetic');
+    const file = path.join(dir, 'a.dcm');
+    writeSlice(file);
+    const whole = fs.readFileSync(file);
+    for (const keep of [whole.length - 1, whole.length - 6, whole.length - 12]) {
+      fs.writeFileSync(file, whole.subarray(0, keep));
+      await expect(readDicomSeries(dir)).rejects.toThrow(
+        /as DICOM: (it holds \d+ bytes of pixel data|its Pixel Data element is missing)/,
+      );
+    }
+  });
+
+  it('refuses BitsStored beyond BitsAllocated (finding 9) and impossible rescales', async () => {
+    const dir = folder('bits40');
+    writeSlice(path.join(dir, 'a.dcm'), { BitsStored: 40, HighBit: 39 });
+    await expect(readDicomSeries(dir)).rejects.toThrow(
+      'has BitsStored 40 with BitsAllocated 16 (it must be 1…16), so its pixels cannot be decoded. Correct the tag',
+    );
+    const slope = folder('slope0');
+    writeSlice(path.join(slope, 'a.dcm'), { RescaleSlope: 0 });
+    await expect(readDicomSeries(slope)).rejects.toThrow('has RescaleSlope 0 and RescaleIntercept 0');
+  });
+
+  it('refuses PixelSpacing 0, negative or unreadable, and a zero or skewed orientation (finding 9)', async () => {
+    for (const [name, spacing] of [
+      ['zero', [0, 0.5]],
+      ['negative', [-1, 1]],
+      ['text', 'abc\\1'],
+    ] as const) {
+      const dir = folder(`spacing-${name}`);
+      writeSlice(path.join(dir, 'a.dcm'), { PixelSpacing: spacing });
+      await expect(readDicomSeries(dir)).rejects.toThrow(
+        /has PixelSpacing (0\\0\.5|-1\\1|NaN\\1): pixel sizes must be positive/,
+      );
+    }
+    for (const [name, orientation] of [
+      ['zero', [0, 0, 0, 0, 0, 0]],
+      ['skewed', [1, 0, 0, 0.7, 0.7, 0]],
+    ] as const) {
+      const dir = folder(`orientation-${name}`);
+      writeSlice(path.join(dir, 'a.dcm'), { ImageOrientationPatient: orientation });
+      writeSlice(path.join(dir, 'b.dcm'), {
+        ImageOrientationPatient: orientation,
+        ImagePositionPatient: [0, 0, 3],
+      });
+      await expect(readDicomSeries(dir)).rejects.toThrow('which is not two perpendicular unit vectors');
+    }
+  });
+
+  it("turns dcmjs's raw errors into the project's words", async () => {
+    const dir = folder('no-syntax');
+    const file = path.join(dir, 'a.dcm');
+    writeSlice(file);
+    const bytes = fs.readFileSync(file);
+    // Rename (0002,0010) TransferSyntaxUID to (0002,0012): dcmjs then fails with "Cannot read properties of undefined".
+    const at = bytes.indexOf(Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49]));
+    bytes[at + 2] = 0x12;
+    fs.writeFileSync(file, bytes);
+    const error = (await readDicomSeries(dir).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )) as VolumeReadError;
+    expect(error).toBeInstanceOf(VolumeReadError);
+    expect(error.message).toBe(
+      `Cannot read ${file} as DICOM: its header is damaged or cut short. Remove it from the folder or replace it with an intact copy.`,
+    );
+    expect(String((error.cause as Error).message)).toMatch(/Cannot read properties of undefined/);
+  });
+
+  it('refuses missing slices (finding 4) unless allowIrregularSpacing, and reports the steps', async () => {
+    const dir = linkedChaos('gap', (index) => index >= 30 && index < 40);
+    const refusal = readDicomSeries(dir);
+    await expect(refusal).rejects.toThrow(
+      `The slices in ${dir} are unevenly spaced: the usual step is 2 mm, but 1 step is over 1.5× that ` +
+        '(22 mm between slices 37 and 38), so slices are probably missing. Stacked at the mean step of 2.299 mm, ' +
+        'slices would lie up to 11.045 mm from their true positions. Add the missing slices',
+    );
+    await expect(refusal).rejects.toThrow('allowIrregularSpacing option (CLI: --allow-irregular-spacing)');
+
+    const notes = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const volume = await readDicomSeries(dir, { allowIrregularSpacing: true });
+      expect(volume.dimensions).toEqual([512, 512, 68]);
+      const report = volume.meta.spacingReport;
+      expect(report.gaps).toEqual([{ after: 37, step: 22 }]);
+      expect(report.meanStep).toBeCloseTo(154 / 67, 9);
+      expect(volume.spacing[2]).toBe(report.meanStep);
+      expect(report.medianStep).toBe(2);
+      expect(report.maxDeviation).toBeCloseTo(22 - 154 / 67, 9);
+      expect(notes).toHaveBeenCalledWith(
+        expect.stringMatching(/^xai-clip: note: The slices in .* are unevenly spaced/),
+      );
+    } finally {
+      notes.mockRestore();
+    }
+  });
+
+  it('reads unevenly spaced slices without gaps, reporting how uneven', async () => {
+    const dir = folder('uneven');
+    [0, 2, 4.5, 6].forEach((z, n) =>
+      writeSlice(path.join(dir, `s${n}.dcm`), { ImagePositionPatient: [0, 0, z] }),
+    );
+    const { meta, spacing } = await readDicomSeries(dir);
+    expect(spacing[2]).toBe(2);
+    expect(meta.spacingReport).toEqual({
+      meanStep: 2,
+      medianStep: 2,
+      minStep: 1.5,
+      maxStep: 2.5,
+      maxDeviation: 0.5,
+      maxPositionError: 0.5,
+      gaps: [],
+    });
+  });
+
+  it('reads Deflated Explicit VR Little Endian, and refuses it cut short', async () => {
+    const dir = folder('deflated');
+    const file = path.join(dir, 'a.dcm');
+    writeSlice(file, {}, new Int16Array([1, -2, 3, -4, 500, -600]));
+    const plain = fs.readFileSync(file);
+    // Rewrite the TransferSyntaxUID in the file meta group and deflate the data set after it.
+    const metaEnd = 144 + plain.readUInt32LE(140);
+    const at = plain.indexOf(Buffer.from([0x02, 0x00, 0x10, 0x00, 0x55, 0x49]));
+    const oldLength = plain.readUInt16LE(at + 6);
+    const uid = Buffer.from('1.2.840.10008.1.2.1.99', 'latin1');
+    const length = Buffer.alloc(2);
+    length.writeUInt16LE(uid.length);
+    const meta = Buffer.concat([
+      plain.subarray(0, at + 6),
+      length,
+      uid,
+      plain.subarray(at + 8 + oldLength, metaEnd),
+    ]);
+    meta.writeUInt32LE(meta.length - 144, 140);
+    const deflated = Buffer.concat([meta, zlib.deflateRawSync(plain.subarray(metaEnd))]);
+    fs.writeFileSync(file, deflated);
+    expect(Array.from((await readDicomSeries(dir)).data)).toEqual([1, -2, 3, -4, 500, -600]);
+
+    fs.writeFileSync(file, deflated.subarray(0, deflated.length - 3));
+    await expect(readDicomSeries(dir)).rejects.toThrow(`Cannot read ${file} as DICOM:`);
+  });
+
+  it('refuses a series over the memory limit before decoding it', async () => {
+    const dir = folder('limit');
+    writeSlice(path.join(dir, 'a.dcm'));
+    await expect(readDicomSeries(dir, { maxBytes: 40 })).rejects.toThrow(
+      'would take about 4.80e-8 GB of memory (1 slices of 3×2 pixels × 8 bytes while stacking), more than the 4.00e-8 GB',
+    );
   });
 });

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { readNifti } from '../../../cli/src/io/readNifti';
+import { VolumeReadError } from '../../../cli/src/io/VolumeReadError';
 import { writeNifti } from '../../../cli/src/io/writeNifti';
 import { Volume } from '../../../extension/src/engine/volume/Volume';
 import { dataRoot } from '../../helpers/dataRoot';
@@ -140,8 +141,138 @@ describe('readNifti header handling', () => {
   });
 
   it('converts metres to millimetres', async () => {
-    const volume = await readNifti(smallNifti('metres.nii', (header) => header.setUint8(123, 1)));
-    expectClose(volume.spacing, [1000, 2000, 3000]);
+    const volume = await readNifti(smallNifti('metres.nii', (header) => inUnits(header, 1, 0.001)));
+    expectClose(volume.spacing, [1, 2, 3]);
+  });
+});
+
+/** Declares xyzt_units `code` and scales pixdim, the qform offset and the sform by `factor` to match. */
+function inUnits(header: DataView, code: number, factor: number): void {
+  header.setUint8(123, code);
+  const scale = (at: number) => header.setFloat32(at, header.getFloat32(at, true) * factor, true);
+  [80, 84, 88, 268, 272, 276].forEach(scale);
+  for (let n = 0; n < 12; n++) scale(280 + n * 4);
+}
+
+/** A gzip stream of `megabytes` MB of zeros after `head`, made of concatenated members (cheap to build). */
+function gzipBomb(head: Buffer, megabytes: number): Buffer {
+  const member = zlib.gzipSync(Buffer.alloc(1e6), { level: 9 });
+  return Buffer.concat([zlib.gzipSync(head), ...Array.from({ length: megabytes }, () => member)]);
+}
+
+describe('readNifti refuses impossible headers before allocating (issue 21, findings 3 and 9)', () => {
+  it('refuses a header in micrometres whose voxels would be 1 µm, naming the unit and the fix', async () => {
+    const file = smallNifti('microns.nii', (header) => header.setUint8(123, 3));
+    const start = performance.now();
+    const error = readNifti(file);
+    await expect(error).rejects.toBeInstanceOf(VolumeReadError);
+    await expect(error).rejects.toThrow(
+      `${file} gives voxels of 0.001 × 0.002 × 0.003 mm (from its sform in micrometres), outside the 0.01–500 mm`,
+    );
+    await expect(error).rejects.toThrow("img.header.set_xyzt_units('mm')");
+    expect(performance.now() - start).toBeLessThan(2000);
+    // Metres that make voxels metres wide are refused the same way.
+    await expect(
+      readNifti(smallNifti('metre-voxels.nii', (header) => header.setUint8(123, 1))),
+    ).rejects.toThrow('gives voxels of 1000 × 2000 × 3000 mm (from its sform in metres)');
+  });
+
+  it('refuses pixdim 0, NaN or negative where pixdim places the voxels', async () => {
+    const pixdimOnly = (value: number) => (header: DataView) => {
+      header.setInt16(252, 0, true);
+      header.setInt16(254, 0, true);
+      header.setFloat32(84, value, true);
+    };
+    for (const [name, value] of [
+      ['zero', 0],
+      ['nan', NaN],
+      ['negative', -2],
+    ] as const) {
+      await expect(readNifti(smallNifti(`pixdim-${name}.nii`, pixdimOnly(value)))).rejects.toThrow(
+        `its pixdim 1, ${value}, 3 are not all positive voxel sizes`,
+      );
+    }
+    // A zero slice spacing in the sform of a 3-D image, and a NaN in it.
+    await expect(
+      readNifti(smallNifti('sform-flat.nii', (header) => header.setFloat32(280 + 40, 0, true))),
+    ).rejects.toThrow('its sform give the slice axis of its 4 slices a zero length');
+    await expect(
+      readNifti(smallNifti('sform-nan.nii', (header) => header.setFloat32(280 + 12, NaN, true))),
+    ).rejects.toThrow('its sform hold values that are not numbers');
+  });
+
+  it('refuses a sheared sform and a spatial unit NIfTI does not define', async () => {
+    await expect(
+      readNifti(smallNifti('sheared.nii', (header) => header.setFloat32(280 + 4, 1, true))),
+    ).rejects.toThrow('its sform shear the voxel grid (its axes meet at 63°, not 90°');
+    await expect(readNifti(smallNifti('unit-5.nii', (header) => header.setUint8(123, 5)))).rejects.toThrow(
+      'its xyzt_units give spatial unit code 5, which NIfTI does not define',
+    );
+  });
+
+  it('estimates the memory of absurd dimensions before allocating anything', async () => {
+    const file = smallNifti('huge.nii', (header) =>
+      [1, 2, 3].forEach((n) => header.setInt16(40 + n * 2, 30000, true)),
+    );
+    const error = readNifti(file);
+    await expect(error).rejects.toThrow(
+      `${file} would take about 5.40e+4 GB of memory (30000×30000×30000 voxels × 2 bytes), more than the 4.00 GB`,
+    );
+    // A caller's own limit.
+    await expect(readNifti(smallNifti('small.nii'), { maxBytes: 300 })).rejects.toThrow(
+      'would take about 4.00e-7 GB of memory (2×3×4 voxels × 2 bytes), more than the 3.00e-7 GB',
+    );
+  });
+
+  it('refuses a 512 MB gzip bomb without inflating it', async () => {
+    const zeros = path.join(tmp, 'zeros.nii.gz');
+    fs.writeFileSync(zeros, gzipBomb(Buffer.alloc(0), 512));
+    const header = fs.readFileSync(smallNifti('bomb-header.nii')).subarray(0, 352);
+    [1, 2, 3].forEach((n) => new DataView(header.buffer, header.byteOffset).setInt16(40 + n * 2, 1024, true));
+    const declared = path.join(tmp, 'declared.nii.gz');
+    fs.writeFileSync(declared, gzipBomb(header, 512));
+    const before = process.memoryUsage().rss;
+    const start = performance.now();
+    await expect(readNifti(zeros)).rejects.toThrow(
+      `${zeros} is not a readable NIfTI-1/2 file: it has no NIfTI magic number`,
+    );
+    await expect(readNifti(declared, { maxBytes: 1e9 })).rejects.toThrow(
+      'would take about 2.15 GB of memory (1024×1024×1024 voxels × 2 bytes), more than the 1.00 GB',
+    );
+    expect(performance.now() - start).toBeLessThan(3000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100e6);
+  });
+
+  it('reads only the voxels a gzip file declares, ignoring a tail of zeros', async () => {
+    const file = fs.readFileSync(smallNifti('tail.nii'));
+    const tailed = path.join(tmp, 'tail.nii.gz');
+    fs.writeFileSync(tailed, gzipBomb(file, 64));
+    const volume = await readNifti(tailed);
+    expect(Array.from(volume.data.subarray(0, 4))).toEqual([-5, -4, -3, -2]);
+  });
+
+  it('refuses a gzip file that lost the end of its stream, even when every voxel is there', async () => {
+    const whole = zlib.gzipSync(fs.readFileSync(smallNifti('trailer.nii')));
+    const cut = path.join(tmp, 'trailer.nii.gz');
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 4)); // without the length of the gzip trailer
+    await expect(readNifti(cut)).rejects.toThrow(
+      `${cut} is not a readable NIfTI-1/2 file: its gzip stream is damaged or cut short. Check that it was copied completely`,
+    );
+  });
+
+  it('refuses NaN voxels and a vox_offset inside the header', async () => {
+    const floats = path.join(tmp, 'nan.nii');
+    writeNifti(floats, {
+      data: Float32Array.from([1, NaN, 3, Infinity, 5, 6]),
+      dimensions: [3, 2, 1],
+      spacing: [1, 1, 1],
+      origin: [0, 0, 0],
+      direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    });
+    await expect(readNifti(floats)).rejects.toThrow(`${floats} has 2 voxels that are not a finite number`);
+    await expect(
+      readNifti(smallNifti('offset.nii', (header) => header.setFloat32(108, 100, true))),
+    ).rejects.toThrow('its vox_offset 100 does not point past its 348-byte header');
   });
 });
 

@@ -37,6 +37,8 @@ export class FakeWorker {
         report: {
           model: 'chaos-ct-segformer',
           organ: 'liver',
+          explainedTarget: { kind: 'organ' },
+          targetLabel: 'liver',
           method: request.request.method,
           methodOptions: { windowMm: request.request.windowMm, strideMm: request.request.strideMm },
           scope: request.request.scope,
@@ -297,6 +299,8 @@ export function setup(
     },
     segmentationService: {
       EVENTS: {
+        SEGMENTATION_ADDED: 'segmentationAdded',
+        SEGMENTATION_MODIFIED: 'segmentationModified',
         SEGMENTATION_REMOVED: 'segmentationRemoved',
         SEGMENTATION_REPRESENTATION_MODIFIED: 'representationModified',
       },

@@ -1,3 +1,4 @@
+import { sliceSpacingReport, SliceSpacingReport } from './sliceSpacingReport';
 import { Vec3, Volume } from './Volume';
 
 /** One image of a series as a reader found it: modality values (HU for CT) and where it lies. */
@@ -10,7 +11,7 @@ export interface PlacedSlice {
   position?: number[];
   /** ImageOrientationPatient: row direction then column direction; may be absent for a lone slice. */
   orientation?: number[];
-  /** PixelSpacing as DICOM writes it: [between rows, between columns] (mm). */
+  /** PixelSpacing as DICOM writes it: [between rows, between columns] (mm); NaN where a value is unreadable. */
   pixelSpacing?: number[];
   /** SpacingBetweenSlices or SliceThickness, used only for a lone slice. */
   sliceThickness?: number;
@@ -26,17 +27,24 @@ export function placementOf(
   return {
     position: numbers(header.ImagePositionPatient, 3),
     orientation: numbers(header.ImageOrientationPatient, 6),
-    pixelSpacing: numbers(header.PixelSpacing, 2) ?? numbers(header.ImagerPixelSpacing, 2),
-    sliceThickness: Number(header.SpacingBetweenSlices ?? header.SliceThickness ?? 1) || 1,
+    pixelSpacing: presentValues(header.PixelSpacing ?? header.ImagerPixelSpacing, 2),
+    sliceThickness: Number(header.SpacingBetweenSlices ?? header.SliceThickness ?? 1),
   };
+}
+
+/** The first `count` values of a multi-value that is present, unreadable ones as NaN (so they can be refused). */
+function presentValues(value: unknown, count: number): number[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const list = Array.isArray(value) ? value : String(value).split('\\');
+  return Array.from({ length: count }, (_, n) => Number(list[n] ?? NaN));
 }
 
 /** Where each stacked slice came from and how regular the stack is. */
 export interface StackedSeries extends Volume<Int16Array | Float32Array> {
   /** order[k]: the index, in the slices given, of volume slice k. */
   order: number[];
-  /** Largest difference (mm) between one slice step and the mean step used as spacing[2]. */
-  sliceSpacingMaxDeviation: number;
+  /** How evenly the slices lie; spacing[2] is its mean step. Readers decide whether gaps are refused. */
+  spacingReport: SliceSpacingReport;
 }
 
 /**
@@ -70,6 +78,7 @@ export function stackSlices(slices: PlacedSlice[], columns: number, rows: number
   }
   const row = orientation.slice(0, 3);
   const column = orientation.slice(3, 6);
+  checkOrientation(slices[0].name, row, column);
   const normal = normalise(cross(row, column));
   const placed = slices.map((slice, index) => {
     const own = numbers(slice.orientation, 6) ?? orientation;
@@ -95,9 +104,18 @@ export function stackSlices(slices: PlacedSlice[], columns: number, rows: number
     );
   }
   const first = slices[placed[0].index];
-  const sliceSpacing =
-    steps.length > 0 ? steps.reduce((sum, step) => sum + step, 0) / steps.length : first.sliceThickness || 1;
-  const pixelSpacing = numbers(first.pixelSpacing, 2) ?? [1, 1];
+  const thickness = first.sliceThickness !== undefined && first.sliceThickness > 0 ? first.sliceThickness : 1;
+  const spacingReport = sliceSpacingReport(
+    placed.map((slice) => slice.distance),
+    thickness,
+  );
+  const pixelSpacing = first.pixelSpacing ?? [1, 1];
+  if (!pixelSpacing.every((v) => v > 0 && Number.isFinite(v))) {
+    throw new Error(
+      `${first.name} has PixelSpacing ${pixelSpacing.join('\\')}: pixel sizes must be positive numbers of millimetres. ` +
+        'Correct the tag (e.g. with dcmodify) or export the series again from the scanner or PACS.',
+    );
+  }
   const order = placed.map((slice) => slice.index);
   return {
     data: stackValues(
@@ -106,12 +124,24 @@ export function stackSlices(slices: PlacedSlice[], columns: number, rows: number
     ),
     dimensions: [columns, rows, slices.length],
     // PixelSpacing is [between rows (along j), between columns (along i)].
-    spacing: [pixelSpacing[1], pixelSpacing[0], sliceSpacing],
+    spacing: [pixelSpacing[1], pixelSpacing[0], spacingReport.meanStep],
     origin: [...placed[0].position] as Vec3,
     direction: [...row, ...column, ...normal],
     order,
-    sliceSpacingMaxDeviation: steps.reduce((max, step) => Math.max(max, Math.abs(step - sliceSpacing)), 0),
+    spacingReport,
   };
+}
+
+/** ImageOrientationPatient must be two perpendicular unit vectors (to within rounding in the header). */
+function checkOrientation(name: string, row: number[], column: number[]): void {
+  const tolerance = 1e-2;
+  const unit = (v: number[]) => Math.abs(Math.hypot(v[0], v[1], v[2]) - 1) < tolerance;
+  if (!unit(row) || !unit(column) || Math.abs(dot(row, column)) > tolerance) {
+    throw new Error(
+      `${name} has ImageOrientationPatient ${[...row, ...column].join('\\')}, which is not two perpendicular unit ` +
+        'vectors, so its pixels cannot be placed in space. Correct the tag or export the series again from the scanner or PACS.',
+    );
+  }
 }
 
 /** The planes one after another: Int16 when every value is an integer in range, else Float32. */

@@ -10,15 +10,18 @@ export interface CausalAuc {
 export interface ImageFaithfulness extends CausalAuc {
   /** Slice index, or null for a 3-D model's volume. */
   slice: number | null;
-  /** Voxels of the predicted organ on the image (its explained slices for a 3-D model). */
-  organVoxels: number;
+  /**
+   * Voxels of the explained target on the image (its explained slices for a 3-D model): the
+   * predicted organ, or the run's target region.
+   */
+  targetVoxels: number;
   /** Voxels the curves order: the ROI's (the whole image without an ROI). */
   orderedVoxels: number;
-  /** Voxels removed at the curves' end: `organMultiple` × the organ, at most the ROI. */
+  /** Voxels removed at the curves' end: `organMultiple` × the target, at most the ROI. */
   removedVoxels: number;
   /** The same curves for a seeded random order of the same voxels, when asked for. */
   random?: CausalAuc;
-  /** Whether the map's maximum lies inside the predicted organ; null when the map is 0 everywhere. */
+  /** Whether the map's maximum lies inside the target; null when the map is 0 everywhere. */
   pointingHit: boolean | null;
 }
 
@@ -31,11 +34,11 @@ export interface FaithfulnessReport extends CausalAuc {
   random?: CausalAuc;
   /** The random order's patch edge in mm (0: voxel by voxel); with `random`. */
   randomPatchMm?: number;
-  /** Images whose map's maximum lies in the predicted organ, of the images whose map has one. */
+  /** Images whose map's maximum lies in the target, of the images whose map has one. */
   pointingGame: { hits: number; images: number };
   /** Curve steps per order. */
   steps: number;
-  /** How far the curves run, in predicted organ sizes (capped at the ROI). */
+  /** How far the curves run, in target sizes (the predicted organ's or the region's; capped at the ROI). */
   organMultiple: number;
   images: ImageFaithfulness[];
   passes: number;

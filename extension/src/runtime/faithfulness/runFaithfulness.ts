@@ -16,6 +16,7 @@ import { planBatch } from '../memory/planBatch';
 import { ExplanationReport } from '../reportOf';
 import { resolveOrgan } from '../resolveOrgan';
 import { resolveRequest } from '../resolveRequest';
+import { resolveTargetRegion } from '../resolveTargetRegion';
 import { ExplanationHooks } from '../runExplanation';
 import {
   FAITHFULNESS_ORGAN_MULTIPLE,
@@ -49,13 +50,13 @@ export interface FaithfulnessOptions {
 
 /**
  * How faithful a finished map is to the model (FaithfulnessReport), measured on the run's own
- * target: the organ, the explained images (a 3-D model's explained slices), the target kind and
- * the fill, bound as the explanation bound them (bindOrganTarget). On each image the ROI's voxels
- * are removed (deletion, into the fill) and restored (insertion, into a blurred image) in the map's
- * order, in `steps` steps up to `organMultiple` × the predicted organ's voxels (all of the ROI
- * when it is smaller); optionally the same for a seeded random order of those voxels (constant on
- * patches of `randomPatchMm`); and the pointing game checks the map's maximum against the
- * predicted organ.
+ * target: the organ (or the request's target region), the explained images (a 3-D model's
+ * explained slices), the target kind and the fill, bound as the explanation bound them
+ * (bindOrganTarget). On each image the ROI's voxels are removed (deletion, into the fill) and
+ * restored (insertion, into a blurred image) in the map's order, in `steps` steps up to
+ * `organMultiple` × the target's voxels (all of the ROI when it is smaller); optionally the same
+ * for a seeded random order of those voxels (constant on patches of `randomPatchMm`); and the
+ * pointing game checks the map's maximum against the target (the predicted organ, or the region).
  *
  * Cost: faithfulnessPasses (per image 1 + 2·(steps + 1) per order); an image without the organ
  * stops after its first pass. Cancellable through `hooks.signal`.
@@ -74,6 +75,10 @@ export async function runFaithfulness(
   const organMultiple = options.organMultiple ?? FAITHFULNESS_ORGAN_MULTIPLE;
   const randomPatchMm = options.randomPatchMm ?? FAITHFULNESS_RANDOM_PATCH_MM;
   const { roiBoxes, slices } = input.report;
+  // A run that explained a target region is scored on that region, as it was explained.
+  const targetRegion =
+    input.request.targetRegion &&
+    (await resolveTargetRegion(input.request.targetRegion, loaded, volume, request, className)).mask;
   const batchSize = planBatch(
     loaded.segmenter,
     volume,
@@ -94,28 +99,42 @@ export async function runFaithfulness(
     // A 3-D model's score is read on the explained slices only, as the explanation read it.
     const region: Box | undefined =
       slice === null ? { min: [0, 0, slices[0]], max: [nx, ny, slices[slices.length - 1] + 1] } : undefined;
-    const bound = await bindOrganTarget(loaded.segmenter, image, classIndex, request.target, tracker, region);
+    const imageTarget = targetRegion?.subarray(offset, offset + size);
+    const bound = await bindOrganTarget(
+      loaded.segmenter,
+      image,
+      classIndex,
+      request.target,
+      tracker,
+      region,
+      imageTarget,
+    );
     if (!bound.target) {
       tracker.skip(perImage - 1);
       notes.push(
-        `${slice === null ? 'The volume' : `Slice ${slice}`}: the model predicts no ${className}; not measured.`,
+        `${slice === null ? 'The volume' : `Slice ${slice}`}: ${
+          imageTarget ? 'the target region has no voxel here' : `the model predicts no ${className}`
+        }; not measured.`,
       );
       continue;
     }
-    const organ = predictedMask(
-      bound.predictor.toImageGrid(bound.baseline),
-      bound.predictor.classNames.length,
-      size,
-      classIndex,
-    );
-    if (region) organ.fill(0, 0, region.min[2] * plane).fill(0, region.max[2] * plane);
-    const organVoxels = organ.reduce((sum, m) => sum + m, 0);
+    // What the score sums over, on the image grid: the target region, or the predicted organ.
+    const target = imageTarget
+      ? Uint8Array.from(imageTarget)
+      : predictedMask(
+          bound.predictor.toImageGrid(bound.baseline),
+          bound.predictor.classNames.length,
+          size,
+          classIndex,
+        );
+    if (region) target.fill(0, 0, region.min[2] * plane).fill(0, region.max[2] * plane);
+    const targetVoxels = target.reduce((sum, m) => sum + m, 0);
     const ordered: number[] = [];
     forEachRoiVoxel(box, input.roiMask?.subarray(offset, offset + size), image.dimensions, (v) =>
       ordered.push(v),
     );
     const candidates = Uint32Array.from(ordered);
-    const removedVoxels = Math.min(candidates.length, Math.round(organMultiple * organVoxels));
+    const removedVoxels = Math.min(candidates.length, Math.round(organMultiple * targetVoxels));
     const saliency = input.saliency.subarray(offset, offset + size);
     const substrates = {
       deletion: makeSubstrate(image, request.fill),
@@ -143,12 +162,12 @@ export async function runFaithfulness(
       : undefined;
     images.push({
       slice,
-      organVoxels,
+      targetVoxels,
       orderedVoxels: candidates.length,
       removedVoxels,
       ...aucOf(mapCurves),
       ...(randomCurves ? { random: aucOf(randomCurves) } : {}),
-      pointingHit: pointingGame(saliency, organ)?.hit ?? null,
+      pointingHit: pointingGame(saliency, target)?.hit ?? null,
     });
   }
   if (images.length === 0)
