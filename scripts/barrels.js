@@ -11,6 +11,7 @@ const BARRELS = {
   '@xai-clip/runtime': 'extension/src/runtime/index.ts',
   '@xai-clip/seg': 'extension/src/seg/index.ts',
   '@xai-clip/io': 'cli/src/io/index.ts',
+  '@xai-clip/report': 'extension/src/report/index.ts',
 };
 
 /** Absolute paths by package name: webpack's resolve.alias and the training scripts' resolver. */

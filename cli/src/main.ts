@@ -198,6 +198,14 @@ withCommon(
     '--stow <url>',
     'store the SEG and the Parametric Map with STOW-RS at this DICOMweb root (--stow alone: the SEG, at <out>/saliency.seg.dcm)',
   )
+  .option(
+    '--faithfulness',
+    'also measure the map’s faithfulness into report.json: deletion/insertion AUC over the ROI’s order up to 3× the predicted organ, the same for a random order, and the pointing game (125 passes per explained image)',
+  )
+  .option(
+    '--report <file.html>',
+    'also write a one-page, self-contained HTML report (the slice with its overlay, settings, ROI, figures, model card; one image only)',
+  )
   .action(run(explain));
 
 program

@@ -26,4 +26,6 @@ export const commandNames = {
   getResult: 'xaiGetResult',
   readActiveVolume: 'xaiReadActiveVolume',
   inspectSlice: 'xaiInspectSlice',
+  faithfulness: 'xaiFaithfulness',
+  exportReport: 'xaiExportReport',
 } as const;

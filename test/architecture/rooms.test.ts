@@ -52,6 +52,11 @@ describe('the rooms', () => {
       'extension/src/engine/ extension/src/runtime/',
     ],
     [
+      'the report is pure string building',
+      'extension/src/report/',
+      'extension/src/engine/ extension/src/runtime/ extension/src/report/',
+    ],
+    [
       'SEG code imports no browser code',
       'extension/src/seg/',
       'extension/src/engine/ extension/src/runtime/ extension/src/seg/',

@@ -1,5 +1,5 @@
 import { ProgressCallback, saliencyOverlap } from '@xai-clip/engine';
-import { LoadedModel, ExplanationReport, ExplainRequest } from '@xai-clip/runtime';
+import { LoadedModel, ExplanationReport, ExplainRequest, FaithfulnessReport } from '@xai-clip/runtime';
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
 
@@ -16,6 +16,10 @@ export interface ExplainCommandOptions
   /** Coarse-to-fine occlusion: coarse window factor and refinement level. */
   coarseFactor?: number;
   refineFraction?: number;
+  /** Also measure the map's faithfulness (runFaithfulness) into report.json. */
+  faithfulness?: boolean;
+  /** Also write the one-page HTML report here (one image only). */
+  report?: string;
 }
 
 /** What a cohort run hands to each case: the model loaded once, its progress display, a resume key. */
@@ -43,6 +47,10 @@ export interface CaseReport extends ExplanationReport {
   overlay: { path: string; slices: number[] };
   seg?: SegExportReport;
   pmap?: ParametricMapReport;
+  /** With --faithfulness: deletion/insertion AUC, their random-order baseline and the pointing game. */
+  faithfulness?: FaithfulnessReport;
+  /** With --report: the HTML report written. */
+  htmlReport?: string;
   /** The resolved request a cohort re-run compares to skip this case. */
   resumeKey?: string;
 }

@@ -1,14 +1,15 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { getMethod } from '@xai-clip/engine';
+import { getMethod, ProgressCallback } from '@xai-clip/engine';
 import {
   describeBatch,
+  FaithfulnessReport,
   LoadedModel,
   reportOf,
-  Explanation,
   resolveOrgan,
   runExplanation,
+  runFaithfulness,
 } from '@xai-clip/runtime';
 import { segParameters } from '@xai-clip/seg';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
@@ -26,6 +27,7 @@ import { memoryBudgetOf } from './memoryBudgetOf';
 import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
 import { requestOf } from './requestOf';
 import { warn } from './warn';
+import { writeHtmlReport } from './writeHtmlReport';
 
 /**
  * `xai-clip explain`: ROI (CLIP, predicted mask or none) → perturbation explanation →
@@ -34,6 +36,11 @@ import { warn } from './warn';
  */
 export async function explain(options: ExplainCommandOptions): Promise<void> {
   if (isCohortInput(options.input)) return explainCohort(options, explainOne);
+  if (isCohortInput(options.input) && options.report) {
+    throw new Error(
+      `--report writes the report of one image, but ${options.input} is a cohort. Explain one case with --report, or leave it out.`,
+    );
+  }
   if (options.shard) {
     throw new Error(
       `--shard splits a cohort, but ${options.input} is one image. Give a folder of NIfTI files or DICOM series, or a list file.`,
@@ -71,28 +78,13 @@ async function explainWith(
       options.labels!,
     );
   const exportDicom = prepareSegExport(options, volume); // fails now if --seg/--pmap cannot work on this input
-  const bar =
-    options.json || !process.stderr.isTTY || context.onProgress
-      ? undefined
-      : new SingleBar({ format: ' {bar} {value}/{total} passes | ETA {eta}s', hideCursor: true });
-  bar?.start(1, 0);
   const request = requestOf(options);
   if (options.targetRegion !== undefined && !request.targetRegion) {
     request.targetRegion = await targetRegionOfLabels(options.targetRegion, volume);
   }
-  let explanation: Explanation;
-  try {
-    explanation = await runExplanation(loaded, volume, request, {
-      onProgress: (p) => {
-        bar?.setTotal(p.total);
-        bar?.update(p.done);
-        context.onProgress?.(p);
-      },
-      memoryBudgetBytes: memoryBudgetOf(options),
-    });
-  } finally {
-    bar?.stop();
-  }
+  const explanation = await withProgress(options, context, (onProgress) =>
+    runExplanation(loaded, volume, request, { onProgress, memoryBudgetBytes: memoryBudgetOf(options) }),
+  );
   const { result, roi, className } = explanation;
   // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
   if (explanation.batch.note && !context.quiet) process.stderr.write(`xai-clip: ${explanation.batch.note}\n`);
@@ -115,6 +107,18 @@ async function explainWith(
   const scored =
     labels && organLabel && saliencyAgainstLabels(result, labels, { ...organLabel, className, classNames });
   scored?.warnings.forEach(warn);
+  // On the run's own target, with the map as written.
+  const faithfulness =
+    options.faithfulness &&
+    (await withProgress(options, context, (onProgress) =>
+      runFaithfulness(
+        loaded,
+        volume,
+        { request, saliency: result.saliency.data, roiMask: roi?.mask, report: shared },
+        { randomBaseline: true },
+        { onProgress, memoryBudgetBytes: memoryBudgetOf(options) },
+      ),
+    ));
   const report: CaseReport = {
     input: options.input,
     prompt: options.organ,
@@ -127,8 +131,19 @@ async function explainWith(
     overlay: { path: overlayPath, slices: overlaySlices },
     seg: dicom?.seg,
     pmap: dicom?.pmap,
+    faithfulness: faithfulness || undefined,
+    htmlReport: options.report,
     resumeKey: context.resumeKey,
   };
+  if (options.report) {
+    await writeHtmlReport(options.report, {
+      report,
+      settings: explanation.request,
+      volume,
+      saliency: result.saliency,
+      modelManifest: options.model,
+    });
+  }
   // Written last and whole (rename), so a report on disk means a finished case.
   const reportPath = path.join(options.out, 'report.json');
   await fs.writeFile(`${reportPath}.partial`, `${JSON.stringify(report, null, 2)}\n`);
@@ -147,7 +162,8 @@ async function explainWith(
       (report.outsideRoiDrop !== undefined
         ? `; replacing everything outside it changes the organ score by ${(-100 * report.outsideRoiDrop).toFixed(1)} %`
         : '') +
-      `. Wrote ${saliencyPath}, ${overlayPath}` +
+      (report.faithfulness ? `\n${describeFaithfulness(report.faithfulness)}` : '') +
+      `. Wrote ${saliencyPath}, ${overlayPath}${options.report ? `, ${options.report}` : ''}` +
       report.notes.map((note) => `\n${note}`).join('') +
       (dicom?.seg ? `\nWrote DICOM SEG ${dicom.seg.path}${storedAt(dicom.seg)}` : '') +
       (dicom?.pmap ? `\nWrote DICOM Parametric Map ${dicom.pmap.path}${storedAt(dicom.pmap)}` : '') +
@@ -156,6 +172,40 @@ async function explainWith(
         : ''),
   );
   return report;
+}
+
+/**
+ * Runs `work` with a progress bar on stderr (a terminal, no --json, no cohort display), or the
+ * cohort's progress callback.
+ */
+async function withProgress<T>(
+  options: ExplainCommandOptions,
+  context: CaseContext,
+  work: (onProgress: ProgressCallback) => Promise<T>,
+): Promise<T> {
+  const bar =
+    options.json || !process.stderr.isTTY || context.onProgress
+      ? undefined
+      : new SingleBar({ format: ' {bar} {value}/{total} passes | ETA {eta}s', hideCursor: true });
+  bar?.start(1, 0);
+  try {
+    return await work((p) => {
+      bar?.setTotal(p.total);
+      bar?.update(p.done);
+      context.onProgress?.(p);
+    });
+  } finally {
+    bar?.stop();
+  }
+}
+
+function describeFaithfulness(figures: FaithfulnessReport): string {
+  const { random, pointingGame } = figures;
+  return (
+    `Faithfulness: deletion AUC ${figures.deletionAuc.toFixed(3)} (random order ${random!.deletionAuc.toFixed(3)}, lower is better), ` +
+    `insertion AUC ${figures.insertionAuc.toFixed(3)} (random order ${random!.insertionAuc.toFixed(3)}, higher is better), ` +
+    `pointing game ${pointingGame.hits}/${pointingGame.images}, ${figures.passes} passes`
+  );
 }
 
 function storedAt(object: { stow?: { root: string } }): string {

@@ -25,6 +25,8 @@ export * from './methods/rise';
 export * from './methods/windowGrid';
 export * from './metrics/deletionInsertion';
 export * from './metrics/overlap';
+export * from './metrics/pointingGame';
+export * from './metrics/randomOrderMap';
 export * from './metrics/saliencyOverlap';
 export * from './model/SegmentationModel';
 export * from './roi/Roi';

@@ -3,7 +3,7 @@ import { Volume } from '../engine/volume/Volume';
 import { ExplainRequest } from '../runtime/runExplanation';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 import { ExplainOutput, ExplainWorkerClient, ThreadedStartError } from '../worker/ExplainWorkerClient';
-import { SliceInspection } from '../worker/messages';
+import { AnalysedRun, AnalysisRequest, AnalysisResult, SliceInspection } from '../worker/messages';
 import { EventChannel } from './EventChannel';
 import { EXPLAIN_EVENTS, ExplainEventPayloads } from './explainEvents';
 import { XaiClipConfig } from './ohifTypes';
@@ -25,7 +25,8 @@ const DEFAULT_EXECUTION_PROVIDERS = ['webgpu', 'wasm'];
  */
 export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   private worker?: ExplainWorkerClient;
-  private explaining?: number;
+  /** The explanation or analysis running, which `cancel` stops. */
+  private running?: number;
   private surveying?: number;
   /** Auto batch sizes tuned by earlier workers, handed to each new one. */
   private batchSizes: [string, number][] = [];
@@ -85,13 +86,40 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
         onPartial,
       },
     );
-    this.explaining = run.id;
+    this.running = run.id;
     try {
       const output = await run.done;
       this.batchSizes = output.batchSizes;
       return output;
     } finally {
-      if (this.explaining === run.id) this.explaining = undefined;
+      if (this.running === run.id) this.running = undefined;
+      this.releaseIdleWorker();
+    }
+  }
+
+  /**
+   * Analyses a finished run on the volume it explained (transferred, as `explain`'s), announcing
+   * stages and progress as an explanation does; cancellable with `cancel`.
+   */
+  async analyse(
+    volume: Volume,
+    modality: string,
+    run: AnalysedRun,
+    analysis: AnalysisRequest,
+  ): Promise<AnalysisResult> {
+    const model = this.modelChoice(modality, this.config().executionProviders);
+    const call = this.client().analyse(
+      { ...model, ...analysis, volume, run },
+      {
+        onStage: (stage) => this.emit(EXPLAIN_EVENTS.EXPLAIN_STAGE, { stage }),
+        onProgress: (progress) => this.emit(EXPLAIN_EVENTS.EXPLAIN_PROGRESS, progress),
+      },
+    );
+    this.running = call.id;
+    try {
+      return await call.done;
+    } finally {
+      if (this.running === call.id) this.running = undefined;
       this.releaseIdleWorker();
     }
   }
@@ -101,10 +129,10 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
     this.worker?.noteViewerActivity();
   }
 
-  /** Stops the running explanation (its promise rejects with CancelledError); false when none runs. */
+  /** Stops the running explanation or analysis (its promise rejects with CancelledError); false when none runs. */
   cancel(): boolean {
-    if (this.explaining === undefined || !this.worker) return false;
-    this.worker.cancel(this.explaining);
+    if (this.running === undefined || !this.worker) return false;
+    this.worker.cancel(this.running);
     return true;
   }
 
@@ -172,6 +200,11 @@ export class ExplainSession extends EventChannel<ExplainEventPayloads> {
   private client(): ExplainWorkerClient {
     this.worker ??= new ExplainWorkerClient(this.createWorker());
     return this.worker;
+  }
+
+  /** The manifest URL of the model the modality's series run on. */
+  manifestUrl(modality: string): string {
+    return this.modelChoice(modality).manifestUrl;
   }
 
   /** The manifest of the modality's model (the first configured for it) and the providers to try. */

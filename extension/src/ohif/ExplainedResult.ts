@@ -1,3 +1,5 @@
+import { ExplainRequest } from '../runtime/ExplainRequest';
+import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { ExplanationReport } from '../runtime/reportOf';
 import { SeriesLayout } from './SeriesLayout';
 
@@ -13,4 +15,8 @@ export interface ExplainedResult {
   /** A mask-shaped ROI's region; absent for a box ROI. */
   roiMask?: Uint8Array;
   report: ExplanationReport;
+  /** The request the run was made with: its analyses measure on the same target. */
+  request: ExplainRequest;
+  /** The run's faithfulness figures, once measured (they stay with the run). */
+  faithfulness?: FaithfulnessReport;
 }

@@ -1,4 +1,7 @@
 import { bodyMask } from '../engine/volume/bodyMask';
+import { buildReportHtml } from '../report/buildReportHtml';
+import { resolveRequest } from '../runtime/resolveRequest';
+import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { worldToVoxel } from '../engine/volume/worldToVoxel';
 import { ExplainRequest } from '../runtime/ExplainRequest';
 import { Volume } from '../engine/volume/Volume';
@@ -8,6 +11,7 @@ import { SliceInspection } from '../worker/messages';
 import { cornerstoneLibraries } from './cornerstoneLibraries';
 import { describeRunCost } from './describeRunCost';
 import { describeDicomExport } from './describeDicomExport';
+import { downloadFile } from './downloadFile';
 import { ExplainedResult } from './ExplainedResult';
 import { EXPLAIN_EVENTS } from './explainEvents';
 import { explainRequestOf } from './explainRequestOf';
@@ -49,6 +53,7 @@ const DISPLAY_SETTINGS = new Set([
   'segContent',
   'segType',
   'segTopPercent',
+  'faithfulnessRandom',
 ]);
 
 /** How the overlays show the runs' saliency, from the panel's settings. */
@@ -220,7 +225,7 @@ export class XaiClipController {
       );
       store.set({ stage: 'Drawing the overlay' });
       resumeStats();
-      const result: ExplainedResult = { series: layout, ...output };
+      const result: ExplainedResult = { series: layout, request, ...output };
       const slices = viewerSlicesOf(output.report, layout.imageIds, stack);
       this.overlays.setDisplay(displayOf(settings));
       await this.overlays.addRun(result, settings, slices, Date.now(), body);
@@ -262,6 +267,97 @@ export class XaiClipController {
     } finally {
       stopWatching();
     }
+  }
+
+  /**
+   * Measures how faithful the current run's map is to the model (runFaithfulness, in the worker,
+   * on the run's own target): deletion and insertion AUC, with the panel's faithfulnessRandom
+   * (or the override's) a random order of the same voxels, and the pointing game. Shows progress and is cancelled by
+   * Cancel, as a run is; the figures stay with the run. Refuses, with a message, while something
+   * runs, without a run, or when the active viewport shows another series than the run's.
+   */
+  async measureFaithfulness(
+    overrides: Pick<Partial<PanelSettings>, 'faithfulnessRandom'> = {},
+  ): Promise<FaithfulnessReport | undefined> {
+    const { store } = this;
+    if (store.state.status === 'running' || store.state.saving) {
+      notify(this.services, 'warning', 'Wait for the running explanation, analysis or save to finish.');
+      return undefined;
+    }
+    const result = this.last;
+    if (!result) {
+      this.refuse('Explain first: faithfulness measures the map of a finished run.');
+      return undefined;
+    }
+    const before = store.state.status;
+    store.setSettings(overrides);
+    store.set({ status: 'running', stage: 'Reading the series', progress: undefined, message: undefined });
+    try {
+      const series = await readActiveVolumeWhenLoaded(this.services, this.libraries());
+      if (series.displaySet.displaySetInstanceUID !== result.series.displaySet.displaySetInstanceUID) {
+        throw new Error(
+          'The active viewport shows another series than the run’s: show the run’s series, then measure again.',
+        );
+      }
+      const { request, saliency, roiMask, report } = result;
+      const answer = await this.session.analyse(
+        series.volume,
+        series.displaySet.Modality,
+        { request, saliency, roiMask, report },
+        { analysis: 'faithfulness', options: { randomBaseline: store.state.settings.faithfulnessRandom } },
+      );
+      result.faithfulness = answer.figures;
+      store.set({ status: before, stage: undefined });
+      this.publishRuns();
+      return answer.figures;
+    } catch (error) {
+      const cancelled = error instanceof CancelledError;
+      const message = cancelled ? 'Faithfulness cancelled; the run is as it was.' : (error as Error).message;
+      store.set({ status: before, stage: undefined, message, messageTone: cancelled ? undefined : 'error' });
+      if (!cancelled) this.tell('error', message);
+      return undefined;
+    }
+  }
+
+  /**
+   * Downloads the current run's one-page HTML report (buildReportHtml): the viewport as shown,
+   * the settings, figures (faithfulness once measured), the model and its card. Refuses, with a
+   * message, without a run. Returns the file's name.
+   */
+  exportReport(): string | undefined {
+    const result = this.last;
+    if (!result) {
+      this.refuse('Explain first: the report describes a finished run.');
+      return undefined;
+    }
+    const { report, series } = result;
+    const viewport = this.services.cornerstoneViewportService.getCornerstoneViewport(series.viewportId);
+    const shown = viewport?.getCurrentImageIdIndex?.();
+    const html = buildReportHtml({
+      report,
+      source: `${series.displaySet.SeriesDescription || 'Series'} (${series.displaySet.Modality}, ${series.displaySet.SeriesInstanceUID})`,
+      // As it ran, every default filled in; a region given as a mask by its label only.
+      settings: { ...resolveRequest(result.request), methodOptions: undefined },
+      image: viewport?.canvas && {
+        dataUrl: viewport.canvas.toDataURL('image/png'),
+        caption:
+          shown === undefined
+            ? 'The viewport with the run’s overlay'
+            : `The viewport with the run’s overlay, image ${shown + 1}/${viewport.getImageIds().length}`,
+      },
+      modelCard: new URL('MODEL_CARD.md', this.session.manifestUrl(series.displaySet.Modality)).href,
+      faithfulness: result.faithfulness,
+      createdAt: new Date().toISOString(),
+    });
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
+    const fileName = `xai-clip-${report.method}-${report.organ}-${stamp}.html`;
+    downloadFile(new TextEncoder().encode(html).buffer as ArrayBuffer, fileName, 'text/html');
+    this.store.set({
+      message: `Report saved as ${fileName}.`,
+      messageTone: 'success',
+      messageDetails: undefined,
+    });
+    return fileName;
   }
 
   /**
@@ -503,6 +599,7 @@ export class XaiClipController {
       currentRunId: runs.current()?.summary.id,
       comparedRuns: runs.comparedPair(),
       report: this.last?.report,
+      faithfulness: this.last?.faithfulness,
       overlay: this.overlays.saliency,
       roiOverlay: this.overlays.roiOutline,
       organOverlay: this.overlays.organMask,
@@ -589,6 +686,12 @@ export class XaiClipController {
         };
       },
     };
+  }
+
+  /** Says why an action did nothing, in the panel's message (or a notification). */
+  private refuse(message: string): void {
+    this.store.set({ message, messageTone: 'error', messageDetails: undefined });
+    this.tell('error', message);
   }
 
   private fail(message: string): void {

@@ -20,6 +20,14 @@ export function getCommandsModule(controller: () => XaiClipController) {
      * override the panel's segContent / segType.
      */
     [commandNames.saveSeg]: (options: Partial<PanelSettings> = {}) => controller().saveSeg(options),
+    /**
+     * Measures the current run's faithfulness (options override the panel's faithfulnessRandom);
+     * resolves to the figures, or undefined when refused, cancelled or failed.
+     */
+    [commandNames.faithfulness]: (options: Pick<Partial<PanelSettings>, 'faithfulnessRandom'> = {}) =>
+      controller().measureFaithfulness(options),
+    /** Downloads the current run's HTML report; returns its file name. */
+    [commandNames.exportReport]: () => controller().exportReport(),
     /** Shows the slice where the selected organ is largest. */
     [commandNames.goToOrgan]: () => controller().goToOrgan(),
     /** What the panel shows: settings, run status and progress, report, overlays, survey, slice shown. */

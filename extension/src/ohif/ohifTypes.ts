@@ -81,6 +81,8 @@ export interface CornerstoneViewport {
   setImageIdIndex?(index: number): Promise<unknown>;
   /** The viewport's element, where cornerstone dispatches its new-image events. */
   element?: HTMLElement;
+  /** What the viewport shows, overlays included (a report's picture). */
+  canvas?: HTMLCanvasElement;
   /** World position (mm) of a point on the canvas (CSS pixels from its top left). */
   canvasToWorld?(canvasPoint: [number, number]): [number, number, number];
   render(): void;

@@ -1,5 +1,6 @@
 import { Progress } from '../engine/evaluate/ProgressTracker';
 import { MethodId } from '../engine/methods/PerturbationMethod';
+import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { ExplanationReport } from '../runtime/reportOf';
 import { resolveRequest } from '../runtime/resolveRequest';
 import { OrganSurvey } from '../runtime/surveyOrgan';
@@ -55,6 +56,8 @@ export interface PanelSettings {
   segTopPercent: number;
   /** Binary SEG (…66.4, read everywhere) or label-map SEG (…66.7, smaller). */
   segType: 'binary' | 'labelmap';
+  /** Faithfulness also measures a random order of the same voxels (twice the passes). */
+  faithfulnessRandom: boolean;
 }
 
 /** Everything the panel shows; `xaiGetState` returns it. */
@@ -80,6 +83,8 @@ export interface PanelState {
   classes: string[];
   /** The current run's report (the result card's); none while a run goes on. */
   report?: ExplanationReport;
+  /** The current run's faithfulness figures, once measured. */
+  faithfulness?: FaithfulnessReport;
   /** The current run's saliency overlay (the legend's); none while a run goes on. */
   overlay?: SaliencyOverlay;
   /** The session's runs, oldest first (the run list). */
@@ -163,4 +168,5 @@ export const DEFAULT_SETTINGS: PanelSettings = {
   segContent: 'pmap',
   segTopPercent: 5,
   segType: 'binary',
+  faithfulnessRandom: true,
 };

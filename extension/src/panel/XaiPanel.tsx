@@ -4,7 +4,8 @@ import type { XaiClipController } from '../ohif/XaiClipController';
 import { BackendLine } from './BackendLine';
 import { MessageBox } from './MessageBox';
 import { OrganOnSlice } from './OrganOnSlice';
-import { DISABLED_BUTTONS_CSS } from './fieldStyles';
+import { buttonStyle, DISABLED_BUTTONS_CSS } from './fieldStyles';
+import { FaithfulnessSection } from './FaithfulnessSection';
 import { ResultCard } from './ResultCard';
 import { RunControls } from './RunControls';
 import { RunList } from './RunList';
@@ -15,8 +16,8 @@ import { TargetField } from './TargetField';
 
 /**
  * The "XAI-CLIP" panel: the settings, what the survey says of the slice shown, Explain / Cancel
- * with progress, the message, backend, the run list, the current run's result card and legend,
- * and Save as DICOM SEG. It renders the controller's store and calls the controller's actions.
+ * with progress, the message, backend, the run list, the current run's result card, faithfulness
+ * and report export, its legend, and Save as DICOM SEG. It renders the controller's store and calls the controller's actions.
  */
 export function XaiPanel({ controller }: { controller: XaiClipController }): React.JSX.Element {
   const { store } = controller;
@@ -81,6 +82,29 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
         onSwap={() => void controller.swapComparedRuns()}
       />
       {report && currentRun && <ResultCard report={report} slices={currentRun.slices} />}
+      {report && currentRun && (
+        <FaithfulnessSection
+          figures={state.faithfulness}
+          images={report.roiBoxes.length}
+          randomBaseline={settings.faithfulnessRandom}
+          busy={running || (state.saving ?? false)}
+          onRandomBaseline={(faithfulnessRandom) => set({ faithfulnessRandom })}
+          onMeasure={() => void controller.measureFaithfulness()}
+        />
+      )}
+      {report && currentRun && (
+        <div style={{ display: 'flex', marginTop: 8 }}>
+          <button
+            data-cy="xai-export-report"
+            style={buttonStyle(false)}
+            disabled={running}
+            title="A one-page HTML file: the viewport with the overlay, the settings, passes and time, the ROI, the figures, the model card"
+            onClick={() => controller.exportReport()}
+          >
+            Export report
+          </button>
+        </div>
+      )}
       {overlay && currentRun && (
         <SaliencyLegend
           overlay={overlay}

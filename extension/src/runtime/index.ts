@@ -39,4 +39,7 @@ export * from './roiShare';
 export * from './roiSourceOf';
 export * from './runExplanation';
 export * from './surveyOrgan';
+export * from './faithfulness/FaithfulnessReport';
+export * from './faithfulness/runFaithfulness';
+export * from './faithfulness/faithfulnessPasses';
 export * from './targetLabelOf';

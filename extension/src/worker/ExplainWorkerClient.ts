@@ -2,11 +2,12 @@ import { Progress } from '../engine/evaluate/ProgressTracker';
 import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 import { ExplanationReport } from '../runtime/reportOf';
-import { ModelRequest, SliceInspection, WorkerRequest, WorkerResponse } from './messages';
+import { AnalysisResult, ModelRequest, SliceInspection, WorkerRequest, WorkerResponse } from './messages';
 
 type ExplainMessage = Extract<WorkerRequest, { type: 'explain' }>;
 type SurveyMessage = Extract<WorkerRequest, { type: 'survey' }>;
 type InspectMessage = Extract<WorkerRequest, { type: 'inspect' }>;
+type AnalyseMessage = Extract<WorkerRequest, { type: 'analyse' }>;
 
 /** What a finished run hands back. */
 export interface ExplainOutput {
@@ -90,6 +91,19 @@ export class ExplainWorkerClient {
     return this.send<OrganSurvey>({ type: 'survey', ...message }, callbacks);
   }
 
+  /**
+   * Analyses a finished run (`AnalysisRequest`); the volume's buffer is transferred, the run's
+   * maps are copied (the caller keeps them).
+   */
+  analyse(
+    message: DistributiveOmit<AnalyseMessage, 'type' | 'id'>,
+    callbacks: WorkerCallbacks,
+  ): { id: number; done: Promise<AnalysisResult> } {
+    return this.send<AnalysisResult>({ type: 'analyse', ...message }, callbacks, [
+      message.volume.data.buffer as ArrayBuffer,
+    ]);
+  }
+
   /** Slice k's network input and labels; the volume is copied. */
   inspect(message: Omit<InspectMessage, 'type' | 'id'>): Promise<SliceInspection> {
     return this.send<SliceInspection>({ type: 'inspect', ...message }, {}).done;
@@ -149,6 +163,10 @@ export class ExplainWorkerClient {
       case 'survey':
         this.pending.delete(message.id);
         run.resolve(message.survey);
+        break;
+      case 'analysis':
+        this.pending.delete(message.id);
+        run.resolve({ analysis: message.analysis, figures: message.figures } satisfies AnalysisResult);
         break;
       case 'inspection':
         this.pending.delete(message.id);

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-web/webgpu';
-import { ExplanationCancelledError } from '../engine/evaluate/ProgressTracker';
+import { ExplanationCancelledError, Progress } from '../engine/evaluate/ProgressTracker';
 import { Volume } from '../engine/volume/Volume';
 import { loadModel, LoadedModel } from '../runtime/loadModel';
 import { ModelCache } from '../runtime/ModelCache';
@@ -7,6 +7,7 @@ import { OrtModule } from '../runtime/ort/OrtModule';
 import { reportOf } from '../runtime/reportOf';
 import { runExplanation } from '../runtime/runExplanation';
 import { surveyOrgan } from '../runtime/surveyOrgan';
+import { runFaithfulness } from '../runtime/faithfulness/runFaithfulness';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { ModelRequest, WorkerRequest, WorkerResponse } from './messages';
@@ -110,6 +111,7 @@ scope.onmessage = async (event: MessageEvent<WorkerRequest>) => {
         const volume = { ...message.volume } as Volume;
         if (message.type === 'explain') await explain(message, model, volume, controller.signal);
         else if (message.type === 'survey') await survey(message, model, volume, controller.signal);
+        else if (message.type === 'analyse') await analyse(message, model, volume, controller.signal);
         else await inspect(message, loaded, volume);
       },
     );
@@ -165,6 +167,23 @@ async function explain(
     },
     [result.saliency.data.buffer, result.organMask.data.buffer, ...(roi?.mask ? [roi.mask.buffer] : [])],
   );
+}
+
+async function analyse(
+  message: Extract<ModelRequest, { type: 'analyse' }>,
+  loaded: LoadedModel,
+  volume: Volume,
+  signal: AbortSignal,
+): Promise<void> {
+  const { id } = message;
+  const hooks = {
+    signal,
+    onProgress: (p: Progress) => post({ type: 'progress', id, ...p }),
+    onStage: (stage: string) => post({ type: 'stage', id, stage }),
+    memoryBudgetBytes: tabMemoryBudget(scope.navigator.deviceMemory),
+  };
+  const figures = await runFaithfulness(loaded, volume, message.run, message.options, hooks);
+  post({ type: 'analysis', id, analysis: message.analysis, figures });
 }
 
 async function survey(

@@ -3,6 +3,8 @@ import { PartialSaliency } from '../engine/explain/PartialSaliencySchedule';
 import { Vec3 } from '../engine/volume/Volume';
 import { ExplanationReport } from '../runtime/reportOf';
 import { OrganSurvey } from '../runtime/surveyOrgan';
+import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
+import { FaithfulnessInput, FaithfulnessOptions } from '../runtime/faithfulness/runFaithfulness';
 
 /** A volume as it crosses to the worker. */
 export interface VolumeMessage {
@@ -21,6 +23,18 @@ interface ModelChoice {
   wasmThreads?: number;
 }
 
+/**
+ * A post-run analysis of a finished map, by name, with its options: each analysis a member
+ * (runs on the run's own target, see `AnalysedRun`).
+ */
+export type AnalysisRequest = { analysis: 'faithfulness'; options: FaithfulnessOptions };
+
+/** What an analysis found, by the same name. */
+export type AnalysisResult = { analysis: 'faithfulness'; figures: FaithfulnessReport };
+
+/** The finished run an analysis measures: its request, map, ROI and report. */
+export type AnalysedRun = FaithfulnessInput;
+
 /** Main thread → worker. */
 export type WorkerRequest =
   | ({
@@ -37,6 +51,8 @@ export type WorkerRequest =
   | ({ type: 'survey'; id: number; organ: string; volume: VolumeMessage } & ModelChoice)
   /** Slice k's network input and label map: what the viewer–CLI parity checks compare. */
   | ({ type: 'inspect'; id: number; slice: number; volume: VolumeMessage } & ModelChoice)
+  /** Analyses a finished run on the same model and volume (`AnalysisRequest`); answered by `analysis`. */
+  | ({ type: 'analyse'; id: number; volume: VolumeMessage; run: AnalysedRun } & AnalysisRequest & ModelChoice)
   | { type: 'cancel'; id: number }
   /** The user wheeled, pressed a key or a pointer in the viewer: model calls wait until it is quiet. */
   | { type: 'viewerActivity' };
@@ -77,6 +93,7 @@ export type WorkerResponse =
       batchSizes: [string, number][];
     }
   | { type: 'survey'; id: number; survey: OrganSurvey }
+  | ({ type: 'analysis'; id: number } & AnalysisResult)
   | ({ type: 'inspection'; id: number } & SliceInspection)
   | {
       type: 'error';

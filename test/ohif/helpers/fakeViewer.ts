@@ -1,5 +1,6 @@
 import { XaiClipController } from '../../../extension/src/ohif/XaiClipController';
 import { PassSpeeds } from '../../../extension/src/ohif/PassSpeeds';
+import { FaithfulnessReport } from '../../../extension/src/runtime/faithfulness/FaithfulnessReport';
 import { OrganSurvey } from '../../../extension/src/runtime/surveyOrgan';
 import { WorkerRequest, WorkerResponse } from '../../../extension/src/worker/messages';
 
@@ -72,8 +73,33 @@ export class FakeWorker {
     dimensionality: 2,
     model: 'chaos-ct-segformer',
   };
+  /** What a faithfulness analysis answers; `holdAnalyses` leaves it unanswered (running). */
+  holdAnalyses = false;
+  faithfulness: FaithfulnessReport = {
+    deletionAuc: 0.21,
+    insertionAuc: 0.74,
+    random: { deletionAuc: 0.55, insertionAuc: 0.38 },
+    pointingGame: { hits: 1, images: 1 },
+    steps: 30,
+    organMultiple: 3,
+    images: [],
+    passes: 125,
+    ms: 3200,
+    notes: [],
+  };
   postMessage(message: WorkerRequest) {
     this.requests.push(message);
+    if (message.type === 'analyse') {
+      const id = message.id;
+      const answers: WorkerResponse[] = [
+        { type: 'stage', id, stage: 'Faithfulness of the liver map: image 1 of 1' },
+        { type: 'progress', id, done: 40, total: 125, etaMs: 1000 },
+        ...(this.holdAnalyses
+          ? []
+          : [{ type: 'analysis', id, analysis: 'faithfulness', figures: this.faithfulness } as const]),
+      ];
+      setTimeout(() => answers.forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)));
+    }
     if (message.type === 'survey' && this.holdSurveys) return;
     if (message.type === 'survey') {
       const classes = ['background', 'liver'];
