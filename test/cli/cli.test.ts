@@ -309,7 +309,7 @@ describe('xai-clip CLI', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it('rejects NaN voxels', async () => {
+  it('rejects NaN voxels when reading, saying how to replace them', async () => {
     const data = Float32Array.from(slice.data);
     data[100] = NaN;
     const nan = path.join(dir, 'nan.nii.gz');
@@ -328,6 +328,6 @@ describe('xai-clip CLI', () => {
       dir,
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/NaN or infinite value at voxel 100/);
+    expect(result.stderr).toMatch(/has 1 voxel that is not a finite number \(NaN or infinite\).*fslmaths/);
   });
 });
