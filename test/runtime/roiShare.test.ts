@@ -8,6 +8,7 @@ const image = (slice: number | null, min: number[], max: number[]): ImageReport 
   roiVoxels: boxVoxelCount({ min, max } as Box),
   baselineScore: 1,
   organVoxels: 10,
+  targetVoxels: 10,
   passes: 5,
   skippedPasses: 0,
 });

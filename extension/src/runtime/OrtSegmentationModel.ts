@@ -1,6 +1,7 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import { Predictor, SegmentationModel } from '../engine/model/SegmentationModel';
 import { resampleLinear } from '../engine/util/resample';
+import { resampleNearest } from '../engine/util/resampleNearest';
 import { Vec3, Volume } from '../engine/volume/Volume';
 import { networkAxisMapping, voxelReorder } from '../engine/volume/reorient';
 import { voxelCount } from '../engine/volume/volumeUtils';
@@ -119,6 +120,13 @@ export class OrtSegmentationModel implements SegmentationModel {
         return out;
       },
       outputRegion: (imageBox) => outputRegionOf(imageBox, source, reorder, reference.dimensions, grid),
+      outputMask: (imageMask) =>
+        resampleNearest(
+          asTrained(Float32Array.from(imageMask)),
+          reference.dimensions,
+          grid,
+          new Uint8Array(gridSize),
+        ),
       changesInput: (image) => network.changes(asTrained(image)),
     };
   }

@@ -20,6 +20,8 @@ export interface ImageJob {
   roiVoxels: number;
   /** Whether to measure `outsideRoiScore` (the ROI leaves part of the explained slices out). */
   measureOutside: boolean;
+  /** The region whose organ score is explained, on this image (image-sized, 0/1); absent: the predicted organ. */
+  targetRegion?: Uint8Array;
 }
 
 /** What one explained image (a slice, or the volume for 3-D models) contributed. */
@@ -34,6 +36,8 @@ export interface ImageReport {
   baselineScore: number;
   /** Voxels of the organ in the unperturbed prediction (model output grid). */
   organVoxels: number;
+  /** Voxels the organ score is summed over (model output grid): `organVoxels`, or the target region's. */
+  targetVoxels: number;
   /** Forward passes run on this image. */
   passes: number;
   /** Perturbations not run: they left the network input unperturbed (their drop is 0). */
@@ -57,7 +61,8 @@ export interface ImageOutputs {
  * written: its map comes from the explained slices around it (0 without the organ, as any image's).
  *
  * Cost: 1 + plan.count (+ 1 outside) passes, less the perturbations that change nothing the
- * network sees; 1 when the prediction has no organ voxel (map 0) or there is no plan.
+ * network sees; 1 when the prediction has no organ voxel (or the job's target region none; map 0)
+ * or there is no plan.
  */
 export async function explainImage(
   model: SegmentationModel,
@@ -81,6 +86,7 @@ export async function explainImage(
     options.target,
     tracker,
     job.context.region,
+    job.targetRegion,
   );
   const { predictor } = bound;
   const imageSize = image.data.length;
@@ -100,6 +106,7 @@ export async function explainImage(
     roiMask,
     roiVoxels: job.roiVoxels,
     organVoxels: bound.organVoxels,
+    targetVoxels: bound.targetVoxels,
     baselineScore: bound.baselineScore,
     passes: 1,
     skippedPasses: 0,
@@ -107,7 +114,9 @@ export async function explainImage(
   if (!bound.target) {
     if (plan) tracker.skip(plan.count + (job.measureOutside ? 1 : 0));
     notes.push(
-      `${explainedSlices(job, 'S')}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
+      job.targetRegion
+        ? `${explainedSlices(job, 'S')}: the target region has no voxel here; saliency is 0.`
+        : `${explainedSlices(job, 'S')}: the model predicts no ${predictor.classNames[options.classIndex]}; saliency is 0.`,
     );
     return report;
   }

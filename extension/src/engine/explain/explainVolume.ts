@@ -40,6 +40,12 @@ export interface ExplainOptions<M extends MethodId = MethodId> {
    */
   sliceStride?: number;
   target?: TargetKind;
+  /**
+   * Explain the organ's probability over this region (volume grid, 0/1; e.g. one blob of the
+   * predicted organ, or a drawn region) instead of over the predicted organ: the target's fixed
+   * mask on each explained image is the region there, mapped to the model's output grid.
+   */
+  targetRegion?: Uint8Array;
   fill?: FillMode;
   blurSigmaMm?: number;
   /**
@@ -77,6 +83,8 @@ export interface ExplainResult {
   saliency: Volume<Float32Array>;
   /** The model's unperturbed prediction of the organ on the explained images (volume grid, 0/1). */
   organMask: Volume<Uint8Array>;
+  /** Voxels of `ExplainOptions.targetRegion` on the explained slices (volume grid); absent without one. */
+  targetRegionVoxels?: number;
   images: ImageReport[];
   /** Forward passes run. */
   passes: number;
@@ -125,6 +133,12 @@ export async function explainVolume<M extends MethodId>(
   const refinement = options.refine ? method.refinement : undefined;
   const refineSettings = refinement && { ...refinement.defaults, ...options.refine };
   const firstRound = refinement ? refinement.firstRound(methodOptions, refineSettings!) : methodOptions;
+  if (options.targetRegion && options.targetRegion.length !== volume.data.length) {
+    throw new RangeError(
+      `The target region has ${options.targetRegion.length} voxels but the volume ${volume.data.length} ` +
+        `(${volume.dimensions.join('×')}): give it on the volume grid.`,
+    );
+  }
   const roi = options.roi ?? { source: 'none' as const, box: fullBox(volume.dimensions) };
   const notes: string[] = roi.fallbackReason ? [`ROI: ${roi.fallbackReason}.`] : [];
   const jobs = planImages(volume, model.dimensionality, roi, options, notes).map((planned) =>
@@ -155,11 +169,14 @@ export async function explainVolume<M extends MethodId>(
   }
   // A slice without the organ keeps its map 0, as when it is perturbed.
   const interpolatedSlices = jobs.flatMap((job, n) =>
-    perturbed[n] || images[n].organVoxels === 0 ? [] : [job.slice!],
+    perturbed[n] || images[n].targetVoxels === 0 ? [] : [job.slice!],
   );
   const result = {
     ...outputs,
     explainedSlices,
+    ...(options.targetRegion
+      ? { targetRegionVoxels: regionVoxelsOn(options.targetRegion, explainedSlices, volume) }
+      : {}),
     ...(interpolatedSlices.length > 0 ? { interpolatedSlices } : {}),
     images,
     notes,
@@ -182,7 +199,7 @@ export async function explainVolume<M extends MethodId>(
   const firstRoundPasses = tracker.passes;
   // Plan every second round first, so the progress total is known before the round runs.
   const rounds = jobs.flatMap((job, n) => {
-    if (!perturbed[n] || images[n].organVoxels === 0) return [];
+    if (!perturbed[n] || images[n].targetVoxels === 0) return [];
     const size = job.context.image.data.length;
     const offset = job.slice === null ? 0 : job.slice * size;
     const firstMap = outputs.saliency.data.slice(offset, offset + size);
@@ -246,6 +263,14 @@ function perturbedJobs(
   return strided;
 }
 
+/** Voxels of `region` (volume grid, 0/1) on `slices`. */
+function regionVoxelsOn(region: Uint8Array, slices: number[], volume: Volume): number {
+  const plane = volume.dimensions[0] * volume.dimensions[1];
+  let voxels = 0;
+  for (const k of slices) for (let v = k * plane; v < (k + 1) * plane; v++) if (region[v]) voxels++;
+  return voxels;
+}
+
 /** What the run spent: forward passes, perturbations skipped, model calls. */
 function passesOf(tracker: ProgressTracker): Pick<ExplainResult, 'passes' | 'skippedPasses' | 'calls'> {
   return { passes: tracker.passes, skippedPasses: tracker.skipped, calls: tracker.calls };
@@ -255,8 +280,14 @@ function passesOf(tracker: ProgressTracker): Pick<ExplainResult, 'passes' | 'ski
 function imageJob(planned: PlannedImage, options: ExplainOptions): ImageJob {
   const { slice, region, image, box, mask } = planned;
   const roiVoxels = roiVoxelCount(box, mask, image.dimensions);
+  const size = image.data.length;
   return {
     slice,
+    targetRegion:
+      options.targetRegion &&
+      (slice === null
+        ? options.targetRegion
+        : options.targetRegion.subarray(slice * size, (slice + 1) * size)),
     context: {
       image,
       region,

@@ -26,6 +26,12 @@ export interface Predictor {
    */
   outputRegion?(imageBox: Box): Uint8Array;
   /**
+   * A 0/1 mask of the bound image grid on the output grid (a new array of `outputSize` values):
+   * nearest neighbour through the predictor's orientation and resize, for a target region the
+   * organ score is summed over. Absent: the output grid is the image grid.
+   */
+  outputMask?(imageMask: Uint8Array): Uint8Array;
+  /**
    * Whether `image` (bound grid) gives a network input other than the bound image's, e.g. false
    * for an occlusion window whose voxels all clip to the same CT-window value. Its prediction would
    * then be the unperturbed one, and no pass is spent on it. Absent: only an image equal to the
