@@ -1,4 +1,4 @@
-import { ProgressCallback, saliencyOverlap } from '@xai-clip/engine';
+import { ProgressCallback, saliencyOverlap, SanityReport } from '@xai-clip/engine';
 import { LoadedModel, ExplanationReport, ExplainRequest } from '@xai-clip/runtime';
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
@@ -13,6 +13,10 @@ export interface ExplainCommandOptions extends CommonOptions, Omit<ExplainReques
   /** Coarse-to-fine occlusion: coarse window factor and refinement level. */
   coarseFactor?: number;
   refineFraction?: number;
+  /** Run the sanity checks after the explanation (--sanity-steps: randomisation steps, --sanity-repeats: seeds). */
+  sanity?: boolean;
+  sanitySteps?: number;
+  sanityRepeats?: number;
 }
 
 /** What a cohort run hands to each case: the model loaded once, its progress display, a resume key. */
@@ -40,6 +44,8 @@ export interface CaseReport extends ExplanationReport {
   overlay: { path: string; slices: number[] };
   seg?: SegExportReport;
   pmap?: ParametricMapReport;
+  /** The sanity checks of the map (--sanity). */
+  sanity?: SanityReport;
   /** The resolved request a cohort re-run compares to skip this case. */
   resumeKey?: string;
 }

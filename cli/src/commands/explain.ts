@@ -1,14 +1,14 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { getMethod } from '@xai-clip/engine';
+import { getMethod, ProgressCallback, SanityCheck, SanityReport } from '@xai-clip/engine';
 import {
   describeBatch,
   LoadedModel,
   reportOf,
-  Explanation,
   resolveOrgan,
   runExplanation,
+  runSanityChecks,
 } from '@xai-clip/runtime';
 import { segParameters } from '@xai-clip/seg';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
@@ -70,24 +70,23 @@ async function explainWith(
       options.labels!,
     );
   const exportDicom = prepareSegExport(options, volume); // fails now if --seg/--pmap cannot work on this input
-  const bar =
-    options.json || !process.stderr.isTTY || context.onProgress
-      ? undefined
-      : new SingleBar({ format: ' {bar} {value}/{total} passes | ETA {eta}s', hideCursor: true });
-  bar?.start(1, 0);
-  let explanation: Explanation;
-  try {
-    explanation = await runExplanation(loaded, volume, requestOf(options), {
-      onProgress: (p) => {
-        bar?.setTotal(p.total);
-        bar?.update(p.done);
-        context.onProgress?.(p);
-      },
+  const explanation = await withProgressBar(options, context, (onProgress) =>
+    runExplanation(loaded, volume, requestOf(options), {
+      onProgress,
       memoryBudgetBytes: memoryBudgetOf(options),
-    });
-  } finally {
-    bar?.stop();
-  }
+    }),
+  );
+  const sanity =
+    options.sanity &&
+    (await withProgressBar(options, context, (onProgress) =>
+      runSanityChecks(
+        loaded,
+        volume,
+        explanation,
+        { onProgress },
+        { randomisationSteps: options.sanitySteps, repeats: options.sanityRepeats },
+      ),
+    ));
   const { result, roi, className } = explanation;
   // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
   if (explanation.batch.note && !context.quiet) process.stderr.write(`xai-clip: ${explanation.batch.note}\n`);
@@ -122,6 +121,7 @@ async function explainWith(
     overlay: { path: overlayPath, slices: overlaySlices },
     seg: dicom?.seg,
     pmap: dicom?.pmap,
+    ...(sanity ? { sanity } : {}),
     resumeKey: context.resumeKey,
   };
   // Written last and whole (rename), so a report on disk means a finished case.
@@ -148,9 +148,51 @@ async function explainWith(
       (dicom?.pmap ? `\nWrote DICOM Parametric Map ${dicom.pmap.path}${storedAt(dicom.pmap)}` : '') +
       (report.metrics
         ? `\nDice/IoU vs labels: Otsu ${fmt(report.metrics.otsu)}, top-|GT| ${fmt(report.metrics.topGt)}`
+        : '') +
+      (sanity
+        ? sanityLines(sanity)
+            .map((line) => `\n${line}`)
+            .join('')
         : ''),
   );
   return report;
+}
+
+/** One line per sanity check: its name, verdict and sentence. */
+function sanityLines(sanity: SanityReport): string[] {
+  const checks: [string, SanityCheck<unknown> | undefined][] = [
+    ['parameter randomisation', sanity.parameterRandomisation],
+    ['input independence', sanity.inputIndependence],
+    ['repeat stability', sanity.repeatStability],
+  ];
+  return checks.flatMap(([name, check]) =>
+    check ? [`Sanity, ${name}: ${check.status}. ${check.summary}`] : [],
+  );
+}
+
+/**
+ * Runs `work` with a progress bar of its passes on stderr (a terminal, no --json, no cohort
+ * display), passing the progress on to a cohort's display.
+ */
+async function withProgressBar<R>(
+  options: ExplainCommandOptions,
+  context: CaseContext,
+  work: (onProgress: ProgressCallback) => Promise<R>,
+): Promise<R> {
+  const bar =
+    options.json || !process.stderr.isTTY || context.onProgress
+      ? undefined
+      : new SingleBar({ format: ' {bar} {value}/{total} passes | ETA {eta}s', hideCursor: true });
+  bar?.start(1, 0);
+  try {
+    return await work((p) => {
+      bar?.setTotal(p.total);
+      bar?.update(p.done);
+      context.onProgress?.(p);
+    });
+  } finally {
+    bar?.stop();
+  }
 }
 
 function storedAt(object: { stow?: { root: string } }): string {
