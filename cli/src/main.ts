@@ -273,6 +273,10 @@ program
     ).choices(['mask', 'box']),
   )
   .option('--no-coarse-to-fine', 'skip coarse-to-fine occlusion')
+  .option(
+    '--no-randomisation',
+    'skip the randomisation figure (each map explained again on the model with every layer randomised)',
+  )
   .option('--coarse-factor <f>', 'coarse window = factor × window (default 2)', positive('--coarse-factor'))
   .option('--refine-fraction <f>', 'refine where coarse saliency ≥ f × max (default 0.5)', Number)
   .option(

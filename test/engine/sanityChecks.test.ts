@@ -2,6 +2,7 @@ import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { explainVolume, ExplainOptions } from '../../extension/src/engine/explain/explainVolume';
 import { pearsonCorrelation } from '../../extension/src/engine/metrics/pearsonCorrelation';
 import { spearmanCorrelation } from '../../extension/src/engine/metrics/spearmanCorrelation';
+import { pointingGameHit } from '../../extension/src/engine/metrics/pointingGame';
 import { MethodId } from '../../extension/src/engine/methods/PerturbationMethod';
 import { roiFromMask } from '../../extension/src/engine/roi/roiFromMask';
 import { explainedVoxels } from '../../extension/src/engine/sanity/explainedVoxels';
@@ -38,6 +39,16 @@ describe('rank and linear correlation', () => {
     expect(spearmanCorrelation([5, 1, 9, 9], [1, 2, 3, 4], (v) => v > 0)).toBeCloseTo(Math.sqrt(3) / 2, 12);
     expect(spearmanCorrelation([1, 1, 1], [1, 2, 3])).toBeNaN();
     expect(() => pearsonCorrelation([1], [1, 2])).toThrow(/differ in size/);
+  });
+});
+
+describe('pointing game', () => {
+  it('hits when the map peaks inside the mask (any voxel of a plateau), misses outside or without a positive value', () => {
+    expect(pointingGameHit([0, 0.2, 0.9, 0.1], [0, 0, 1, 0])).toBe(true);
+    expect(pointingGameHit([0.9, 0.2, 0.5, 0.1], [0, 0, 1, 1])).toBe(false);
+    expect(pointingGameHit([0.9, 0.2, 0.9, 0.1], [0, 0, 1, 0])).toBe(true);
+    expect(pointingGameHit([0, -1, 0, 0], [1, 1, 1, 1])).toBe(false);
+    expect(() => pointingGameHit([1], [1, 0])).toThrow(/share one grid/);
   });
 });
 

@@ -26,6 +26,7 @@ export * from './methods/windowGrid';
 export * from './metrics/deletionInsertion';
 export * from './metrics/overlap';
 export * from './metrics/pearsonCorrelation';
+export * from './metrics/pointingGame';
 export * from './metrics/spearmanCorrelation';
 export * from './metrics/saliencyOverlap';
 export * from './model/SegmentationModel';
