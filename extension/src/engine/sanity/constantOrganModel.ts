@@ -4,8 +4,9 @@ import { Predictor, SegmentationModel } from '../model/SegmentationModel';
  * `model` with its input cut off: bound to an image, it predicts that image once and returns the
  * same probabilities for every image after, whatever the perturbation. No input can matter to it,
  * so a sound explanation of it is 0 everywhere (the input-independence self-test). Its output grid
- * and mapping are the model's; it claims every perturbation changes its input, so all of them run
- * through the engine (none is skipped) at no inference cost.
+ * and mapping are the model's. It says no perturbation changes its input (`changesInput`), so the
+ * engine scores each one at the baseline without a pass: the method's map is built from those
+ * scores as from any, at the cost of the one unperturbed pass per image.
  */
 export function constantOrganModel(model: SegmentationModel): SegmentationModel {
   return {
@@ -23,6 +24,7 @@ export function constantOrganModel(model: SegmentationModel): SegmentationModel 
           return out;
         },
         toImageGrid: (probabilities) => inner.toImageGrid(probabilities),
+        changesInput: () => false,
         ...(inner.outputRegion ? { outputRegion: (box) => inner.outputRegion!(box) } : {}),
       };
       return predictor;

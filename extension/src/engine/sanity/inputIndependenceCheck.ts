@@ -13,8 +13,7 @@ export const INDEPENDENCE_TOLERANCE = 1e-9;
 /**
  * The input-independence self-test: the same method and settings on `model` with its input cut
  * off (constantOrganModel) must give a map of 0 (to float rounding, INDEPENDENCE_TOLERANCE × the
- * organ score); anything else is saliency the engine made up. Costs the explanation's
- * perturbations without inference.
+ * organ score); anything else is saliency the engine made up. Costs one pass per explained image.
  */
 export async function inputIndependenceCheck(
   explain: SanityExplain,

@@ -26,8 +26,9 @@ export interface SanityOptions {
  * Each reruns the explanation with the same settings (`options.signal` cancels, `options.onProgress`
  * sees the passes of all runs; no partial maps, no outside-ROI pass).
  *
- * Cost: about one explanation per check run: 1 (no inference) + the repeats (seeded methods) +
- * the randomisation's steps. Without an organ on the explained images nothing is run.
+ * Cost: one explanation's passes per repeat (seeded methods) and per randomisation step, plus one
+ * pass per explained image for input independence. Without an organ on the explained images
+ * nothing is run.
  */
 export async function sanityChecks(
   volume: Volume,
