@@ -112,6 +112,14 @@ describe('sanity checks on the planted models', () => {
     expect(lime.figures.meanPearson!).toBeGreaterThanOrEqual(0.8);
     const occlusion = await stabilityOf('occlusion', fast.occlusion!);
     expect(occlusion.status).toBe('not applicable');
+    const options = optionsFor('rise');
+    const original = await explainVolume(volume, planted.segmenter, options);
+    const none = await sanityChecks(volume, planted.segmenter, options, original, { repeats: 0 });
+    expect(none.repeatStability).toMatchObject({
+      status: 'not applicable',
+      summary: 'No repeat was asked for.',
+    });
+    expect(none.passes).toBe(1);
   });
 
   it('checks nothing where the model predicts no organ', async () => {

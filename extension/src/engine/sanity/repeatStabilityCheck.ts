@@ -12,7 +12,7 @@ export const REPEAT_PASS_AT_LEAST = 0.8;
  * Repeat stability: a seeded method (RISE, LIME) run again with `repeats` other seeds; the mean
  * Pearson r over all pairs of maps (the original's included) on the explained voxels. Below the
  * threshold the map is mostly sampling noise: more masks or samples are needed. Occlusion is
- * deterministic (not applicable, nothing run).
+ * deterministic (not applicable, nothing run; so is a run of no repeats).
  */
 export async function repeatStabilityCheck(
   explain: SanityExplain,
@@ -25,11 +25,13 @@ export async function repeatStabilityCheck(
 ): Promise<SanityCheck<RepeatFigures>> {
   const method = getMethod(methodId);
   const threshold = REPEAT_PASS_AT_LEAST;
-  if (!method.seeded) {
+  if (!method.seeded || repeats === 0) {
     return {
       status: 'not applicable',
       figures: { seeds: [seed], meanPearson: null, threshold },
-      summary: `${method.label} is deterministic: a repeat gives the same map.`,
+      summary: method.seeded
+        ? 'No repeat was asked for.'
+        : `${method.label} is deterministic: a repeat gives the same map.`,
     };
   }
   const seeds = Array.from({ length: repeats + 1 }, (_, n) => seed + n);
