@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { loadModelFile } from '../../cli/src/io/loadModelFile';
+import { ExplanationCancelledError, Progress } from '../../extension/src/engine/evaluate/ProgressTracker';
 import { explainVolume } from '../../extension/src/engine/explain/explainVolume';
 import { spearmanCorrelation } from '../../extension/src/engine/metrics/spearmanCorrelation';
 import { LoadedModel } from '../../extension/src/runtime/loadModel';
@@ -41,12 +42,30 @@ describe('sanity checks on the dense planted model', () => {
   });
   afterAll(() => dense.dispose());
 
+  it('stops when cancelled, with the explanation’s cancel error', async () => {
+    const volume = plantedSlice();
+    const explanation = await runExplanation(dense, volume, occlusion);
+    const controller = new AbortController();
+    const run = runSanityChecks(dense, volume, explanation, {
+      signal: controller.signal,
+      onProgress: (p) => p.done > 100 && controller.abort(),
+    });
+    await expect(run).rejects.toBeInstanceOf(ExplanationCancelledError);
+  });
+
   it('randomising the layers from the top drops the rank correlation below 0.3; the untouched copy gives r = 1', async () => {
     const volume = plantedSlice();
     const explanation = await runExplanation(dense, volume, occlusion);
     const original = explanation.result.saliency.data;
     expect(original.every((s, v) => nearS(v) || s === 0)).toBe(true);
-    const report = await runSanityChecks(dense, volume, explanation, {}, { randomisationSteps: 4 });
+    const progress: Progress[] = [];
+    const report = await runSanityChecks(
+      dense,
+      volume,
+      explanation,
+      { onProgress: (p) => progress.push(p) },
+      { randomisationSteps: 4 },
+    );
     const check = report.parameterRandomisation!;
     expect(check.figures.steps.map((step) => step.layers)).toEqual([['dense2'], ['dense1']]);
     expect(check.figures.steps[1].spearman!).toBeLessThan(0.3);
@@ -54,6 +73,10 @@ describe('sanity checks on the dense planted model', () => {
     expect(report.inputIndependence).toMatchObject({ status: 'pass', figures: { maxAbsSaliency: 0 } });
     expect(report.repeatStability.status).toBe('not applicable');
     expect(report.voxelCount).toBe(64 * 64);
+    // One progress over the runs: input independence (1 pass, the rest skipped) and 2 steps of 1 + 31 × 31.
+    expect(report.passes).toBe(1 + 2 * (1 + 31 * 31));
+    expect(progress.at(-1)).toMatchObject({ done: 3 * (1 + 31 * 31), total: 3 * (1 + 31 * 31) });
+    expect(progress.every((p, n) => n === 0 || p.done >= progress[n - 1].done)).toBe(true);
 
     // The same explanation of copies opened the same way: untouched, and with dense2 only randomised.
     const bytes = await dense.readSegmenter();
