@@ -102,6 +102,19 @@ describe('sanity checks on the dense planted model', () => {
   });
 });
 
+it('says the randomisation is not applicable to a model without layers (planted2d: a region mask and constants)', async () => {
+  const planted = await loadModelFile(fixture('planted2d.manifest.json'));
+  try {
+    const volume = plantedSlice();
+    const explanation = await runExplanation(planted, volume, { ...occlusion, windowMm: 8, strideMm: 8 });
+    const report = await runSanityChecks(planted, volume, explanation);
+    expect(report.parameterRandomisation).toMatchObject({ status: 'not applicable', figures: { steps: [] } });
+    expect(report.passes).toBe(1);
+  } finally {
+    await planted.dispose();
+  }
+});
+
 describe('sanity checks on a shipped model (chaos-mr-t2-segformer, CHAOS MR subject 13)', () => {
   let mr: LoadedModel;
   beforeAll(async () => {

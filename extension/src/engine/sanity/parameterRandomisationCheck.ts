@@ -46,7 +46,11 @@ export async function parameterRandomisationCheck(
   const last = steps.length > 0 ? steps[steps.length - 1].spearman : undefined;
   const layers = steps.reduce((sum, step) => sum + step.layers.length, 0);
   if (last === undefined) {
-    return { status: 'warn', figures, summary: 'The model has no layer with float32 weights to randomise.' };
+    return {
+      status: 'not applicable',
+      figures,
+      summary: 'The model has no layer of float32 weights to randomise.',
+    };
   }
   if (last === null) {
     return {
