@@ -26,6 +26,8 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
   const resumeKey = JSON.stringify({
     model: path.resolve(options.model),
     ...resolveRequest(requestOf(options)),
+    // A case explained without the sanity checks (or other ones) is not finished when they are asked for.
+    ...(options.sanity ? { sanity: { steps: options.sanitySteps, repeats: options.sanityRepeats } } : {}),
   });
   fs.mkdirSync(options.out, { recursive: true });
   const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -1,7 +1,8 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { getMethod, ProgressCallback } from '@xai-clip/engine';
+import { getMethod, ProgressCallback, SanityReport } from '@xai-clip/engine';
+import { sanityRows } from '@xai-clip/report';
 import {
   describeBatch,
   FaithfulnessReport,
@@ -10,6 +11,7 @@ import {
   resolveOrgan,
   runExplanation,
   runFaithfulness,
+  runSanityChecks,
 } from '@xai-clip/runtime';
 import { segParameters } from '@xai-clip/seg';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
@@ -35,12 +37,12 @@ import { writeHtmlReport } from './writeHtmlReport';
  * against --labels when given).
  */
 export async function explain(options: ExplainCommandOptions): Promise<void> {
-  if (isCohortInput(options.input)) return explainCohort(options, explainOne);
   if (isCohortInput(options.input) && options.report) {
     throw new Error(
       `--report writes the report of one image, but ${options.input} is a cohort. Explain one case with --report, or leave it out.`,
     );
   }
+  if (isCohortInput(options.input)) return explainCohort(options, explainOne);
   if (options.shard) {
     throw new Error(
       `--shard splits a cohort, but ${options.input} is one image. Give a folder of NIfTI files or DICOM series, or a list file.`,
@@ -85,6 +87,17 @@ async function explainWith(
   const explanation = await withProgress(options, context, (onProgress) =>
     runExplanation(loaded, volume, request, { onProgress, memoryBudgetBytes: memoryBudgetOf(options) }),
   );
+  const sanity =
+    options.sanity &&
+    (await withProgress(options, context, (onProgress) =>
+      runSanityChecks(
+        loaded,
+        volume,
+        explanation,
+        { onProgress },
+        { randomisationSteps: options.sanitySteps, repeats: options.sanityRepeats },
+      ),
+    ));
   const { result, roi, className } = explanation;
   // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
   if (explanation.batch.note && !context.quiet) process.stderr.write(`xai-clip: ${explanation.batch.note}\n`);
@@ -133,6 +146,7 @@ async function explainWith(
     pmap: dicom?.pmap,
     faithfulness: faithfulness || undefined,
     htmlReport: options.report,
+    ...(sanity ? { sanity } : {}),
     resumeKey: context.resumeKey,
   };
   if (options.report) {
@@ -169,9 +183,19 @@ async function explainWith(
       (dicom?.pmap ? `\nWrote DICOM Parametric Map ${dicom.pmap.path}${storedAt(dicom.pmap)}` : '') +
       (report.metrics
         ? `\nDice/IoU vs labels: Otsu ${fmt(report.metrics.otsu)}, top-|GT| ${fmt(report.metrics.topGt)}`
+        : '') +
+      (sanity
+        ? sanityLines(sanity)
+            .map((line) => `\n${line}`)
+            .join('')
         : ''),
   );
   return report;
+}
+
+/** One line per sanity check: its name, verdict and sentence. */
+function sanityLines(sanity: SanityReport): string[] {
+  return sanityRows(sanity).map((row) => `Sanity, ${row.name.toLowerCase()}: ${row.status}. ${row.summary}`);
 }
 
 /**
