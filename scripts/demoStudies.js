@@ -59,7 +59,10 @@ function inflateDemoCt(target = path.join(ROOT, 'build', 'demo', 'chaos-ct')) {
 
 /** Writes demo/chaos-ct from the original CHAOS CT DICOM folder: brotli files and SHA256SUMS. */
 function packDemoCt(source) {
-  const names = fs.readdirSync(source).filter((name) => name.endsWith('.dcm')).sort();
+  const names = fs
+    .readdirSync(source)
+    .filter((name) => name.endsWith('.dcm'))
+    .sort();
   if (names.length === 0) throw new Error(`No .dcm files in ${source}; give the CHAOS CT dicom folder.`);
   fs.mkdirSync(PACKED_CT, { recursive: true });
   const sums = names.map((name) => {
