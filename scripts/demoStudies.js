@@ -26,28 +26,29 @@ const DEMO_MR_NIFTI = path.join(DEMO, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.n
 
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
-/** The SHA-256 of every original CT file, by name, from demo/chaos-ct/SHA256SUMS. */
-function ctChecksums() {
-  const lines = fs.readFileSync(path.join(PACKED_CT, SUMS), 'utf8').trim().split('\n');
+/** The SHA-256 of every original CT file, by name, from the packed folder's SHA256SUMS. */
+function ctChecksums(packed) {
+  const lines = fs.readFileSync(path.join(packed, SUMS), 'utf8').trim().split('\n');
   return new Map(lines.map((line) => line.split(/ +/).reverse()));
 }
 
 /**
- * Inflates demo/chaos-ct into `target` (default build/demo/chaos-ct) unless it is there already,
- * checking every file against its SHA-256; writes into a sibling folder and renames it, so an
- * interrupted start never leaves a half-written study. Returns the folder.
+ * Inflates the packed CT study (demo/chaos-ct) into `target` (default build/demo/chaos-ct) unless
+ * it is there already, checking every file against its SHA-256; writes into a sibling folder and
+ * renames it, so an interrupted start never leaves a half-written study. Returns the folder.
  */
-function inflateDemoCt(target = path.join(ROOT, 'build', 'demo', 'chaos-ct')) {
-  const sums = ctChecksums();
+function inflateDemoCt(target = path.join(ROOT, 'build', 'demo', 'chaos-ct'), packed = PACKED_CT) {
+  const sums = ctChecksums(packed);
   if (fs.existsSync(target) && fs.readdirSync(target).length === sums.size) return target;
   const partial = `${target}.partial-${process.pid}`;
   fs.mkdirSync(partial, { recursive: true });
   for (const [name, sum] of sums) {
-    const bytes = zlib.brotliDecompressSync(fs.readFileSync(path.join(PACKED_CT, `${name}.br`)));
+    const file = path.join(packed, `${name}.br`);
+    const bytes = zlib.brotliDecompressSync(fs.readFileSync(file));
     if (sha256(bytes) !== sum) {
       fs.rmSync(partial, { recursive: true, force: true });
       throw new Error(
-        `demo/chaos-ct/${name}.br does not inflate to the original file (SHA-256 differs); restore it with git checkout demo/.`,
+        `${file} does not inflate to the original ${name} (its SHA-256 differs from ${SUMS}); restore it with git checkout demo/.`,
       );
     }
     fs.writeFileSync(path.join(partial, name), bytes);
