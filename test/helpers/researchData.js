@@ -35,6 +35,13 @@ function typeScriptFiles(folder) {
 
 const calls = (names) => new RegExp(`\\b(${[...names].join('|')})\\(`);
 
+/** Source text without its comments (a comment naming dataRoot() reads nothing). */
+const code = (file) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|\s)\/\/.*$/gm, '$1');
+
 /**
  * The names of the functions that read the data: dataRoot and every top-level function of a
  * helper under test/ whose body calls one of them (to any depth).
@@ -42,8 +49,7 @@ const calls = (names) => new RegExp(`\\b(${[...names].join('|')})\\(`);
 function dataFunctions(helpers) {
   const names = new Set(['dataRoot']);
   const declarations = helpers.flatMap((file) =>
-    fs
-      .readFileSync(file, 'utf8')
+    code(file)
       .split(/^(?=(?:export )?(?:async )?function )/m)
       .map((chunk) => [/^(?:export )?(?:async )?function (\w+)/.exec(chunk)?.[1], chunk]),
   );
@@ -62,7 +68,7 @@ function suitesNeedingData(suffix) {
   const isSuite = (file) => file.endsWith(suffix);
   const reading = calls(dataFunctions(files.filter((file) => !isSuite(file))));
   return files
-    .filter((file) => isSuite(file) && reading.test(fs.readFileSync(file, 'utf8')))
+    .filter((file) => isSuite(file) && reading.test(code(file)))
     .map((file) => path.relative(ROOT, file))
     .sort();
 }

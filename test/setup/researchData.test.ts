@@ -11,7 +11,7 @@ describe('suites that need the research data (skipped on a clone without it)', (
   const environment = { ...process.env };
   afterEach(() => (process.env = { ...environment }));
 
-  it('are those that call dataRoot() directly or through a test helper', () => {
+  it('are those that ask for the data folder, directly or through a test helper', () => {
     const units = suitesNeedingData('.test.ts');
     expect(units).toContain('test/cli/io/readNifti.test.ts'); // calls dataRoot()
     expect(units).not.toContain('test/seg/saliencySegments.test.ts');
