@@ -6,6 +6,7 @@ import { explain } from './commands/explain';
 import { segment } from './commands/segment';
 import { validateModel } from './commands/validateModel';
 import { parseMemorySize } from './commands/parseMemorySize';
+import { argumentLengthProblem } from './commands/checkArgumentLengths';
 import { collectMethodOption, collectQualifiedMethodOption, methodOptionHelp } from './commands/methodOption';
 
 const integer = (name: string) => (text: string) => {
@@ -26,14 +27,23 @@ const wholeNumberOr =
       );
     return value;
   };
+/** A whole number from `min` to `max`. */
+const wholeNumberIn = (name: string, min: number, max: number) => (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  return value;
+};
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
-  if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
+  if (!(value >= 0 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a finite number ≥ 0, got "${text}".`);
   return value;
 };
 const positive = (name: string) => (text: string) => {
   const value = Number(text);
-  if (!(value > 0)) throw new InvalidArgumentError(`${name} must be a number > 0.`);
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a finite number > 0, got "${text}".`);
   return value;
 };
 
@@ -78,6 +88,10 @@ const withCommon = (command: Command) =>
       new Option('--backend <runtime>', 'ONNX Runtime in Node').choices(['node', 'web']).default('node'),
     )
     .addOption(memoryBudgetOption())
+    .option(
+      '--allow-irregular-spacing',
+      'DICOM series with missing or unevenly spaced slices: read them on one mean spacing (the deviation goes into report.json) instead of refusing them',
+    )
     .option('--json', 'machine-readable result on stdout');
 
 withCommon(program.command('segment').description("write the model's label map"))
@@ -135,7 +149,7 @@ withCommon(
       'occlusion with an ROI: outside tiles are SLIC superpixels of f × the window that follow the anatomy, or grid squares of f × f windows (default: slic)',
     ).choices(['grid', 'slic']),
   )
-  .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
+  .option('--samples <n>', 'RISE masks or LIME samples', wholeNumberIn('--samples', 1, 100_000))
   .option('--method-option <name=value>', methodOptionHelp(), collectMethodOption)
   .option(
     '--coarse-to-fine',
@@ -317,4 +331,11 @@ models
   .requiredOption('--batch <n>', 'batch size', integer('--batch'))
   .action(run(batchPeakMemory));
 
-program.parseAsync(process.argv);
+// Before commander and onnxruntime see them: overlong arguments crash the runtime without a word.
+const tooLong = argumentLengthProblem(process.argv.slice(2));
+if (tooLong) {
+  process.stderr.write(`xai-clip: ${tooLong}\n`);
+  process.exitCode = 1;
+} else {
+  program.parseAsync(process.argv);
+}

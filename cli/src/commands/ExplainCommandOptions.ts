@@ -1,5 +1,6 @@
 import { ProgressCallback, saliencyOverlap } from '@xai-clip/engine';
 import { LoadedModel, ExplanationReport, ExplainRequest, FaithfulnessReport } from '@xai-clip/runtime';
+import type { DicomSeriesMeta } from '@xai-clip/io';
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
 
@@ -51,6 +52,8 @@ export interface CaseReport extends ExplanationReport {
   faithfulness?: FaithfulnessReport;
   /** With --report: the HTML report written. */
   htmlReport?: string;
+  /** A DICOM series' slice spacing: its mean, gaps and deviation (read on one spacing with --allow-irregular-spacing). */
+  spacingReport?: DicomSeriesMeta['spacingReport'];
   /** The resolved request a cohort re-run compares to skip this case. */
   resumeKey?: string;
 }

@@ -17,7 +17,7 @@ export async function evaluate(options: CommonOptions): Promise<void> {
   if (!labelsPath) throw new Error('evaluate needs --labels <label volume> to compare the prediction with.');
   const started = Date.now();
   await withModelFile(options.model, options.backend, async (loaded) => {
-    const volume = await readVolume(options.input);
+    const volume = await readVolume(options.input, { allowIrregularSpacing: options.allowIrregularSpacing });
     // One image per model call: fails clearly, before running, when even that does not fit.
     planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
     const truth = await readLabels(labelsPath, volume);
