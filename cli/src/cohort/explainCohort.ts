@@ -80,8 +80,8 @@ async function explainCases(
     log(`Interrupted (${signal}): ${summaryPath} lists the ${entries.length} case(s) finished so far.`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
 
   const multibar = tty
     ? new MultiBar(

@@ -30,6 +30,7 @@ import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
 import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
 import { requestOf } from './requestOf';
+import { withFiniteOutputs } from './withFiniteOutputs';
 import { warn } from './warn';
 import { writeHtmlReport } from './writeHtmlReport';
 
@@ -59,8 +60,10 @@ export async function explainOne(
   context: CaseContext = {},
 ): Promise<CaseReport> {
   checkExplainOutputs(options);
-  if (context.loaded) return explainWith(context.loaded, options, context);
-  return withModelFile(options.model, options.backend, (loaded) => explainWith(loaded, options, context));
+  if (context.loaded) return explainWith(withFiniteOutputs(context.loaded, options.model), options, context);
+  return withModelFile(options.model, options.backend, (loaded) =>
+    explainWith(withFiniteOutputs(loaded, options.model), options, context),
+  );
 }
 
 async function explainWith(

@@ -1,0 +1,317 @@
+import { spawn } from 'child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { listCohort } from '../../cli/src/cohort/listCohort';
+import { writeNifti } from '../../cli/src/io/writeNifti';
+import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
+import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+import { runCli as cli } from '../helpers/runCli';
+
+/** Issue 21's findings on the CLI's options and outputs, each reproduced on the planted model. */
+describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-outputs-'));
+  const image = path.join(dir, 'planted.nii.gz');
+  const labels = path.join(dir, 'labels.nii.gz');
+  const model = fixture('planted2d.manifest.json');
+  const geometry = {
+    spacing: [0.8, 0.8, 2.5] as [number, number, number],
+    origin: [-10, 20, 30] as [number, number, number],
+  };
+  const twoSlices = () => {
+    const data = new Float32Array(64 * 64 * 2);
+    data.set(plantedSlice().data, 0);
+    data.set(plantedSlice().data, 64 * 64);
+    return data;
+  };
+  const organMask = () => {
+    const mask = new Uint8Array(64 * 64 * 2);
+    mask.set(plantedMask(), 64 * 64);
+    return mask;
+  };
+  writeNifti(image, createVolume(twoSlices(), [64, 64, 2], geometry));
+  writeNifti(labels, createVolume(organMask(), [64, 64, 2], geometry));
+
+  /** A fast occlusion of slice 1 (64×64 at 0.8 mm: 51.2 mm across). */
+  const explainArgs = (out: string, ...extra: string[]) => [
+    'explain',
+    '--model',
+    model,
+    '--input',
+    image,
+    '--organ',
+    'organ',
+    '--roi',
+    'none',
+    '--scope',
+    'slice',
+    '--slice',
+    '1',
+    '--window-mm',
+    '8',
+    '--stride-mm',
+    '8',
+    '--fill',
+    '0',
+    '--out',
+    out,
+    ...extra,
+  ];
+  /** The last value given for an option wins, so `extra` can override the defaults above. */
+  const refused = async (args: string[], message: RegExp) => {
+    const result = await cli(...args);
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(/typed array|Cannot read properties|at .*\.js:\d+/);
+  };
+
+  describe('finding 3, 9, 8 and the lesser ones: options bounded before work starts', () => {
+    const out = path.join(dir, 'refused');
+    it.each([
+      [['--window-mm', 'Infinity'], /--window-mm must be a finite number > 0, got "Infinity"/],
+      [
+        ['--window-mm', '1e9'],
+        /--window-mm 1000000000 is wider than the image \(51\.2 mm × 51\.2 mm\).*at most 51\.2 mm/,
+      ],
+      [['--margin-mm', '1e9'], /--margin-mm 1000000000 is beyond the image's extent \(51\.2 mm at most\)/],
+      [
+        ['--stride-mm', '1e-6'],
+        /--stride-mm 0\.000001 is below the image's in-plane voxel size \(0\.8 mm\).*at least 0\.8 mm/,
+      ],
+      [
+        ['--slice', '999'],
+        /--slice 999 is outside .*planted\.nii\.gz: it has 2 slice\(s\), --slice 0 to 1 \(the viewer's images 1 to 2\)/,
+      ],
+      [['--method', 'rise', '--samples', '0'], /--samples must be a whole number from 1 to 100000, got "0"/],
+    ])('refuses %j in one line, writing nothing', async (extra, message) => {
+      await refused(explainArgs(out, ...extra), message);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it('refuses a 40,000-character --organ before the model runtime sees it (was a segfault)', async () => {
+      await refused(
+        explainArgs(out, '--organ', 'liver '.repeat(6667).slice(0, 40_000)),
+        /The command line is \d+ characters long, over the 16384/,
+      );
+      await refused(
+        explainArgs(out, '--organ', 'l'.repeat(300)),
+        /--organ is 300 characters long.*at most 200/,
+      );
+    });
+  });
+
+  describe('finding 5: output paths checked before the explanation runs', () => {
+    it('refuses a --seg that is a folder, and an --out that is a file, up front', async () => {
+      const folder = path.join(dir, 'a-folder.dcm');
+      mkdirSync(folder);
+      // The DICOM-only check would come later; the folder is refused first, before any work.
+      await refused(
+        explainArgs(path.join(dir, 'seg-out'), '--seg', folder),
+        /--seg .*a-folder\.dcm is a folder/,
+      );
+      expect(existsSync(path.join(dir, 'seg-out'))).toBe(false);
+      const file = path.join(dir, 'a-file');
+      writeFileSync(file, 'x');
+      await refused(explainArgs(file), /--out .*a-file is a file, but it names a folder/);
+      await refused(
+        explainArgs(path.join(file, 'below')),
+        /--out .*below cannot be created: .*a-file is a file, not a folder/,
+      );
+      await refused(explainArgs(path.join(dir, 'r-out'), '--report', folder), /--report .*is a folder/);
+    });
+  });
+
+  describe('findings 2 and 5: a failed run leaves the earlier result untouched', () => {
+    it('writes every file whole and leaves no temporary file; a later failure changes nothing', async () => {
+      const out = path.join(dir, 'kept');
+      const first = await cli(...explainArgs(out, '--report', path.join(out, 'report.html')));
+      expect(first.code).toBe(0);
+      const before = Object.fromEntries(
+        readdirSync(out).map((name) => [name, readFileSync(path.join(out, name))]),
+      );
+      expect(Object.keys(before).sort()).toEqual([
+        'overlay.png',
+        'report.html',
+        'report.json',
+        'saliency.nii.gz',
+      ]);
+      // A run that fails after the explanation (its model gives NaN) must not touch the folder.
+      const broken = await cli(
+        ...explainArgs(out, '--model', fixture('nan2d.manifest.json'), '--method', 'lime', '--samples', '8'),
+      );
+      expect(broken.code).toBe(1);
+      const after = readdirSync(out).sort();
+      expect(after).toEqual(Object.keys(before).sort());
+      for (const name of after) expect(readFileSync(path.join(out, name)).equals(before[name])).toBe(true);
+    });
+  });
+
+  describe('finding 9: a model that outputs NaN is an error, as in models validate', () => {
+    it('explain refuses it and writes nothing', async () => {
+      const out = path.join(dir, 'nan');
+      await refused(
+        explainArgs(out, '--model', fixture('nan2d.manifest.json')),
+        /The segmenter's output holds \d+ NaN or infinite value\(s\) of \d+: the model .*nan2d\.manifest\.json outputs numbers that are not finite/,
+      );
+      expect(existsSync(path.join(out, 'saliency.nii.gz'))).toBe(false);
+      await refused(
+        ['models', 'validate', fixture('nan2d.manifest.json')],
+        /The dry inference's output holds 8192 NaN or infinite value\(s\) of 8192/,
+      );
+    });
+  });
+
+  describe('finding 10: label geometry and values', () => {
+    it('refuses labels shifted by 500 mm, and a --label-values value the labels do not hold', async () => {
+      const shifted = path.join(dir, 'shifted.nii.gz');
+      writeNifti(shifted, createVolume(organMask(), [64, 64, 2], { ...geometry, origin: [490, 20, 30] }));
+      const out = path.join(dir, 'labelled');
+      await refused(
+        explainArgs(out, '--labels', shifted, '--label-values', 'organ=1'),
+        /The labels .*shifted\.nii\.gz have the image's dimensions but another origin \(mm\) \(490, 20, 30 vs the image's -10, 20, 30\)/,
+      );
+      await refused(['evaluate', '--model', model, '--input', image, '--labels', shifted], /another origin/);
+      await refused(
+        explainArgs(out, '--labels', labels, '--label-values', 'organ=7'),
+        /--label-values organ=7: the labels .* have no voxel of that value/,
+      );
+      await refused(
+        ['evaluate', '--model', model, '--input', image, '--labels', labels, '--label-values', 'organ=7'],
+        /have no voxel of that value/,
+      );
+    });
+  });
+});
+
+describe('explain over a cohort: lock, summary, safe ids (issue 21, findings 6 and 7)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-outputs-cohort-'));
+  const cohort = path.join(dir, 'cohort');
+  mkdirSync(cohort);
+  const writeImage = (name: string) =>
+    writeNifti(path.join(cohort, name), createVolume(plantedSlice().data, [64, 64, 1]));
+  const names = ['a.nii.gz', 'b.nii.gz', '...nii.gz', 'summary.csv.nii.gz'];
+  names.forEach(writeImage);
+  // A list file: a folder listing would pass over the hidden "...nii.gz".
+  const list = path.join(cohort, 'cases.txt');
+  writeFileSync(list, names.join('\n'));
+  const args = (out: string, ...extra: string[]) => [
+    'explain',
+    '--model',
+    fixture('planted2d.manifest.json'),
+    '--input',
+    list,
+    '--organ',
+    'organ',
+    '--roi',
+    'none',
+    '--scope',
+    'slice',
+    '--slice',
+    '0',
+    '--window-mm',
+    '8',
+    '--stride-mm',
+    '8',
+    '--fill',
+    '0',
+    '--out',
+    out,
+    ...extra,
+  ];
+
+  it('gives every case a folder inside --out that is neither hidden nor a summary', () => {
+    expect(listCohort(list).map((c) => c.id)).toEqual(['a', 'b', 'case', 'case_summary.csv']);
+  });
+
+  it('writes each case in its own folder and a summary that lists them all; no lock or temporary file stays', async () => {
+    const out = path.join(dir, 'out');
+    const result = await cli(...args(out));
+    expect(result.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['a', 'b', 'case', 'case_summary.csv', 'summary.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['cohort', 'out']); // nothing landed beside --out
+    expect(statSync(path.join(out, 'summary.csv')).isFile()).toBe(true);
+    const rows = readFileSync(path.join(out, 'summary.csv'), 'utf8').trim().split('\n');
+    expect(rows.slice(1).map((row) => row.split(',').slice(0, 2).join(','))).toEqual([
+      'a,done',
+      'b,done',
+      'case,done',
+      'case_summary.csv,done',
+    ]);
+  });
+
+  it('re-runs a case whose overlay is missing instead of counting it done', async () => {
+    const out = path.join(dir, 'out');
+    const overlay = path.join(out, 'b', 'overlay.png');
+    rmSync(overlay);
+    const result = await cli(...args(out));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/4 case\(s\): 1 done, 3 skipped, 0 failed/);
+    expect(existsSync(overlay)).toBe(true);
+  });
+
+  it('stops a second run on the same --out, and takes over the lock of a run that was killed', async () => {
+    const out = path.join(dir, 'out');
+    const lock = path.join(out, '.xai-clip.lock');
+    // A live holder: this test's own process.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: require('os').hostname(), started: 'now' }));
+    const second = await cli(...args(out));
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(
+      new RegExp(`Another xai-clip run \\(PID ${process.pid} on .*\\) is writing to ${out}\\. Wait for it`),
+    );
+    // A holder that is gone: a PID no process has.
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: 2 ** 22 + 7, host: require('os').hostname(), started: 'then' }),
+    );
+    const after = await cli(...args(out));
+    expect(after.stderr).toMatch(
+      /A stale lock from an earlier run \(PID 4194311, no longer running\).*taking it over/,
+    );
+    expect(after.code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('on SIGINT leaves a summary of the cases done, no lock and no temporary files', async () => {
+    const out = path.join(dir, 'interrupted');
+    // RISE with many masks: slow enough to interrupt after the first case.
+    const child = spawn(
+      'node',
+      [
+        path.join(__dirname, '..', '..', 'bin', 'xai-clip.js'),
+        ...args(out, '--method', 'rise', '--samples', '3000'),
+      ],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (/\[1\/4\]/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/Interrupted \(SIGINT\): .*summary\.csv lists the 1 case\(s\) finished so far/);
+    expect(code).toBe(130);
+    const rows = readFileSync(path.join(out, 'summary.csv'), 'utf8').trim().split('\n');
+    expect(rows.slice(1).map((row) => row.split(',').slice(0, 2).join(','))).toEqual(['a,done']);
+    const hidden = (folder: string): string[] =>
+      readdirSync(folder).flatMap((name) =>
+        statSync(path.join(folder, name)).isDirectory()
+          ? hidden(path.join(folder, name))
+          : name.startsWith('.')
+            ? [name]
+            : [],
+      );
+    expect(hidden(out)).toEqual([]);
+  }, 60_000);
+});
