@@ -9,7 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from 'fs';
-import { tmpdir } from 'os';
+import { hostname, tmpdir } from 'os';
 import * as path from 'path';
 import { listCohort } from '../../cli/src/cohort/listCohort';
 import { writeNifti } from '../../cli/src/io/writeNifti';
@@ -262,17 +262,14 @@ describe('explain over a cohort: lock, summary, safe ids (issue 21, findings 6 a
     const out = path.join(dir, 'out');
     const lock = path.join(out, '.xai-clip.lock');
     // A live holder: this test's own process.
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: require('os').hostname(), started: 'now' }));
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: 'now' }));
     const second = await cli(...args(out));
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
       new RegExp(`Another xai-clip run \\(PID ${process.pid} on .*\\) is writing to ${out}\\. Wait for it`),
     );
     // A holder that is gone: a PID no process has.
-    writeFileSync(
-      lock,
-      JSON.stringify({ pid: 2 ** 22 + 7, host: require('os').hostname(), started: 'then' }),
-    );
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), started: 'then' }));
     const after = await cli(...args(out));
     expect(after.stderr).toMatch(
       /A stale lock from an earlier run \(PID 4194311, no longer running\).*taking it over/,
