@@ -7,13 +7,16 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'fs';
 import { hostname, tmpdir } from 'os';
 import * as path from 'path';
 import { listCohort } from '../../cli/src/cohort/listCohort';
+import { StagedOutputs } from '../../cli/src/outputs/StagedOutputs';
 import { writeNifti } from '../../cli/src/io/writeNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
+import { dataRoot } from '../helpers/dataRoot';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
 import { runCli as cli } from '../helpers/runCli';
 
@@ -153,6 +156,53 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
       expect(after).toEqual(Object.keys(before).sort());
       for (const name of after) expect(readFileSync(path.join(out, name)).equals(before[name])).toBe(true);
     });
+  });
+
+  it('stages files beside their final names: a discard keeps the old files, a commit swaps in the new', async () => {
+    const folder = path.join(dir, 'staged');
+    mkdirSync(folder);
+    const files = ['saliency.nii.gz', 'report.json'].map((name) => path.join(folder, name));
+    files.forEach((file) => writeFileSync(file, 'old'));
+    const failed = new StagedOutputs();
+    for (const file of files) await failed.write(file, 'new');
+    expect(readdirSync(folder)).toHaveLength(4); // the old files and two hidden temporary ones
+    failed.discard();
+    expect(readdirSync(folder).sort()).toEqual(['report.json', 'saliency.nii.gz']);
+    expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(['old', 'old']);
+    const done = new StagedOutputs();
+    for (const file of files) await done.write(file, 'new');
+    done.commit();
+    expect(readdirSync(folder).sort()).toEqual(['report.json', 'saliency.nii.gz']);
+    expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(['new', 'new']);
+  });
+
+  describe('finding 4: a DICOM series with missing slices', () => {
+    it('is refused, or with --allow-irregular-spacing read with its spacing figures in report.json', async () => {
+      const series = path.join(dir, 'ct-gap');
+      mkdirSync(series);
+      const ct = path.join(dataRoot(), 'chaos-ct', 'dicom');
+      readdirSync(ct)
+        .sort()
+        .filter((_, index) => index < 30 || index >= 40)
+        .forEach((name) => symlinkSync(path.join(ct, name), path.join(series, name)));
+      const args = (out: string, ...extra: string[]) => [
+        ...explainArgs(out, '--model', 'models/chaos-ct-segformer/manifest.json', '--organ', 'liver'),
+        ...['--input', series, '--slice', '40', '--window-mm', '120', '--stride-mm', '120', '--fill', 'min'],
+        ...extra,
+      ];
+      await refused(
+        args(path.join(dir, 'gap-refused')),
+        /unevenly spaced: the usual step is 2 mm, but 1 step is over 1\.5× that \(22 mm between slices 37 and 38\).*--allow-irregular-spacing/,
+      );
+      const out = path.join(dir, 'gap-read');
+      const read = await cli(...args(out, '--allow-irregular-spacing'));
+      expect(read.code).toBe(0);
+      expect(read.stderr).toMatch(/note: The slices in .* are unevenly spaced/);
+      const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
+      expect(report.spacingReport.gaps).toEqual([{ after: 37, step: 22 }]);
+      expect(report.spacingReport.meanStep).toBeCloseTo(154 / 67, 9);
+      expect(report.spacingReport.maxPositionError).toBeCloseTo(11.045, 3);
+    }, 60_000);
   });
 
   describe('finding 9: a model that outputs NaN is an error, as in models validate', () => {
