@@ -328,8 +328,9 @@ describe('explain over a cohort: lock, summary, safe ids (issue 21, findings 6 a
     expect(existsSync(lock)).toBe(false);
   });
 
-  it('on SIGINT leaves a summary of the cases done, no lock and no temporary files', async () => {
-    const out = path.join(dir, 'interrupted');
+  it('on SIGINT leaves a summary of the cases done with these settings, no lock and no temporary files', async () => {
+    // The folder of the runs above: its four cases were done with other settings (occlusion).
+    const out = path.join(dir, 'out');
     // RISE with many masks: slow enough to interrupt after the first case.
     const child = spawn(
       'node',
