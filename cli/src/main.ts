@@ -34,6 +34,13 @@ const wholeNumberIn = (name: string, min: number, max: number) => (text: string)
     throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
   return value;
 };
+/** A number from 0 to 1. */
+const fraction = (name: string) => (text: string) => {
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1))
+    throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${text}".`);
+  return value;
+};
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
   if (!(value >= 0 && Number.isFinite(value)))
@@ -163,7 +170,7 @@ withCommon(
   .option(
     '--refine-fraction <f>',
     'coarse-to-fine: refine where the coarse saliency ≥ f × its maximum (default 0.5)',
-    Number,
+    fraction('--refine-fraction'),
   )
   .option(
     '--margin-mm <m>',
@@ -183,7 +190,7 @@ withCommon(
     wholeNumberOr('auto', '--batch-size', 1),
     'auto',
   )
-  .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'), 0)
+  .option('--seed <n>', 'seed of RISE/LIME sampling', wholeNumberIn('--seed', 0, 2 ** 32 - 1), 0)
   .requiredOption(
     '--out <dir>',
     'output folder (saliency.nii.gz, overlay.png, report.json; for a cohort one folder per case and summary.csv)',

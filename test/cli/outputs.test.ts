@@ -95,6 +95,14 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
         /--slice 999 is outside .*planted\.nii\.gz: it has 2 slice\(s\), --slice 0 to 1 \(the viewer's images 1 to 2\)/,
       ],
       [['--method', 'rise', '--samples', '0'], /--samples must be a whole number from 1 to 100000, got "0"/],
+      [
+        ['--coarse-to-fine', '--refine-fraction', 'abc'],
+        /--refine-fraction must be a number from 0 to 1, got "abc"/,
+      ],
+      [
+        ['--method', 'rise', '--seed', '1e30'],
+        /--seed must be a whole number from 0 to 4294967295, got "1e30"/,
+      ],
     ])('refuses %j in one line, writing nothing', async (extra, message) => {
       await refused(explainArgs(out, ...extra), message);
       expect(existsSync(out)).toBe(false);
@@ -296,6 +304,14 @@ describe('explain over a cohort: lock, summary, safe ids (issue 21, findings 6 a
       'case,done',
       'case_summary.csv,done',
     ]);
+  });
+
+  it('refuses --report (the report of one image) for a cohort before any case runs', async () => {
+    const out = path.join(dir, 'with-report');
+    const result = await cli(...args(out, '--report', path.join(dir, 'cohort.html')));
+    expect(result.stderr).toMatch(/--report writes the report of one image, but .*cases\.txt is a cohort/);
+    expect(result.code).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('re-runs a case whose overlay is missing instead of counting it done', async () => {

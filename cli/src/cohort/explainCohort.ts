@@ -181,6 +181,8 @@ function caseOptions(options: ExplainCommandOptions, c: CohortCase): ExplainComm
     shard: undefined,
     json: false,
     seg: options.seg || options.stow ? path.join(out, 'saliency.seg.dcm') : undefined,
+    // Each case its own map, not every case over one file.
+    pmap: options.pmap ? path.join(out, 'saliency.pmap.dcm') : undefined,
   };
 }
 

@@ -40,12 +40,12 @@ import { writeHtmlReport } from './writeHtmlReport';
  * against --labels when given).
  */
 export async function explain(options: ExplainCommandOptions): Promise<void> {
-  if (isCohortInput(options.input)) return explainCohort(options, explainOne);
   if (isCohortInput(options.input) && options.report) {
     throw new Error(
       `--report writes the report of one image, but ${options.input} is a cohort. Explain one case with --report, or leave it out.`,
     );
   }
+  if (isCohortInput(options.input)) return explainCohort(options, explainOne);
   if (options.shard) {
     throw new Error(
       `--shard splits a cohort, but ${options.input} is one image. Give a folder of NIfTI files or DICOM series, or a list file.`,
