@@ -1,5 +1,6 @@
-import { spawn } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -139,6 +140,36 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
       );
       await refused(explainArgs(path.join(dir, 'r-out'), '--report', folder), /--report .*is a folder/);
     });
+  });
+
+  it('reports a read-only --out as read-only, not as a missing file', async () => {
+    const readOnly = path.join(dir, 'read-only');
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    chmodSync(dir, 0o755); // mkdtemp's folder is private; the unprivileged run must read the image
+    // Root may write anywhere: run the CLI as nobody then (setpriv, util-linux).
+    const asUser =
+      process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const [command, ...prefix] = [...asUser, 'node'];
+    const bin = path.join(__dirname, '..', '..', 'bin', 'xai-clip.js');
+    const out = path.join(readOnly, 'out');
+    const failed = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(command, [...prefix, bin, ...explainArgs(out)], (error, _stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      ),
+    );
+    expect(failed.stderr).toBe(
+      `xai-clip: --out ${out} cannot be written: ${readOnly} is read-only for this user. ` +
+        'Choose a writable place, or change its permissions.\n',
+    );
+    expect(failed.code).toBe(1);
+  });
+
+  it('segment refuses an --out that is a folder before it runs the model', async () => {
+    await refused(
+      ['segment', '--model', model, '--input', image, '--out', dir],
+      /--out .* is a folder, but it names a file to write/,
+    );
   });
 
   describe('findings 2 and 5: a failed run leaves the earlier result untouched', () => {
