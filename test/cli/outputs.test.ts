@@ -245,13 +245,23 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
   });
 
   describe('finding 9: a model that outputs NaN is an error, as in models validate', () => {
-    it('explain refuses it and writes nothing', async () => {
+    it('explain, segment and evaluate refuse it and write nothing', async () => {
       const out = path.join(dir, 'nan');
       await refused(
         explainArgs(out, '--model', fixture('nan2d.manifest.json')),
         /The segmenter's output holds \d+ NaN or infinite value\(s\) of \d+: the model .*nan2d\.manifest\.json outputs numbers that are not finite/,
       );
       expect(existsSync(path.join(out, 'saliency.nii.gz'))).toBe(false);
+      const labelMap = path.join(dir, 'nan-labels.nii.gz');
+      await refused(
+        ['segment', '--model', fixture('nan2d.manifest.json'), '--input', image, '--out', labelMap],
+        /The segmenter's output holds \d+ NaN or infinite value/,
+      );
+      expect(existsSync(labelMap)).toBe(false);
+      await refused(
+        ['evaluate', '--model', fixture('nan2d.manifest.json'), '--input', image, '--labels', labels],
+        /The segmenter's output holds \d+ NaN or infinite value/,
+      );
       await refused(
         ['models', 'validate', fixture('nan2d.manifest.json')],
         /The dry inference's output holds 8192 NaN or infinite value\(s\) of 8192/,

@@ -9,6 +9,7 @@ import { readLabels } from '../labels/readLabels';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
+import { withFiniteOutputs } from './withFiniteOutputs';
 import { warn } from './warn';
 
 /** `xai-clip evaluate`: per-class Dice and IoU of the model's prediction against --labels. */
@@ -25,7 +26,7 @@ export async function evaluate(options: CommonOptions): Promise<void> {
     const values = parseLabelValues(options.labelValues, classNames);
     const counts = labelValueCounts(truth.data);
     if (options.labelValues) checkNamedLabelValues(values, counts, labelsPath);
-    const predicted = await segmentVolume(volume, loaded.segmenter);
+    const predicted = await segmentVolume(volume, withFiniteOutputs(loaded, options.model).segmenter);
     const classes = [...values].map(([name, value]) => {
       const c = classNames.indexOf(name);
       const predictedMask = predicted.data.map((label) => (label === c ? 1 : 0));

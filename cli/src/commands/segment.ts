@@ -5,6 +5,7 @@ import { checkOutputPath } from '../outputs/checkOutputPath';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
+import { withFiniteOutputs } from './withFiniteOutputs';
 
 /** `xai-clip segment`: the model's label map (class index per voxel) as NIfTI on the input's grid. */
 export async function segment(options: CommonOptions & { out: string }): Promise<void> {
@@ -14,7 +15,7 @@ export async function segment(options: CommonOptions & { out: string }): Promise
     const volume = await readVolume(options.input, { allowIrregularSpacing: options.allowIrregularSpacing });
     // One image per model call: fails clearly, before running, when even that does not fit.
     planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
-    const labels = await segmentVolume(volume, loaded.segmenter);
+    const labels = await segmentVolume(volume, withFiniteOutputs(loaded, options.model).segmenter);
     writeNifti(options.out, labels, {
       description: `xai-clip segment ${loaded.manifest.name}`,
       intent: 'label',
