@@ -9,7 +9,7 @@
  *                        [--viewer-port 3000 | --no-viewer] [--no-build]
  *
  * starts it (storage default .cache/orthanc), uploads every DICOM file under each --load folder
- * (--demo: the CHAOS CT series from $XAI_CLIP_DATA or ../shared/data), serves the viewer
+ * (--demo: the CHAOS CT series that ships in demo/), serves the viewer
  * (scripts/start.js) with /dicom-web proxied to this Orthanc and made its default data source,
  * so a study can be opened from the PACS, explained and its SEG stored back; runs until Ctrl-C.
  * From code: `startOrthanc({port, storage})` → {url, dicomWebRoot, stop},
@@ -306,8 +306,7 @@ async function main() {
   console.log(`Orthanc on ${server.url} (DICOMweb ${server.dicomWebRoot}), data in ${storage}.`);
   const folders = args.flatMap((arg, index) => (arg === '--load' ? [args[index + 1]] : []));
   if (args.includes('--demo')) {
-    const data = process.env.XAI_CLIP_DATA || path.resolve(ROOT, '..', 'shared', 'data');
-    folders.push(path.join(data, 'chaos-ct', 'dicom'));
+    folders.push(require('./demoStudies').inflateDemoCt());
   }
   for (const folder of folders) {
     const { uploaded, alreadyStored, studies } = await uploadFolder(server, folder);

@@ -6,12 +6,14 @@
  * 2. Builds the extension and mode (webpack) unless --no-build.
  * 3. Makes app-config.js (our extension, mode, the dicomjson data source, window.config.xaiClip;
  *    with a PACS, its DICOMweb source as the default), served from memory.
- * 4. Writes the dicomjson manifests of the demo studies: the CHAOS CT study, and one CHAOS MR
- *    T2 subject converted from NIfTI to a DICOM series by the project's converter.
+ * 4. Prepares the demo studies that ship in demo/ (scripts/demoStudies.js): the CHAOS CT study,
+ *    inflated to build/demo, and one CHAOS MR T2 subject converted from NIfTI to a DICOM series
+ *    by the project's converter; makes their dicomjson manifests, served from memory (so that
+ *    several servers on different ports never share one).
  * 5. Serves everything on localhost (COOP/COEP; with a PACS, /dicom-web and /wado proxied to it
  *    same-origin) and prints the URLs of the demo studies.
  *
- * Options: --port N (default 3000), --no-build. Data: $XAI_CLIP_DATA or ../shared/data.
+ * Options: --port N (default 3000), --no-build. Needs no research data (../shared/data).
  * `npm run start:pacs` (scripts/pacs.js) calls start({pacs}) with its Orthanc.
  */
 const { execFileSync } = require('child_process');
@@ -19,6 +21,7 @@ const fs = require('fs');
 const path = require('path');
 const { createServer } = require('./serve');
 const { dicomJsonManifest } = require('./prepareDemo');
+const { inflateDemoCt, DEMO_MR_SUBJECT, DEMO_MR_NIFTI } = require('./demoStudies');
 
 const ROOT = path.resolve(__dirname, '..');
 const OHIF_VERSION = '3.13.2';
@@ -40,14 +43,6 @@ function ensureOhif() {
     stdio: 'inherit',
   });
   execFileSync('tar', ['xzf', `ohif-app-${OHIF_VERSION}.tgz`], { cwd: OHIF_CACHE });
-}
-
-function dataRoot() {
-  const root = process.env.XAI_CLIP_DATA ?? path.resolve(ROOT, '..', 'shared', 'data');
-  if (!fs.existsSync(path.join(root, 'chaos-ct', 'dicom'))) {
-    throw new Error(`Demo data not found in ${root}. Set XAI_CLIP_DATA to the folder holding chaos-ct/.`);
-  }
-  return root;
 }
 
 /** The model manifests the viewer uses, by modality: the trained models when present. */
@@ -123,9 +118,6 @@ function appConfig(port, pacs, xaiClip = {}) {
   return `window.config = ${JSON.stringify(config, null, 2)};\n`;
 }
 
-/** CHAOS MR T2 subject shown in the demo: one that neither bundled model trained on. */
-const DEMO_MR_SUBJECT = 3;
-
 /** Where the demo MR series is written (the name changes whenever the conversion does). */
 const DEMO_MR_FOLDER = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}-lps`);
 
@@ -135,14 +127,16 @@ const DEMO_MR_FOLDER = path.join(OVERLAY, 'demo', `chaos-mr-${DEMO_MR_SUBJECT}-l
  * orientation, LPS, as a scanner writes axial slices: anterior up, the patient's left on the
  * image's right, slices from feet to head, with orientation tags that say so.
  */
-async function convertDemoMr(data) {
+async function convertDemoMr() {
   const folder = DEMO_MR_FOLDER;
   if (fs.existsSync(path.join(folder, 'slice_0000.dcm'))) return folder;
   require('./registerTypeScript')(path.resolve(__dirname, '..'));
   const { readNifti, writeDicomSeries } = require('@xai-clip/io');
   const { reorientVolume } = require('@xai-clip/engine');
-  const nifti = await readNifti(path.join(data, 'chaos-mr-t2', `image_${DEMO_MR_SUBJECT}.nii.gz`));
-  writeDicomSeries(folder, reorientVolume(nifti, 'LPS'), {
+  const nifti = await readNifti(DEMO_MR_NIFTI);
+  // Written beside and renamed, so an interrupted start never leaves a half-converted series.
+  const partial = `${folder}.partial-${process.pid}`;
+  writeDicomSeries(partial, reorientVolume(nifti, 'LPS'), {
     modality: 'MR',
     patientName: `CHAOS^MR_T2_${DEMO_MR_SUBJECT}`,
     patientId: `CHAOS-MR-T2-${DEMO_MR_SUBJECT}`,
@@ -150,20 +144,24 @@ async function convertDemoMr(data) {
     seriesDescription: 'T2-SPIR',
     uidSeed: `chaos-mr-t2-${DEMO_MR_SUBJECT}-lps`,
   });
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.renameSync(partial, folder);
   return folder;
 }
 
-/** Writes one dicomjson manifest per study ({name: DICOM folder}); returns {name: StudyInstanceUID}. */
-function writeManifests(port, studies) {
-  const demo = path.join(OVERLAY, 'demo');
-  fs.mkdirSync(demo, { recursive: true });
+/**
+ * The dicomjson manifest of each study ({name: DICOM folder}), by the URL path it is served at
+ * (/demo/NAME.json), and each study's StudyInstanceUID.
+ */
+function studyManifests(port, studies) {
+  const files = {};
   const uids = {};
   for (const [name, folder] of Object.entries(studies)) {
     const manifest = dicomJsonManifest(folder, `http://localhost:${port}/demo/${name}/`);
-    fs.writeFileSync(path.join(demo, `${name}.json`), JSON.stringify(manifest));
+    files[`/demo/${name}.json`] = JSON.stringify(manifest);
     uids[name] = manifest.studies[0].StudyInstanceUID;
   }
-  return uids;
+  return { files, uids };
 }
 
 /** The demo study opened from the PACS (the default data source when there is one). */
@@ -172,8 +170,8 @@ function pacsStudyUrl(port, uid) {
 }
 
 /** The demo studies: the CHAOS CT study and the converted MR subject, {name: DICOM folder}. */
-async function demoStudies(data) {
-  return { 'chaos-ct': path.join(data, 'chaos-ct', 'dicom'), 'chaos-mr': await convertDemoMr(data) };
+async function demoStudies() {
+  return { 'chaos-ct': inflateDemoCt(), 'chaos-mr': await convertDemoMr() };
 }
 
 function studyUrl(port, name, uid) {
@@ -194,11 +192,10 @@ function studyUrl(port, name, uid) {
 async function start({ port = 3000, build = true, pacs, studies: extra = {}, xaiClip } = {}) {
   ensureOhif();
   if (build) execFileSync('npx', ['webpack', '--mode', 'production'], { cwd: ROOT, stdio: 'inherit' });
-  const data = dataRoot();
-  const studies = { ...(await demoStudies(data)), ...extra };
-  const uids = writeManifests(port, studies);
+  const studies = { ...(await demoStudies()), ...extra };
+  const { files, uids } = studyManifests(port, studies);
   const server = createServer({
-    files: { '/app-config.js': appConfig(port, pacs, xaiClip) },
+    files: { '/app-config.js': appConfig(port, pacs, xaiClip), ...files },
     proxies: pacs ? { '/dicom-web': `${pacs.url}/dicom-web`, '/wado': `${pacs.url}/wado` } : {},
     roots: [OVERLAY, OHIF_DIST],
     mounts: {

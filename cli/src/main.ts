@@ -191,6 +191,20 @@ withCommon(
     'auto',
   )
   .option('--seed <n>', 'seed of RISE/LIME sampling', wholeNumberIn('--seed', 0, 2 ** 32 - 1), 0)
+  .option(
+    '--sanity',
+    'also run the sanity checks (report.json "sanity"): the map on copies of the model with its layers randomised from the top, on a model that ignores its input (must be 0), and RISE/LIME with other seeds; costs about one explanation per step and repeat',
+  )
+  .option(
+    '--sanity-steps <n>',
+    'sanity: steps of the cascading layer randomisation (default 4; 0 skips it)',
+    integer('--sanity-steps'),
+  )
+  .option(
+    '--sanity-repeats <n>',
+    'sanity: RISE/LIME repeats with other seeds (default 2)',
+    integer('--sanity-repeats'),
+  )
   .requiredOption(
     '--out <dir>',
     'output folder (saliency.nii.gz, overlay.png, report.json; for a cohort one folder per case and summary.csv)',
@@ -292,6 +306,10 @@ program
     ).choices(['mask', 'box']),
   )
   .option('--no-coarse-to-fine', 'skip coarse-to-fine occlusion')
+  .option(
+    '--no-randomisation',
+    'skip the randomisation figure (each map explained again on the model with every layer randomised)',
+  )
   .option('--coarse-factor <f>', 'coarse window = factor × window (default 2)', positive('--coarse-factor'))
   .option('--refine-fraction <f>', 'refine where coarse saliency ≥ f × max (default 0.5)', Number)
   .option(

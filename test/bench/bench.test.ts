@@ -93,8 +93,15 @@ describe('xai-clip bench', () => {
           expect(typeof row![key]).toBe('number');
           expect(Number.isFinite(row![key])).toBe(true);
         }
+        // The planted model predicts the organ everywhere: every map peaks inside it. It has no layer
+        // of float weights to randomise (a region mask and constants), so no randomisation figure.
+        expect(row!.pointingGame).toBe(1);
+        expect(row!.randomisationSpearman).toBeNull();
       }
     }
+    expect(bench.notes).toContain(
+      'planted: the model has no layer of float weights; no randomisation figure.',
+    );
     const occlusion = (variant: string) =>
       rows.find((r) => r.method === 'occlusion' && r.variant === variant)!;
     // The ROI runs measured what their ROI leaves out; the full-image runs leave nothing out.
@@ -148,6 +155,41 @@ describe('xai-clip bench', () => {
     // Every check of the table is evaluated on this run, with its figures.
     expect(new Set(bench.checks.map((c: { id: string }) => c.id))).toEqual(new Set(CHECKS.map((c) => c.id)));
     for (const check of bench.checks) expect(check.detail).toMatch(/\d/);
+  });
+
+  it('measures the randomisation figure on a model with layers (dense2d): the map decorrelates', async () => {
+    const cases = path.join(dir, 'dense.json');
+    writeFileSync(
+      cases,
+      JSON.stringify({
+        cases: [
+          {
+            dataset: 'dense',
+            model: fixture('dense2d.manifest.json'),
+            input: 'image.nii.gz',
+            labels: 'labels.nii.gz',
+            organs: [{ organ: 'organ', labelValue: 1 }],
+          },
+        ],
+      }),
+    );
+    const json = path.join(dir, 'out', 'dense.json');
+    const result = await cli(
+      'bench',
+      '--quick',
+      ...['--cases', cases, '--json', json, '--methods', 'occlusion', '--no-coarse-to-fine'],
+      ...['--window-mm', '8', '--stride-mm', '4', '--deletion-steps', '2', '--slab-slices', '0'],
+      ...['--sweep-batch-sizes', '8', '--timing-repeats', '1', '--quiet'],
+    );
+    expect(result.code).toBe(0);
+    const bench = JSON.parse(readFileSync(json, 'utf8'));
+    for (const variant of ['full', 'roi']) {
+      const row = bench.rows.find((r: { variant: string }) => r.variant === variant);
+      expect(row.randomisationSpearman).toBeLessThan(0.3);
+      expect(row.pointingGame).toBe(1);
+    }
+    const markdown = readFileSync(json.replace(/\.json$/, '.md'), 'utf8');
+    expect(markdown).toMatch(/\| pointing ↑ \| randomised r ↓ \|/);
   });
 
   it('rejects a method option the method does not declare before running anything', async () => {

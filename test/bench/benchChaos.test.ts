@@ -31,7 +31,7 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
     if (result.code !== 0) throw new Error(`bench failed (${result.code}): ${result.stderr}`);
     console.log(result.stdout);
     bench = JSON.parse(readFileSync(json, 'utf8'));
-  }, 1_200_000);
+  }, 1_800_000); // the randomisation figure adds one explanation per unit
 
   const row = (dataset: string, method: string, variant: string) =>
     bench.rows.find(
@@ -45,7 +45,17 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
         for (const variant of ['full', 'roi']) {
           const r = row(dataset, method, variant);
           expect(r).toBeDefined();
-          for (const key of ['passes', 'wallMs', 'dice', 'iou', 'deletionAuc', 'insertionAuc', 'overhead']) {
+          for (const key of [
+            'passes',
+            'wallMs',
+            'dice',
+            'iou',
+            'deletionAuc',
+            'insertionAuc',
+            'overhead',
+            'pointingGame',
+            'randomisationSpearman',
+          ]) {
             expect(Number.isFinite(r[key])).toBe(true);
           }
           expect(r.roiSource).toBe(variant === 'roi' ? 'clip' : 'none');

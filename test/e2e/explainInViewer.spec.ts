@@ -33,7 +33,7 @@ describe('XAI-CLIP in OHIF 3.13.2 (CHAOS CT, WASM)', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    session = await openViewer(3311);
+    session = await openViewer();
     await showSlice(session.page, slice);
   });
   afterAll(() => session?.close());

@@ -103,7 +103,7 @@ describe('Explain a region: a detached piece of the predicted liver (CHAOS CT, W
     mkdirSync(SCREENSHOTS, { recursive: true });
     piece = await detachedLiverPiece();
     console.log(`detached liver piece: slice ${piece.slice}, ${piece.voxels} voxels, at ${piece.inside}`);
-    session = await openViewer(3351);
+    session = await openViewer();
     await showSlice(session.page, piece.slice);
     await waitForXaiState(session.page, (state, k) => state.currentSlice === k, { arg: piece.slice });
   });

@@ -20,7 +20,7 @@ const QUICK_OCCLUSION = {
 describe('Faithfulness and the report of a run (CHAOS CT, WASM)', () => {
   let session: ViewerSession;
   beforeAll(async () => {
-    session = await openViewer(3341);
+    session = await openViewer();
   });
   afterAll(() => session?.close());
 

@@ -16,7 +16,7 @@ describe('A fluid viewer during a run (CHAOS CT, WASM)', () => {
   describe('with the default WASM threads', () => {
     let session: ViewerSession;
     beforeAll(async () => {
-      session = await openViewer(3318);
+      session = await openViewer();
       await showSlice(session.page, slice);
       await session.page.selectOption('[data-cy="xai-organ"]', 'liver');
     });
@@ -76,7 +76,7 @@ describe('A fluid viewer during a run (CHAOS CT, WASM)', () => {
   });
 
   it("starts ONNX Runtime's threaded WASM in the worker of a cross-origin isolated page", async () => {
-    const session = await openViewer(3319, { xaiClip: { wasmThreads: 2 } });
+    const session = await openViewer({ xaiClip: { wasmThreads: 2 } });
     try {
       const { page } = session;
       expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);

@@ -156,14 +156,14 @@ function levelsVisible(page: Page, label: string): Promise<boolean | undefined> 
 }
 
 describe.each([
-  ['CT', 'chaos-ct', 3331],
-  ['MR', 'chaos-mr', 3332],
-] as const)('The continuous heatmap (CHAOS %s, WASM)', (modality, study, port) => {
+  ['CT', 'chaos-ct'],
+  ['MR', 'chaos-mr'],
+] as const)('The continuous heatmap (CHAOS %s, WASM)', (modality, study) => {
   let session: ViewerSession;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    session = await openViewer(port, { study });
+    session = await openViewer({ study });
   });
   afterAll(() => session?.close());
 

@@ -27,7 +27,7 @@ describe('A 3-D model resized from the whole volume, in the viewer (CHAOS CT, WA
   const slice = networkReadSlices(truth.dims[2]).reduce((best, k) => (liver[k] > liver[best] ? k : best));
 
   beforeAll(async () => {
-    session = await openViewer(3347, {
+    session = await openViewer({
       xaiClip: { models: [{ url: '/xai/fixtures/local3d_2ch.manifest.json', modalities: ['CT'] }] },
     });
     await showSlice(session.page, slice);

@@ -58,7 +58,7 @@ describe('XAI-CLIP on the CHAOS MR demo (T2-SPIR, WASM)', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    session = await openViewer(3314, { study: 'chaos-mr' });
+    session = await openViewer({ study: 'chaos-mr' });
   });
   afterAll(() => session?.close());
 
@@ -136,7 +136,7 @@ describe('A first click that makes sense (CHAOS CT, WASM)', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    session = await openViewer(3316);
+    session = await openViewer();
   });
   afterAll(() => session?.close());
 

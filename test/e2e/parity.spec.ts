@@ -170,7 +170,7 @@ describe('Viewer–CLI parity: one volume, one network input, whichever host (Ch
         uidSeed: `parity-${name}`,
       });
     }
-    session = await openViewer(3315, { studies });
+    session = await openViewer({ studies });
   });
   afterAll(async () => {
     await session?.close();

@@ -78,7 +78,7 @@ describe('The run list (CHAOS CT, WASM)', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    session = await openViewer(3321);
+    session = await openViewer();
     await showSlice(session.page, slice);
     await waitForXaiState(session.page, (state, k) => state.currentSlice === k, { arg: slice });
   });

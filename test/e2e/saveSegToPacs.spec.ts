@@ -107,7 +107,7 @@ describeWithOrthanc('Save as DICOM SEG to a PACS (Orthanc), then reopen it (CHAO
     orthancPort = await pacs.freePort();
     orthanc = await pacs.startOrthanc({ port: orthancPort, storage });
     await pacs.uploadFolder(orthanc, path.join(dataRoot(), 'chaos-ct', 'dicom'));
-    session = await openViewer(3312, { pacs: orthanc });
+    session = await openViewer({ pacs: orthanc });
     await showSlice(session.page, slice);
   });
   afterAll(async () => {

@@ -25,7 +25,7 @@ describe('XAI-CLIP on WebGPU (SwiftShader, --enable-unsafe-webgpu)', () => {
   };
 
   beforeAll(async () => {
-    session = await openViewer(3313, { webgpu: true });
+    session = await openViewer({ webgpu: true });
     await showSlice(session.page, slice);
   });
   afterAll(() => session?.close());

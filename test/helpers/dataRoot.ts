@@ -1,13 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** The real-data folder: $XAI_CLIP_DATA, or ../shared/data beside the project checkout. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { researchDataFolder, HOW_TO_GET } = require('./researchData.js') as {
+  researchDataFolder(): string;
+  HOW_TO_GET: string;
+};
+
+/**
+ * The research-data folder: $XAI_CLIP_DATA, or ../shared/data beside the project checkout. A
+ * suite that calls it is skipped whole when the data is absent (test/helpers/researchData.js).
+ */
 export function dataRoot(): string {
-  const root = process.env.XAI_CLIP_DATA ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+  const root = researchDataFolder();
   if (!fs.existsSync(path.join(root, 'README.md'))) {
-    throw new Error(
-      `Real data not found at ${root}. Set XAI_CLIP_DATA to the folder that holds chaos-ct/, chaos-mr-t2/ and totalsegmentator/.`,
-    );
+    throw new Error(`Research data not found at ${root}. ${HOW_TO_GET}`);
   }
   return root;
 }

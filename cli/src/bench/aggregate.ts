@@ -100,6 +100,16 @@ export function rowsOf(
         3,
       ),
       methodOptions: first.methodOptions,
+      pointingGame: round(
+        mean((u) => (u.pointingHit ? 1 : 0)),
+        4,
+      ),
+      randomisationSpearman: nullable(
+        round(
+          mean((u) => u.randomisationSpearman ?? NaN),
+          4,
+        ),
+      ),
       notes: fallbacks.map((reason) => `ROI fell back to the whole image: ${reason}`),
     };
   });

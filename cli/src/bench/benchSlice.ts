@@ -1,4 +1,4 @@
-import { Volume } from '@xai-clip/engine';
+import { SegmentationModel, Volume, VoxelArray } from '@xai-clip/engine';
 import { BenchCase, BenchOrgan, LoadedCase } from './benchCases';
 import { InstrumentedModel } from './instrumentedModel';
 import { BenchSettings } from './settings';
@@ -13,13 +13,15 @@ export interface BenchSlice {
   settings: BenchSettings;
   /** The ROI of the ROI-guided variant (the mask ROI when the model has no CLIP part). */
   roiMode: 'clip' | 'mask';
+  /** The model with every layer randomised, for the randomisation figure; null: no layer; absent: not asked. */
+  randomised?: SegmentationModel | null;
   log: (line: string) => void;
 }
 
 /** A copy of one slice's plane of a volume. */
-export function planeOf(volume: Volume<Float32Array>, slice: number): Float32Array {
+export function planeOf<T extends VoxelArray>(volume: Volume<T>, slice: number): T {
   const plane = volume.dimensions[0] * volume.dimensions[1];
-  return volume.data.slice(slice * plane, (slice + 1) * plane);
+  return volume.data.slice(slice * plane, (slice + 1) * plane) as T;
 }
 
 /** The organ's ground truth on one slice (0/1). */

@@ -3,6 +3,7 @@ import { reportOf } from '@xai-clip/runtime';
 import { BenchSlice, planeOf, truthOf } from './benchSlice';
 import { nullable, round } from './numbers';
 import { BenchUnit } from './schema';
+import { sanityFigures } from './sanityFigures';
 import { scoreSaliency } from './scoreSaliency';
 import { TimedRun } from './timeExplanation';
 
@@ -54,6 +55,7 @@ export async function scoreRun(at: BenchSlice, run: TimedRun): Promise<ScoredRun
     outsideRoiDrop: nullable(shared.outsideRoiDrop),
     peakRssMb: round(run.peakRssMb, 1),
     methodOptions: shared.methodOptions,
+    ...(await sanityFigures(at, explanation, at.randomised)),
   };
   at.log(
     `${benchCase.dataset}${benchCase.subject ? ` ${benchCase.subject}` : ''} ${organ.organ} slice ${slice} ` +

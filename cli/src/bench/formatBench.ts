@@ -44,17 +44,26 @@ export function benchMarkdown(result: BenchResult): string {
     '',
   );
   lines.push(
-    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
-    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | pointing ↑ | randomised r ↓ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
+    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const row of result.rows) {
     lines.push(
       `| ${row.dataset} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes}${row.skippedPasses ? ` (+${row.skippedPasses} skipped)` : ''} | ` +
         `${seconds(row.wallMs)} | ${num(row.msPerPass, 1)} | ${num(row.dice)} | ${num(row.iou)} | ${num(row.topGt.dice)} | ` +
-        `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
+        `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.pointingGame, 2)} | ` +
+        `${row.randomisationSpearman === null ? '–' : num(row.randomisationSpearman)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
         `${num(row.roiFraction, 2)} | ${num(row.peakRssMb, 0)} |`,
     );
   }
+  lines.push(
+    '',
+    'Pointing: the share of slices whose map peaks inside the predicted organ (pointing game). Randomised r: ' +
+      'Spearman rank correlation of the map with the same explanation of the model with every layer ' +
+      're-drawn from its own weights’ mean and spread, scored on the original prediction’s organ, over the ' +
+      'explained voxels (Adebayo et al. 2018’s model-parameter randomisation, last step): near 0 when the map ' +
+      `depends on what the model learned; ${settings.randomisation ? '– where the model has no layer of float weights' : 'not run (--no-randomisation)'}.`,
+  );
   lines.push('', '## ROI-guided vs full image', '');
   lines.push(
     '| dataset | organ | method | runtime | CPU time | passes | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC Δ | insertion AUC Δ | outside-ROI drop |',

@@ -1,3 +1,4 @@
+import { pearsonCorrelation } from '@xai-clip/engine';
 import { round } from './numbers';
 
 /** Pearson correlation of two maps over the voxels `keep` accepts (all by default), 4 decimals. */
@@ -6,21 +7,5 @@ export function pearson(
   b: ArrayLike<number>,
   keep: (v: number) => boolean = () => true,
 ): number {
-  let n = 0;
-  let [sa, sb] = [0, 0];
-  for (let v = 0; v < a.length; v++) {
-    if (!keep(v)) continue;
-    n++;
-    sa += a[v];
-    sb += b[v];
-  }
-  const [ma, mb] = [sa / n, sb / n];
-  let [sab, saa, sbb] = [0, 0, 0];
-  for (let v = 0; v < a.length; v++) {
-    if (!keep(v)) continue;
-    sab += (a[v] - ma) * (b[v] - mb);
-    saa += (a[v] - ma) ** 2;
-    sbb += (b[v] - mb) ** 2;
-  }
-  return round(saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN, 4);
+  return round(pearsonCorrelation(a, b, keep), 4);
 }

@@ -12,6 +12,7 @@ import { compareSlab } from './compareSlab';
 import { InstrumentedModel, loadInstrumentedModel } from './instrumentedModel';
 import { round } from './numbers';
 import { maxRssMb } from './peakMemory';
+import { randomisedSegmenter } from './randomisedSegmenter';
 import { BenchResult, BenchUnit, CoarseToFineComparison, SweepPoint } from './schema';
 import { THRESHOLD_PROTOCOL } from './scoreSaliency';
 import { BenchSettings } from './settings';
@@ -33,6 +34,8 @@ export async function runBench(
   const cache = options.cache ?? new CaseCache();
   const notes = [...(options.notes ?? [])];
   const models = new Map<string, InstrumentedModel>();
+  // Each model with every layer randomised (settings.randomisation), loaded once.
+  const randomised = new Map<string, Awaited<ReturnType<typeof randomisedSegmenter>>>();
   const units: BenchUnit[] = [];
   const perSliceCoarseToFine: CoarseToFineComparison[] = [];
   let sweep: { dataset: string; model: InstrumentedModel; points: SweepPoint[] } | undefined;
@@ -43,6 +46,12 @@ export async function runBench(
     if (!models.has(benchCase.model))
       models.set(benchCase.model, await loadInstrumentedModel(benchCase.model));
     const model = models.get(benchCase.model)!;
+    if (settings.randomisation && !randomised.has(benchCase.model)) {
+      const copy = await randomisedSegmenter(model.loaded, settings.seed);
+      randomised.set(benchCase.model, copy);
+      if (!copy)
+        notes.push(`${benchCase.dataset}: the model has no layer of float weights; no randomisation figure.`);
+    }
     const data = await cache.load(benchCase);
     let roiMode = settings.roi;
     if (roiMode === 'clip' && !model.loaded.clip) {
@@ -78,7 +87,17 @@ export async function runBench(
           model,
           points: await runSweep(model, data, organ, slice, settings, log),
         };
-        const at: BenchSlice = { benchCase, data, organ, slice, model, settings, roiMode, log };
+        const at: BenchSlice = {
+          benchCase,
+          data,
+          organ,
+          slice,
+          model,
+          settings,
+          roiMode,
+          randomised: randomised.get(benchCase.model),
+          log,
+        };
         first ??= at;
         for (const method of settings.methods) {
           const kinds: RunKind[] = [
@@ -102,6 +121,8 @@ export async function runBench(
     settings.slabSlices !== 0 && settings.methods.includes('occlusion')
       ? await compareSlab(first)
       : undefined;
+
+  await Promise.all([...randomised.values()].map((copy) => copy?.dispose()));
 
   const bare = new Map<string, number>();
   for (const [manifest, model] of models) {

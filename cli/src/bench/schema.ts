@@ -42,6 +42,13 @@ export interface BenchUnit {
   outsideRoiDrop: number | null;
   peakRssMb: number;
   methodOptions: object;
+  /** Pointing game: whether the map's maximum lies in the predicted organ (slice). */
+  pointingHit: boolean;
+  /**
+   * Spearman r of the map with the same explanation of the model with every layer randomised
+   * (explained voxels); null when not run (settings.randomisation off, a model without layers) or a map is flat.
+   */
+  randomisationSpearman: number | null;
 }
 
 /** One line of the paper's table: a method and variant on one dataset and organ, over its slices. */
@@ -80,6 +87,10 @@ export interface BenchRow {
   roiSource: string;
   roiFraction: number;
   methodOptions: object;
+  /** Share of slices whose map's maximum lies in the predicted organ (pointing game). */
+  pointingGame: number;
+  /** Mean over slices of the units' randomisationSpearman (null where none was measured). */
+  randomisationSpearman: number | null;
   notes: string[];
 }
 

@@ -58,6 +58,11 @@ export interface BenchSettings {
    * shared machine then does not decide a ROI-vs-full ratio.
    */
   timingRepeats: number;
+  /**
+   * Each map is also explained on the model with every layer randomised, for its rank correlation
+   * with the map (one more explanation per unit; `--no-randomisation` skips it).
+   */
+  randomisation: boolean;
   /** Values of the methods' declared parameters (`--method-option rise.gridSize=4`); unset: their defaults. */
   methodOptions: { [M in MethodId]?: Record<string, string> };
 }
@@ -112,6 +117,7 @@ export function defaultSettings(mode: BenchMode): BenchSettings {
     bareRepeats: quick ? 2 : 3,
     sweepRepeats: 3,
     timingRepeats: quick ? 2 : 1,
+    randomisation: true,
     methodOptions: {},
   };
 }

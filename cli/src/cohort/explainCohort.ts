@@ -31,6 +31,8 @@ export async function explainCohort(options: ExplainCommandOptions, runCase: Run
   const resumeKey = JSON.stringify({
     model: path.resolve(options.model),
     ...resolveRequest(requestOf(options)),
+    // A case explained without the sanity checks (or other ones) is not finished when they are asked for.
+    ...(options.sanity ? { sanity: { steps: options.sanitySteps, repeats: options.sanityRepeats } } : {}),
   });
   checkOutputPath('--out', options.out, 'folder');
   fs.mkdirSync(options.out, { recursive: true });

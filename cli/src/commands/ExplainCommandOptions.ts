@@ -1,4 +1,4 @@
-import { ProgressCallback, saliencyOverlap } from '@xai-clip/engine';
+import { ProgressCallback, saliencyOverlap, SanityReport } from '@xai-clip/engine';
 import { LoadedModel, ExplanationReport, ExplainRequest, FaithfulnessReport } from '@xai-clip/runtime';
 import type { DicomSeriesMeta } from '@xai-clip/io';
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
@@ -21,6 +21,10 @@ export interface ExplainCommandOptions
   faithfulness?: boolean;
   /** Also write the one-page HTML report here (one image only). */
   report?: string;
+  /** Run the sanity checks after the explanation (--sanity-steps: randomisation steps, --sanity-repeats: seeds). */
+  sanity?: boolean;
+  sanitySteps?: number;
+  sanityRepeats?: number;
 }
 
 /** What a cohort run hands to each case: the model loaded once, its progress display, a resume key. */
@@ -52,6 +56,8 @@ export interface CaseReport extends ExplanationReport {
   faithfulness?: FaithfulnessReport;
   /** With --report: the HTML report written. */
   htmlReport?: string;
+  /** The sanity checks of the map (--sanity). */
+  sanity?: SanityReport;
   /** A DICOM series' slice spacing: its mean, gaps and deviation (read on one spacing with --allow-irregular-spacing). */
   spacingReport?: DicomSeriesMeta['spacingReport'];
   /** The resolved request a cohort re-run compares to skip this case. */

@@ -41,6 +41,7 @@ export interface BenchCommandOptions {
   sweepBatchSizes?: string;
   seed?: number;
   timingRepeats?: number;
+  randomisation: boolean;
   strict?: boolean;
   quiet?: boolean;
   /** --method-option values by method and name. */
@@ -139,6 +140,7 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('slabStride', options.slabStride);
   set('seed', options.seed);
   set('timingRepeats', options.timingRepeats);
+  set('randomisation', options.randomisation);
   set('methodOptions', options.methodOption);
   if (options.sweepBatchSizes) settings.sweepBatchSizes = list(options.sweepBatchSizes).map(Number);
   if (settings.batchSize < 1) throw new Error('--batch-size must be at least 1.');

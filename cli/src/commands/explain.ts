@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
-import { getMethod, ProgressCallback } from '@xai-clip/engine';
+import { getMethod, ProgressCallback, SanityReport } from '@xai-clip/engine';
+import { sanityRows } from '@xai-clip/report';
 import {
   describeBatch,
   FaithfulnessReport,
@@ -10,6 +11,7 @@ import {
   resolveRequest,
   runExplanation,
   runFaithfulness,
+  runSanityChecks,
 } from '@xai-clip/runtime';
 import { segParameters } from '@xai-clip/seg';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
@@ -94,6 +96,17 @@ async function explainWith(
   const explanation = await withProgress(options, context, (onProgress) =>
     runExplanation(loaded, volume, request, { onProgress, memoryBudgetBytes: memoryBudgetOf(options) }),
   );
+  const sanity =
+    options.sanity &&
+    (await withProgress(options, context, (onProgress) =>
+      runSanityChecks(
+        loaded,
+        volume,
+        explanation,
+        { onProgress },
+        { randomisationSteps: options.sanitySteps, repeats: options.sanityRepeats },
+      ),
+    ));
   const { result, roi, className } = explanation;
   checkFiniteOutputs(result.saliency.data, 'The saliency map', options.model);
   // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
@@ -147,6 +160,7 @@ async function explainWith(
       pmap: dicom?.pmap,
       faithfulness: faithfulness || undefined,
       htmlReport: options.report,
+      ...(sanity ? { sanity } : {}),
       spacingReport: volume.meta?.spacingReport,
       resumeKey: context.resumeKey,
     };
@@ -186,9 +200,19 @@ async function explainWith(
       (dicom?.pmap ? `\nWrote DICOM Parametric Map ${dicom.pmap.path}${storedAt(dicom.pmap)}` : '') +
       (report.metrics
         ? `\nDice/IoU vs labels: Otsu ${fmt(report.metrics.otsu)}, top-|GT| ${fmt(report.metrics.topGt)}`
+        : '') +
+      (sanity
+        ? sanityLines(sanity)
+            .map((line) => `\n${line}`)
+            .join('')
         : ''),
   );
   return report;
+}
+
+/** One line per sanity check: its name, verdict and sentence. */
+function sanityLines(sanity: SanityReport): string[] {
+  return sanityRows(sanity).map((row) => `Sanity, ${row.name.toLowerCase()}: ${row.status}. ${row.summary}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { Volume } from '@xai-clip/engine';
-import { analysisRowsOf, buildReportHtml } from '@xai-clip/report';
+import { buildReportHtml, sanityRows } from '@xai-clip/report';
 import { writeFileAtomic } from '@xai-clip/io';
 import { renderOverlayPng } from '../cohort/overlayPng';
 import { CaseReport } from './ExplainCommandOptions';
@@ -38,7 +38,7 @@ export async function writeHtmlReport(
     // Relative to the report, so that the link works where the report is opened.
     modelCard: existsSync(card) ? path.relative(path.dirname(path.resolve(file)), card) : undefined,
     faithfulness: report.faithfulness,
-    sanity: analysisRowsOf((report as { sanity?: unknown }).sanity),
+    sanity: report.sanity && sanityRows(report.sanity),
     createdAt: new Date().toISOString(),
   });
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });

@@ -2,4 +2,4 @@
 export * from './ReportContent';
 export * from './buildReportHtml';
 export * from './escapeHtml';
-export * from './analysisRowsOf';
+export * from './sanityRows';

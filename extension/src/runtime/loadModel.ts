@@ -27,6 +27,13 @@ export interface LoadedModel {
   fallbackReason?: string;
   /** Releases every ONNX Runtime session of the model (their native or WASM/GPU memory). */
   dispose(): Promise<void>;
+  /** The segmenter's ONNX file, read again (not kept in memory: models can be large). */
+  readSegmenter(): Promise<Uint8Array>;
+  /**
+   * A segmenter on a session of `model` (e.g. the file's bytes with randomised weights) on the
+   * segmenter's backend, with its manifest entry; the caller disposes it.
+   */
+  openSegmenter(model: Uint8Array, label: string): Promise<OrtSegmentationModel>;
 }
 
 /** Loads and checks a manifest and its ONNX files; every problem is reported with the file it concerns. */
@@ -83,6 +90,11 @@ export async function loadModel(
     fallbackReason: segmenterSession.fallbackReason,
     dispose: async () => {
       await Promise.all([segmenter.dispose(), clip?.dispose()]);
+    },
+    readSegmenter: () => readRequired(readFile, manifest.segmenter.file, 'segmenter'),
+    openSegmenter: async (model, label) => {
+      const copy = await createSession(ort, model, [segmenterSession.backend], label, threads);
+      return new OrtSegmentationModel(ort, copy.session, manifest.segmenter, activationProviders);
     },
   };
 }

@@ -20,8 +20,8 @@ import { resolveOrgan } from './resolveOrgan';
 import { resolveTargetRegion } from './resolveTargetRegion';
 import { roiMarginVoxels } from './roiMarginVoxels';
 import { roiSourceOf } from './roiSourceOf';
-import { sliceStrideOf } from './sliceStrideOf';
 import { targetLabelOf } from './targetLabelOf';
+import { explainOptionsOf } from './explainOptionsOf';
 import { ExplainRequest } from './ExplainRequest';
 import { ResolvedRequest, resolveRequest } from './resolveRequest';
 import { PassTimes } from '../engine/evaluate/BatchTuner';
@@ -96,7 +96,6 @@ export async function runExplanation(
   const request = resolveRequest(asked);
   const method = getMethod(request.method);
   const { classIndex, className } = resolveOrgan(loaded.manifest, request.organ);
-  const methodOptions = methodOptionsOf(request);
   const outsideRanked = (request.outsideTileFactor ?? 0) > 0;
   // Before the ROI: a model that cannot fit fails before anything runs.
   const largest = request.batchSize === 'auto' ? LARGEST_AUTO_BATCH : request.batchSize;
@@ -125,20 +124,10 @@ export async function runExplanation(
       : organRoi;
   hooks.onPhase?.('explain');
   hooks.onStage?.(`${request.coarseToFine ? 'Coarse-to-fine occlusion' : method.label} of ${className}`);
+  const options = explainOptionsOf(request, classIndex, roi, volume, tuner ?? plan.batchSize);
   const result = await explainVolume(volume, loaded.segmenter, {
-    classIndex,
-    method: method.id,
-    methodOptions,
-    refine: request.coarseToFine,
-    roi,
-    scope: request.scope,
-    slice: request.slice,
-    sliceStride: sliceStrideOf(request.sliceStride, volume.spacing[2]),
-    target: request.target,
+    ...options,
     targetRegion: region?.mask,
-    fill: request.fill,
-    batchSize: tuner ?? plan.batchSize,
-    seed: request.seed,
     // One pass per image: what the map cannot show, the model's use of context outside the ROI.
     measureOutsideRoi: request.roi !== 'none',
     signal: hooks.signal,
@@ -160,29 +149,10 @@ export async function runExplanation(
     className,
     explainedTarget: target,
     targetLabel: targetLabelOf(target, className),
-    methodOptions: { ...method.defaults, ...methodOptions },
+    methodOptions: { ...method.defaults, ...options.methodOptions },
     outsideRanked,
     batch,
   };
-}
-
-/** The method's own options in a resolved request. */
-function methodOptionsOf(request: ResolvedRequest): Record<string, number | string> {
-  return { ...firstClassOptionsOf(request), ...request.methodOptions };
-}
-
-/** The method options that have request fields of their own. */
-function firstClassOptionsOf(request: ResolvedRequest): Record<string, number | string> {
-  if (request.method === 'occlusion') {
-    const { windowMm, strideMm, outsideTileFactor, outsideTiles } = request;
-    // The outside tiles only where they act: the outside of an ROI.
-    return Object.fromEntries(
-      Object.entries({ windowMm, strideMm, outsideTileFactor, outsideTiles }).filter(
-        ([, v]) => v !== undefined,
-      ),
-    ) as Record<string, number | string>;
-  }
-  return { [request.method === 'rise' ? 'masks' : 'samples']: request.samples! };
 }
 
 async function buildRoi(

@@ -24,6 +24,9 @@ const { start, DEMO_MR_SUBJECT } = require('../../../scripts/start.js') as {
   }>;
 };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { freePort } = require('../../../scripts/pacs.js') as { freePort(): Promise<number> };
+
 const BASE_ARGS = [
   '--no-sandbox',
   '--headless=new',
@@ -44,25 +47,32 @@ export interface ViewerSession {
   close(): Promise<void>;
 }
 
+/** What openViewer opens and how (see there). */
+export interface ViewerOptions {
+  webgpu?: boolean;
+  pacs?: { url: string };
+  study?: string;
+  studies?: Record<string, string>;
+  xaiClip?: object;
+  beforeOpen?: (page: Page) => void;
+}
+
 /**
- * Serves the built viewer (run `npm run build:web` first; the e2e script does) and opens a demo
- * study in XAI-CLIP mode in Debian's Chromium (the CHAOS CT study unless `study` names another,
- * e.g. 'chaos-mr' or one of `studies`), waiting until the panel, the first image and the organ
- * survey are done. With `pacs` (a running Orthanc holding the study), the CT study is opened from
- * that PACS through the server's /dicom-web proxy instead of the dicomjson manifest. With
- * `webgpu`, the survey runs on WASM: SwiftShader's WebGPU takes 10–30 s a pass. `xaiClip` overrides
- * keys of the app's window.config.xaiClip (e.g. `models`: the manifests the viewer uses).
+ * Serves the built viewer (run `npm run build:web` first; the e2e script does) on a free port
+ * (so that the suites pass while `npm start` holds 3000; a port number first still fixes it) and
+ * opens a demo study in XAI-CLIP mode in Debian's Chromium (the CHAOS CT study unless `study`
+ * names another, e.g. 'chaos-mr' or one of `studies`), waiting until the panel, the first image
+ * and the organ survey are done. With `pacs` (a running Orthanc holding the study), the CT study is
+ * opened from that PACS through the server's /dicom-web proxy instead of the dicomjson manifest.
+ * With `webgpu`, the survey runs on WASM: SwiftShader's WebGPU takes 10–30 s a pass. `xaiClip`
+ * overrides keys of the app's window.config.xaiClip (e.g. `models`: the manifests the viewer
+ * uses). `beforeOpen` runs on the new page before it loads anything (e.g. to record requests).
  */
 export async function openViewer(
-  port: number,
-  options: {
-    webgpu?: boolean;
-    pacs?: { url: string };
-    study?: string;
-    studies?: Record<string, string>;
-    xaiClip?: object;
-  } = {},
+  portOrOptions: number | ViewerOptions = {},
+  options: ViewerOptions = typeof portOrOptions === 'number' ? {} : portOrOptions,
 ): Promise<ViewerSession> {
+  const port = typeof portOrOptions === 'number' ? portOrOptions : await freePort();
   const started = await start({
     port,
     build: false,
@@ -78,6 +88,7 @@ export async function openViewer(
   });
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
   page.on('pageerror', (error) => console.log(`[pageerror] ${error.message}`));
+  options.beforeOpen?.(page);
   await showStudy(page, url);
   return {
     browser,

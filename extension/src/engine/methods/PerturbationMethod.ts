@@ -46,6 +46,8 @@ export interface PerturbationPlan {
 export interface PerturbationMethod<Options extends object = object> {
   readonly id: MethodId;
   readonly label: string;
+  /** Whether the map depends on the run's seed (random masks or samples); occlusion's does not. */
+  readonly seeded: boolean;
   readonly defaults: Options;
   plan(context: PerturbationContext, options: Options): PerturbationPlan;
   /**

@@ -33,6 +33,7 @@ export interface LimeOptions {
 export const lime: PerturbationMethod<LimeOptions> = {
   id: 'lime',
   label: 'LIME',
+  seeded: true,
   defaults: { samples: 500, features: 'slic', featureSizeMm: 15, kernelWidth: 0.25, ridgeLambda: 1 },
   parameters: [
     {

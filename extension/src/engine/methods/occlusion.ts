@@ -57,6 +57,7 @@ export const DEFAULT_OUTSIDE_TILES: OutsideTileShape = 'slic';
 export const occlusion: PerturbationMethod<OcclusionOptions> = {
   id: 'occlusion',
   label: 'Occlusion',
+  seeded: false,
   defaults: { windowMm: 20 },
   // Window, stride and the outside tiles have request fields of their own (ExplainRequest).
   parameters: [],

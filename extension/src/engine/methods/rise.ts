@@ -24,6 +24,7 @@ export interface RiseOptions {
 export const rise: PerturbationMethod<RiseOptions> = {
   id: 'rise',
   label: 'RISE',
+  seeded: true,
   defaults: { masks: 1000, gridSize: 8, keepProbability: 0.5 },
   parameters: [
     {
