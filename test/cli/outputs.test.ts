@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'child_process';
+import { execFile, spawn, spawnSync } from 'child_process';
 import {
   chmodSync,
   existsSync,
@@ -7,6 +7,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statfsSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -15,6 +16,7 @@ import { hostname, tmpdir } from 'os';
 import * as path from 'path';
 import { listCohort } from '../../cli/src/cohort/listCohort';
 import { StagedOutputs } from '../../cli/src/outputs/StagedOutputs';
+import { writeFileAtomic } from '../../cli/src/io/writeFileAtomic';
 import { writeNifti } from '../../cli/src/io/writeNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { dataRoot } from '../helpers/dataRoot';
@@ -213,6 +215,41 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
     done.commit();
     expect(readdirSync(folder).sort()).toEqual(['report.json', 'saliency.nii.gz']);
     expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(['new', 'new']);
+  });
+
+  describe('finding 2: a re-run on a full disk', () => {
+    // A 256 kB file system of its own (tmpfs); mounting needs root, as in CI's container.
+    const disk = path.join(dir, 'small-disk');
+    mkdirSync(disk);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', disk]).status === 0;
+    afterAll(() => mounted && spawnSync('umount', [disk]));
+    if (!mounted)
+      process.stderr.write(`Skipped the full-disk test: cannot mount a tmpfs at ${disk} (needs root).\n`);
+
+    (mounted ? it : it.skip)('is refused before it starts and leaves the earlier result whole', async () => {
+      const out = path.join(disk, 'out');
+      expect((await cli(...explainArgs(out))).code).toBe(0);
+      const before = readdirSync(out).map((name) => readFileSync(path.join(out, name)));
+      const free = statfsSync(disk).bavail * statfsSync(disk).bsize;
+      writeFileSync(path.join(disk, 'filler'), Buffer.alloc(free - 40 * 1024));
+      await refused(
+        explainArgs(out, '--method', 'lime', '--samples', '8'),
+        /--out .*: the outputs need up to about 147 kB, but only \d+ kB is free there\. Free some space or choose another place\./,
+      );
+      const after = readdirSync(out).map((name) => readFileSync(path.join(out, name)));
+      expect(after).toEqual(before);
+    });
+
+    (mounted ? it : it.skip)(
+      'a write that meets the full disk fails whole: the old file stays, no temporary one',
+      () => {
+        const file = path.join(disk, 'out', 'saliency.nii.gz');
+        const old = readFileSync(file);
+        expect(() => writeFileAtomic(file, Buffer.alloc(1024 * 1024))).toThrow(/ENOSPC/);
+        expect(readFileSync(file).equals(old)).toBe(true);
+        expect(readdirSync(path.join(disk, 'out')).filter((name) => name.startsWith('.'))).toEqual([]);
+      },
+    );
   });
 
   describe('finding 4: a DICOM series with missing slices', () => {

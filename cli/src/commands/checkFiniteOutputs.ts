@@ -1,7 +1,7 @@
 /**
- * Refuses a model whose outputs (or a map computed from them) hold NaN or infinite values: shared
- * by `models validate` (the dry inference) and `explain` (the saliency map), so that neither exits 0
- * with a broken result.
+ * Refuses a model whose outputs hold NaN or infinite values: shared by `models validate` (its dry
+ * inference) and, through withFiniteOutputs, every prediction of `explain`, `segment` and
+ * `evaluate`, so that none exits 0 with a broken result.
  */
 export function checkFiniteOutputs(values: ArrayLike<number>, what: string, manifest: string): void {
   let bad = 0;

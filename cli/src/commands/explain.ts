@@ -26,7 +26,7 @@ import { targetRegionOfLabels } from '../labels/targetRegionOfLabels';
 import { StagedOutputs } from '../outputs/StagedOutputs';
 import { prepareSegExport, SegExport } from '../seg/prepareSegExport';
 import { checkExplainOutputs } from './checkExplainOutputs';
-import { checkFiniteOutputs } from './checkFiniteOutputs';
+import { checkExplainOutputSpace } from './checkExplainOutputSpace';
 import { checkRequestFitsImage } from './checkRequestFitsImage';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
@@ -93,6 +93,7 @@ async function explainWith(
     request.targetRegion = await targetRegionOfLabels(options.targetRegion, volume);
   }
   checkRequestFitsImage(resolveRequest(request), volume, options.input);
+  checkExplainOutputSpace(options, volume);
   const explanation = await withProgress(options, context, (onProgress) =>
     runExplanation(loaded, volume, request, { onProgress, memoryBudgetBytes: memoryBudgetOf(options) }),
   );
@@ -108,7 +109,6 @@ async function explainWith(
       ),
     ));
   const { result, roi, className } = explanation;
-  checkFiniteOutputs(result.saliency.data, 'The saliency map', options.model);
   // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
   if (explanation.batch.note && !context.quiet) process.stderr.write(`xai-clip: ${explanation.batch.note}\n`);
   const method = getMethod(options.method);

@@ -1,6 +1,7 @@
 import { segmentVolume } from '@xai-clip/engine';
 import { planBatch } from '@xai-clip/runtime';
 import { readVolume, writeNifti, withModelFile } from '@xai-clip/io';
+import { checkFreeSpace } from '../outputs/checkFreeSpace';
 import { checkOutputPath } from '../outputs/checkOutputPath';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
@@ -15,6 +16,7 @@ export async function segment(options: CommonOptions & { out: string }): Promise
     const volume = await readVolume(options.input, { allowIrregularSpacing: options.allowIrregularSpacing });
     // One image per model call: fails clearly, before running, when even that does not fit.
     planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
+    checkFreeSpace('--out', options.out, volume.data.length); // a byte per voxel, uncompressed
     const labels = await segmentVolume(volume, withFiniteOutputs(loaded, options.model).segmenter);
     writeNifti(options.out, labels, {
       description: `xai-clip segment ${loaded.manifest.name}`,
