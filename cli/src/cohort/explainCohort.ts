@@ -66,14 +66,14 @@ async function explainCases(
   );
   const entries: SummaryEntry[] = [];
   const todo = cases.filter((c) => {
-    const previous = finishedReport(options.out, c, resumeKey);
+    const previous = finishedReport(options, c, resumeKey);
     if (previous) entries.push({ case: c, status: 'skipped', report: previous });
     return !previous;
   });
   if (entries.length) log(`${entries.length} case(s) already done with these settings: skipped.`);
   const summaryName = shard ? `summary-shard-${shard.index}-of-${shard.count}.csv` : 'summary.csv';
   const summaryPath = path.join(options.out, summaryName);
-  const writeSummary = () => writeFileAtomic(summaryPath, summaryCsv(byId(entries)));
+  const writeSummary = () => writeFileAtomic(summaryPath, summaryCsv([...entries].sort(byCaseId)));
   // From the start, so that an earlier run's summary (other settings) never stands for this one.
   writeSummary();
   const interrupted = (signal: NodeJS.Signals) => {
@@ -139,7 +139,7 @@ async function explainCases(
   }
   multibar?.stop();
 
-  entries.splice(0, entries.length, ...byId(entries));
+  entries.sort(byCaseId);
   const failed = entries.filter((e) => e.status === 'failed');
   const counts = `${entries.filter((e) => e.status === 'done').length} done, ${entries.length - failed.length - entries.filter((e) => e.status === 'done').length} skipped, ${failed.length} failed`;
   if (options.json) {
@@ -188,16 +188,21 @@ function caseOptions(options: ExplainCommandOptions, c: CohortCase): ExplainComm
   };
 }
 
-function byId(entries: SummaryEntry[]): SummaryEntry[] {
-  return [...entries].sort((a, b) => (a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0));
+function byCaseId(a: SummaryEntry, b: SummaryEntry): number {
+  return a.case.id < b.case.id ? -1 : a.case.id > b.case.id ? 1 : 0;
 }
 
 /**
- * The case's report.json when it exists, is complete, was made with the same settings and every
- * file it names (saliency, overlay, SEG, Parametric Map, HTML report) is present.
+ * The case's report.json when it exists, is complete, was made with the same settings, names the
+ * DICOM objects this run asks for, and every file it names (saliency, overlay, SEG, Parametric
+ * Map, HTML report) is present.
  */
-function finishedReport(out: string, c: CohortCase, resumeKey: string): CaseReport | undefined {
-  const file = path.join(out, c.id, 'report.json');
+function finishedReport(
+  options: ExplainCommandOptions,
+  c: CohortCase,
+  resumeKey: string,
+): CaseReport | undefined {
+  const file = path.join(options.out, c.id, 'report.json');
   if (!fs.existsSync(file)) return undefined;
   try {
     const report = JSON.parse(fs.readFileSync(file, 'utf8')) as CaseReport;
@@ -209,6 +214,8 @@ function finishedReport(out: string, c: CohortCase, resumeKey: string): CaseRepo
       report.htmlReport,
     ];
     if (report.resumeKey !== resumeKey) return undefined;
+    if ((options.seg || options.stow) && !report.seg) return undefined;
+    if (options.pmap && !report.pmap) return undefined;
     if (!written.every((output) => output === undefined || fs.existsSync(output))) return undefined;
     return report;
   } catch {
