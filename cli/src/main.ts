@@ -7,6 +7,7 @@ import { segment } from './commands/segment';
 import { validateModel } from './commands/validateModel';
 import { parseMemorySize } from './commands/parseMemorySize';
 import { argumentLengthProblem } from './commands/checkArgumentLengths';
+import { userMessageOf } from './commands/userMessageOf';
 import { collectMethodOption, collectQualifiedMethodOption, methodOptionHelp } from './commands/methodOption';
 
 const integer = (name: string) => (text: string) => {
@@ -61,7 +62,7 @@ const run =
     try {
       await action(...args);
     } catch (error) {
-      const message = (error as Error).message;
+      const message = userMessageOf(error);
       const json = args.some(
         (arg) => typeof arg === 'object' && arg !== null && (arg as { json?: boolean }).json,
       );

@@ -16,6 +16,7 @@ import { hostname, tmpdir } from 'os';
 import * as path from 'path';
 import { listCohort } from '../../cli/src/cohort/listCohort';
 import { StagedOutputs } from '../../cli/src/outputs/StagedOutputs';
+import { userMessageOf } from '../../cli/src/commands/userMessageOf';
 import { writeFileAtomic } from '../../cli/src/io/writeFileAtomic';
 import { writeNifti } from '../../cli/src/io/writeNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
@@ -121,6 +122,16 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
         /--organ is 300 characters long.*at most 200/,
       );
     });
+  });
+
+  it('says that a JavaScript error from deep inside is a fault of the tool, not the raw message alone', () => {
+    expect(userMessageOf(new RangeError('Invalid typed array length: -Infinity'))).toBe(
+      'xai-clip stopped on an internal error, a fault of the tool rather than of the input as far as it checked ' +
+        '(RangeError: Invalid typed array length: -Infinity). Please report it with the command line that caused it.',
+    );
+    expect(userMessageOf(new Error('--samples must be a whole number from 1 to 100000.'))).toBe(
+      '--samples must be a whole number from 1 to 100000.',
+    );
   });
 
   describe('finding 5: output paths checked before the explanation runs', () => {
