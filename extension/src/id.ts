@@ -28,4 +28,5 @@ export const commandNames = {
   inspectSlice: 'xaiInspectSlice',
   faithfulness: 'xaiFaithfulness',
   exportReport: 'xaiExportReport',
+  checkSanity: 'xaiCheckSanity',
 } as const;

@@ -1,3 +1,4 @@
+import { SanityReport } from '../engine/sanity/SanityReport';
 import { ExplainRequest } from '../runtime/ExplainRequest';
 import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { ExplanationReport } from '../runtime/reportOf';
@@ -19,4 +20,6 @@ export interface ExplainedResult {
   request: ExplainRequest;
   /** The run's faithfulness figures, once measured (they stay with the run). */
   faithfulness?: FaithfulnessReport;
+  /** The run's sanity checks, once run (they stay with the run). */
+  sanity?: SanityReport;
 }

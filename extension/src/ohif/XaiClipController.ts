@@ -1,5 +1,7 @@
 import { bodyMask } from '../engine/volume/bodyMask';
+import { SanityReport } from '../engine/sanity/SanityReport';
 import { buildReportHtml } from '../report/buildReportHtml';
+import { sanityRows } from '../report/sanityRows';
 import { resolveRequest } from '../runtime/resolveRequest';
 import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { worldToVoxel } from '../engine/volume/worldToVoxel';
@@ -7,7 +9,7 @@ import { ExplainRequest } from '../runtime/ExplainRequest';
 import { Volume } from '../engine/volume/Volume';
 import { ExplanationReport } from '../runtime/reportOf';
 import { CancelledError } from '../worker/ExplainWorkerClient';
-import { SliceInspection } from '../worker/messages';
+import { AnalysisRequest, AnalysisResult, SliceInspection } from '../worker/messages';
 import { cornerstoneLibraries } from './cornerstoneLibraries';
 import { describeRunCost } from './describeRunCost';
 import { describeDicomExport } from './describeDicomExport';
@@ -272,13 +274,49 @@ export class XaiClipController {
   /**
    * Measures how faithful the current run's map is to the model (runFaithfulness, in the worker,
    * on the run's own target): deletion and insertion AUC, with the panel's faithfulnessRandom
-   * (or the override's) a random order of the same voxels, and the pointing game. Shows progress and is cancelled by
-   * Cancel, as a run is; the figures stay with the run. Refuses, with a message, while something
-   * runs, without a run, or when the active viewport shows another series than the run's.
+   * (or the override's) a random order of the same voxels, and the pointing game. The figures
+   * stay with the run; see `analyseRun` for progress, Cancel and refusals.
    */
   async measureFaithfulness(
     overrides: Pick<Partial<PanelSettings>, 'faithfulnessRandom'> = {},
   ): Promise<FaithfulnessReport | undefined> {
+    const randomBaseline = overrides.faithfulnessRandom ?? this.store.state.settings.faithfulnessRandom;
+    const answer = await this.analyseRun(
+      { analysis: 'faithfulness', options: { randomBaseline } },
+      'Faithfulness',
+      'faithfulness measures the map of a finished run',
+      () => this.store.setSettings(overrides),
+    );
+    return answer?.analysis === 'faithfulness' ? answer.figures : undefined;
+  }
+
+  /**
+   * Runs the sanity checks of the current run (runSanityChecks, in the worker): the run explained
+   * again as the reference, then on copies of the model with its layers randomised from the top
+   * (the map must change), on a model that ignores its input (the map must be 0) and, for RISE and
+   * LIME, with other seeds (the map must stay). The figures stay with the run; see `analyseRun`.
+   */
+  async checkSanity(): Promise<SanityReport | undefined> {
+    const answer = await this.analyseRun(
+      { analysis: 'sanity', options: {} },
+      'The sanity checks',
+      'the sanity checks rerun a finished run',
+    );
+    return answer?.analysis === 'sanity' ? answer.figures : undefined;
+  }
+
+  /**
+   * Runs a post-run analysis of the current run in the worker on the run's own target, with
+   * progress, cancelled by Cancel as a run is; its figures are kept with the run. Refuses, with a
+   * message, while something runs, without a run, or when the active viewport shows another
+   * series than the run's.
+   */
+  private async analyseRun(
+    analysis: AnalysisRequest,
+    name: string,
+    needsRun: string,
+    onStart?: () => void,
+  ): Promise<AnalysisResult | undefined> {
     const { store } = this;
     if (store.state.status === 'running' || store.state.saving) {
       notify(this.services, 'warning', 'Wait for the running explanation, analysis or save to finish.');
@@ -286,17 +324,17 @@ export class XaiClipController {
     }
     const result = this.last;
     if (!result) {
-      this.refuse('Explain first: faithfulness measures the map of a finished run.');
+      this.refuse(`Explain first: ${needsRun}.`);
       return undefined;
     }
     const before = store.state.status;
-    store.setSettings(overrides);
+    onStart?.();
     store.set({ status: 'running', stage: 'Reading the series', progress: undefined, message: undefined });
     try {
       const series = await readActiveVolumeWhenLoaded(this.services, this.libraries());
       if (series.displaySet.displaySetInstanceUID !== result.series.displaySet.displaySetInstanceUID) {
         throw new Error(
-          'The active viewport shows another series than the run’s: show the run’s series, then measure again.',
+          'The active viewport shows another series than the run’s: show the run’s series, then try again.',
         );
       }
       const { request, saliency, roiMask, report } = result;
@@ -304,15 +342,16 @@ export class XaiClipController {
         series.volume,
         series.displaySet.Modality,
         { request, saliency, roiMask, report },
-        { analysis: 'faithfulness', options: { randomBaseline: store.state.settings.faithfulnessRandom } },
+        analysis,
       );
-      result.faithfulness = answer.figures;
+      if (answer.analysis === 'faithfulness') result.faithfulness = answer.figures;
+      else result.sanity = answer.figures;
       store.set({ status: before, stage: undefined });
       this.publishRuns();
-      return answer.figures;
+      return answer;
     } catch (error) {
       const cancelled = error instanceof CancelledError;
-      const message = cancelled ? 'Faithfulness cancelled; the run is as it was.' : (error as Error).message;
+      const message = cancelled ? `${name} cancelled; the run is as it was.` : (error as Error).message;
       store.set({ status: before, stage: undefined, message, messageTone: cancelled ? undefined : 'error' });
       if (!cancelled) this.tell('error', message);
       return undefined;
@@ -347,6 +386,7 @@ export class XaiClipController {
       },
       modelCard: new URL('MODEL_CARD.md', this.session.manifestUrl(series.displaySet.Modality)).href,
       faithfulness: result.faithfulness,
+      sanity: result.sanity && sanityRows(result.sanity),
       createdAt: new Date().toISOString(),
     });
     const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
@@ -600,6 +640,7 @@ export class XaiClipController {
       comparedRuns: runs.comparedPair(),
       report: this.last?.report,
       faithfulness: this.last?.faithfulness,
+      sanity: this.last?.sanity,
       overlay: this.overlays.saliency,
       roiOverlay: this.overlays.roiOutline,
       organOverlay: this.overlays.organMask,

@@ -28,6 +28,8 @@ export function getCommandsModule(controller: () => XaiClipController) {
       controller().measureFaithfulness(options),
     /** Downloads the current run's HTML report; returns its file name. */
     [commandNames.exportReport]: () => controller().exportReport(),
+    /** Runs the current run's sanity checks; resolves to their report, or undefined (the panel says why). */
+    [commandNames.checkSanity]: () => controller().checkSanity(),
     /** Shows the slice where the selected organ is largest. */
     [commandNames.goToOrgan]: () => controller().goToOrgan(),
     /** What the panel shows: settings, run status and progress, report, overlays, survey, slice shown. */

@@ -1,3 +1,4 @@
+import { SanityReport } from '../engine/sanity/SanityReport';
 import { Progress } from '../engine/evaluate/ProgressTracker';
 import { MethodId } from '../engine/methods/PerturbationMethod';
 import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
@@ -85,6 +86,8 @@ export interface PanelState {
   report?: ExplanationReport;
   /** The current run's faithfulness figures, once measured. */
   faithfulness?: FaithfulnessReport;
+  /** The current run's sanity checks, once run. */
+  sanity?: SanityReport;
   /** The current run's saliency overlay (the legend's); none while a run goes on. */
   overlay?: SaliencyOverlay;
   /** The session's runs, oldest first (the run list). */

@@ -11,6 +11,7 @@ import { RunControls } from './RunControls';
 import { RunList } from './RunList';
 import { SaliencyLegend } from './SaliencyLegend';
 import { SaveSegSection } from './SaveSegSection';
+import { SanitySection } from './SanitySection';
 import { SettingsForm } from './SettingsForm';
 import { TargetField } from './TargetField';
 
@@ -90,6 +91,13 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
           busy={running || (state.saving ?? false)}
           onRandomBaseline={(faithfulnessRandom) => set({ faithfulnessRandom })}
           onMeasure={() => void controller.measureFaithfulness()}
+        />
+      )}
+      {report && currentRun && (
+        <SanitySection
+          sanity={state.sanity}
+          busy={running || (state.saving ?? false)}
+          onCheck={() => void controller.checkSanity()}
         />
       )}
       {report && currentRun && (

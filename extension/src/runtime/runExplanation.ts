@@ -39,6 +39,8 @@ export interface Explanation {
   explainedTarget: ExplainedTarget;
   /** `explainedTarget` in words, e.g. "liver component 2 of 3 (14.2 mL)". */
   targetLabel: string;
+  /** The explained region (volume grid, 0/1) when the request named one: what reruns score. */
+  targetRegion?: Uint8Array;
   methodOptions: object;
   /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) instead of leaving it 0. */
   outsideRanked: boolean;
@@ -148,6 +150,7 @@ export async function runExplanation(
     classIndex,
     className,
     explainedTarget: target,
+    ...(region ? { targetRegion: region.mask } : {}),
     targetLabel: targetLabelOf(target, className),
     methodOptions: { ...method.defaults, ...options.methodOptions },
     outsideRanked,

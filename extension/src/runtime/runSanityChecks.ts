@@ -39,9 +39,11 @@ export async function runSanityChecks(
   hooks: SanityHooks = {},
   settings: SanitySettings = {},
 ): Promise<SanityReport> {
-  const { request, classIndex, roi } = explanation;
+  const { request, classIndex, roi, targetRegion } = explanation;
   const options = {
     ...explainOptionsOf(request, classIndex, roi, volume, explanation.batch.batchSize),
+    // A run that explained a region is checked on that region.
+    targetRegion,
     signal: hooks.signal,
     onProgress: hooks.onProgress,
   };

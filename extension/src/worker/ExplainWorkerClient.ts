@@ -166,7 +166,7 @@ export class ExplainWorkerClient {
         break;
       case 'analysis':
         this.pending.delete(message.id);
-        run.resolve({ analysis: message.analysis, figures: message.figures } satisfies AnalysisResult);
+        run.resolve(analysisResultOf(message));
         break;
       case 'inspection':
         this.pending.delete(message.id);
@@ -190,4 +190,11 @@ export class ExplainWorkerClient {
         break;
     }
   }
+}
+
+/** The analysis an `analysis` message carries, by its name. */
+function analysisResultOf(message: Extract<WorkerResponse, { type: 'analysis' }>): AnalysisResult {
+  return message.analysis === 'sanity'
+    ? { analysis: 'sanity', figures: message.figures }
+    : { analysis: 'faithfulness', figures: message.figures };
 }

@@ -8,6 +8,7 @@ import { reportOf } from '../runtime/reportOf';
 import { runExplanation } from '../runtime/runExplanation';
 import { surveyOrgan } from '../runtime/surveyOrgan';
 import { runFaithfulness } from '../runtime/faithfulness/runFaithfulness';
+import { runSanityChecks } from '../runtime/runSanityChecks';
 import { segmentVolume } from '../engine/explain/segmentVolume';
 import { asFloat32, sliceOf } from '../engine/volume/volumeUtils';
 import { ModelRequest, WorkerRequest, WorkerResponse } from './messages';
@@ -182,8 +183,16 @@ async function analyse(
     onStage: (stage: string) => post({ type: 'stage', id, stage }),
     memoryBudgetBytes: tabMemoryBudget(scope.navigator.deviceMemory),
   };
-  const figures = await runFaithfulness(loaded, volume, message.run, message.options, hooks);
-  post({ type: 'analysis', id, analysis: message.analysis, figures });
+  if (message.analysis === 'faithfulness') {
+    const figures = await runFaithfulness(loaded, volume, message.run, message.options, hooks);
+    post({ type: 'analysis', id, analysis: 'faithfulness', figures });
+    return;
+  }
+  // The checks compare reruns with the run's map: it is made again here, the same by its seed.
+  hooks.onStage('Sanity checks: the run explained again as the reference');
+  const reference = await runExplanation(loaded, volume, message.run.request, hooks);
+  const figures = await runSanityChecks(loaded, volume, reference, hooks, message.options);
+  post({ type: 'analysis', id, analysis: 'sanity', figures });
 }
 
 async function survey(

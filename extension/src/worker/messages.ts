@@ -5,6 +5,8 @@ import { ExplanationReport } from '../runtime/reportOf';
 import { OrganSurvey } from '../runtime/surveyOrgan';
 import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { FaithfulnessInput, FaithfulnessOptions } from '../runtime/faithfulness/runFaithfulness';
+import { SanityReport } from '../engine/sanity/SanityReport';
+import { SanitySettings } from '../runtime/runSanityChecks';
 
 /** A volume as it crosses to the worker. */
 export interface VolumeMessage {
@@ -27,10 +29,14 @@ interface ModelChoice {
  * A post-run analysis of a finished map, by name, with its options: each analysis a member
  * (runs on the run's own target, see `AnalysedRun`).
  */
-export type AnalysisRequest = { analysis: 'faithfulness'; options: FaithfulnessOptions };
+export type AnalysisRequest =
+  | { analysis: 'faithfulness'; options: FaithfulnessOptions }
+  /** The run is explained again (its reference map) and checked against reruns (runSanityChecks). */
+  | { analysis: 'sanity'; options: SanitySettings };
 
 /** What an analysis found, by the same name. */
-export type AnalysisResult = { analysis: 'faithfulness'; figures: FaithfulnessReport };
+export type AnalysisResult =
+  { analysis: 'faithfulness'; figures: FaithfulnessReport } | { analysis: 'sanity'; figures: SanityReport };
 
 /** The finished run an analysis measures: its request, map, ROI and report. */
 export type AnalysedRun = FaithfulnessInput;

@@ -22,23 +22,26 @@ export function yieldingModel(
     await viewerQuiet();
     if (signal.aborted) throw new ExplanationCancelledError();
   };
-  const segmenter = loaded.segmenter;
-  const yieldingBind: Pick<SegmentationModel, 'bind'> = {
-    bind: async (reference) => {
-      const predictor = await segmenter.bind(reference);
-      const yielding: Predictor = {
-        classNames: predictor.classNames,
-        outputSize: predictor.outputSize,
-        toImageGrid: (probabilities) => predictor.toImageGrid(probabilities),
-        outputRegion: predictor.outputRegion && ((imageBox) => predictor.outputRegion!(imageBox)),
-        outputMask: predictor.outputMask && ((imageMask) => predictor.outputMask!(imageMask)),
-        predict: async (images, count) => {
-          await checkpoint();
-          return predictor.predict(images, count);
-        },
-      };
-      return yielding;
-    },
+  // The rest of a segmenter (memory estimate, network input, dispose) is its own, through the prototype.
+  const yielding = <S extends SegmentationModel>(segmenter: S): S => {
+    const yieldingBind: Pick<SegmentationModel, 'bind'> = {
+      bind: async (reference) => {
+        const predictor = await segmenter.bind(reference);
+        const yieldingPredictor: Predictor = {
+          classNames: predictor.classNames,
+          outputSize: predictor.outputSize,
+          toImageGrid: (probabilities) => predictor.toImageGrid(probabilities),
+          outputRegion: predictor.outputRegion && ((imageBox) => predictor.outputRegion!(imageBox)),
+          outputMask: predictor.outputMask && ((imageMask) => predictor.outputMask!(imageMask)),
+          predict: async (images, count) => {
+            await checkpoint();
+            return predictor.predict(images, count);
+          },
+        };
+        return yieldingPredictor;
+      },
+    };
+    return Object.assign(Object.create(segmenter), yieldingBind) as S;
   };
   const clip = loaded.clip;
   const yieldingClip: SimilarityModel | undefined = clip && {
@@ -49,8 +52,9 @@ export function yieldingModel(
   };
   return {
     ...loaded,
-    // The rest of the segmenter (memory estimate, network input) is the model's own, through the prototype.
-    segmenter: Object.assign(Object.create(segmenter), yieldingBind) as LoadedModel['segmenter'],
+    segmenter: yielding(loaded.segmenter),
+    // The sanity checks' randomised copies yield as the model does.
+    openSegmenter: async (model, label) => yielding(await loaded.openSegmenter(model, label)),
     clip: yieldingClip && (Object.assign(Object.create(clip!), yieldingClip) as LoadedModel['clip']),
   };
 }

@@ -1,3 +1,4 @@
+import { SanityReport } from '../../../extension/src/engine/sanity/SanityReport';
 import { XaiClipController } from '../../../extension/src/ohif/XaiClipController';
 import { PassSpeeds } from '../../../extension/src/ohif/PassSpeeds';
 import { FaithfulnessReport } from '../../../extension/src/runtime/faithfulness/FaithfulnessReport';
@@ -59,9 +60,9 @@ export class FakeWorker {
       },
     ];
   };
-  /** What a survey request answers (see surveyOrgan): by default, liver on slice 1 only. */
   /** Leave survey requests unanswered (a survey still running). */
   holdSurveys = false;
+  /** What a survey request answers (see surveyOrgan): by default, liver on slice 1 only. */
   surveyResult: OrganSurvey = {
     organ: 'liver',
     modelVoxels: [0, 6],
@@ -87,6 +88,30 @@ export class FakeWorker {
     ms: 3200,
     notes: [],
   };
+  /** What a sanity analysis answers. */
+  sanity: SanityReport = {
+    voxels: 'the ROI’s voxels on the 1 explained slice(s) (6 voxels)',
+    voxelCount: 6,
+    parameterRandomisation: {
+      status: 'pass',
+      figures: {
+        steps: [
+          { layers: ['head'], spearman: 0.41 },
+          { layers: ['encoder'], spearman: 0.05 },
+        ],
+        threshold: 0.3,
+      },
+      summary: 'The map changes as the layers are randomised.',
+    },
+    inputIndependence: { status: 'pass', figures: { maxAbsSaliency: 0 }, summary: 'Exactly 0.' },
+    repeatStability: {
+      status: 'not applicable',
+      figures: { seeds: [], meanPearson: null, threshold: 0.8 },
+      summary: 'Occlusion is deterministic.',
+    },
+    passes: 40,
+    wallMs: 2500,
+  };
   postMessage(message: WorkerRequest) {
     this.requests.push(message);
     if (message.type === 'analyse') {
@@ -96,7 +121,9 @@ export class FakeWorker {
         { type: 'progress', id, done: 40, total: 125, etaMs: 1000 },
         ...(this.holdAnalyses
           ? []
-          : [{ type: 'analysis', id, analysis: 'faithfulness', figures: this.faithfulness } as const]),
+          : message.analysis === 'sanity'
+            ? [{ type: 'analysis', id, analysis: 'sanity', figures: this.sanity } as const]
+            : [{ type: 'analysis', id, analysis: 'faithfulness', figures: this.faithfulness } as const]),
       ];
       setTimeout(() => answers.forEach((data) => this.onmessage?.({ data } as MessageEvent<WorkerResponse>)));
     }
