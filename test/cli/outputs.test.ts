@@ -89,7 +89,6 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
         ['--window-mm', '1e9'],
         /--window-mm 1000000000 is wider than the image \(51\.2 mm × 51\.2 mm\).*at most 51\.2 mm/,
       ],
-      [['--margin-mm', '1e9'], /--margin-mm 1000000000 is beyond the image's extent \(51\.2 mm at most\)/],
       [
         ['--stride-mm', '1e-6'],
         /--stride-mm 0\.000001 is below the image's in-plane voxel size \(0\.8 mm\).*at least 0\.8 mm/,
@@ -110,6 +109,18 @@ describe('explain: nothing silently wrong, nothing lost (issue 21)', () => {
     ])('refuses %j in one line, writing nothing', async (extra, message) => {
       await refused(explainArgs(out, ...extra), message);
       expect(existsSync(out)).toBe(false);
+    });
+
+    it('lowers a --margin-mm past the image to its extent, with a note, instead of running for minutes', async () => {
+      const out = path.join(dir, 'wide-margin');
+      const started = Date.now();
+      const result = await cli(...explainArgs(out, '--roi', 'mask', '--margin-mm', '1e9'));
+      expect(result.stderr).toContain(
+        'xai-clip: note: --margin-mm 1000000000 reaches past the image (51.2 mm across at most); using 51.2 mm, which takes in all of it.',
+      );
+      expect(result.code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).roi.fraction).toBe(1);
     });
 
     it('refuses a 40,000-character --organ before the model runtime sees it (was a segfault)', async () => {

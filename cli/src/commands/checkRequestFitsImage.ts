@@ -4,13 +4,13 @@ import { ResolvedRequest } from '@xai-clip/runtime';
 /**
  * Refuses, before the explanation starts, lengths and indices the image cannot hold: a --slice
  * past its last slice (in the CLI's order from 0 and the viewer's images from 1), an occlusion
- * window wider than the image, a stride below the in-plane voxel size (refused, not clamped: it
- * would only repeat the same windows many times over), and a margin beyond the image's extent.
- * Such values otherwise run for minutes or write broken maps.
+ * window wider than the image, and a stride below the in-plane voxel size (refused, not clamped: it
+ * would only repeat the same windows many times over). Such values otherwise run for minutes or
+ * write broken maps. (A margin past the image is clamped instead: see clampMarginToImage.)
  */
 export function checkRequestFitsImage(request: ResolvedRequest, image: Volume, input: string): void {
   const [columns, rows, slices] = image.dimensions;
-  const [sx, sy, sz] = image.spacing;
+  const [sx, sy] = image.spacing;
   if (request.slice !== undefined && request.slice >= slices) {
     throw new Error(
       `--slice ${request.slice} is outside ${input}: it has ${slices} slice(s), --slice 0 to ${slices - 1} ` +
@@ -30,13 +30,6 @@ export function checkRequestFitsImage(request: ResolvedRequest, image: Volume, i
     throw new Error(
       `--stride-mm ${request.strideMm} is below the image's in-plane voxel size (${mm(finest)}), so windows would ` +
         `repeat the same voxels. Give a stride of at least ${mm(finest)} (the default is half the window).`,
-    );
-  }
-  const extent = Math.max(columns * sx, rows * sy, slices * sz);
-  if (request.marginMm > extent) {
-    throw new Error(
-      `--margin-mm ${request.marginMm} is beyond the image's extent (${mm(extent)} at most). ` +
-        `Give a margin of at most ${mm(extent)}; the default is 10.`,
     );
   }
 }

@@ -26,6 +26,7 @@ import { targetRegionOfLabels } from '../labels/targetRegionOfLabels';
 import { StagedOutputs } from '../outputs/StagedOutputs';
 import { prepareSegExport, SegExport } from '../seg/prepareSegExport';
 import { checkExplainOutputs } from './checkExplainOutputs';
+import { clampMarginToImage } from './clampMarginToImage';
 import { checkExplainOutputSpace } from './checkExplainOutputSpace';
 import { checkRequestFitsImage } from './checkRequestFitsImage';
 import { emit } from './emit';
@@ -92,6 +93,8 @@ async function explainWith(
   if (options.targetRegion !== undefined && !request.targetRegion) {
     request.targetRegion = await targetRegionOfLabels(options.targetRegion, volume);
   }
+  const marginNote = clampMarginToImage(request, volume);
+  if (marginNote && !context.quiet) process.stderr.write(`xai-clip: note: ${marginNote}\n`);
   checkRequestFitsImage(resolveRequest(request), volume, options.input);
   checkExplainOutputSpace(options, volume);
   const explanation = await withProgress(options, context, (onProgress) =>
