@@ -6,6 +6,8 @@ import { explain } from './commands/explain';
 import { segment } from './commands/segment';
 import { validateModel } from './commands/validateModel';
 import { parseMemorySize } from './commands/parseMemorySize';
+import { argumentLengthProblem } from './commands/checkArgumentLengths';
+import { userMessageOf } from './commands/userMessageOf';
 import { collectMethodOption, collectQualifiedMethodOption, methodOptionHelp } from './commands/methodOption';
 
 const integer = (name: string) => (text: string) => {
@@ -26,14 +28,30 @@ const wholeNumberOr =
       );
     return value;
   };
+/** A whole number from `min` to `max`. */
+const wholeNumberIn = (name: string, min: number, max: number) => (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${text}".`);
+  return value;
+};
+/** A number from 0 to 1. */
+const fraction = (name: string) => (text: string) => {
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1))
+    throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${text}".`);
+  return value;
+};
 const nonNegative = (name: string) => (text: string) => {
   const value = Number(text);
-  if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number ≥ 0.`);
+  if (!(value >= 0 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a finite number ≥ 0, got "${text}".`);
   return value;
 };
 const positive = (name: string) => (text: string) => {
   const value = Number(text);
-  if (!(value > 0)) throw new InvalidArgumentError(`${name} must be a number > 0.`);
+  if (!(value > 0 && Number.isFinite(value)))
+    throw new InvalidArgumentError(`${name} must be a finite number > 0, got "${text}".`);
   return value;
 };
 
@@ -44,7 +62,7 @@ const run =
     try {
       await action(...args);
     } catch (error) {
-      const message = (error as Error).message;
+      const message = userMessageOf(error);
       const json = args.some(
         (arg) => typeof arg === 'object' && arg !== null && (arg as { json?: boolean }).json,
       );
@@ -78,6 +96,10 @@ const withCommon = (command: Command) =>
       new Option('--backend <runtime>', 'ONNX Runtime in Node').choices(['node', 'web']).default('node'),
     )
     .addOption(memoryBudgetOption())
+    .option(
+      '--allow-irregular-spacing',
+      'DICOM series with missing or unevenly spaced slices: read them on one mean spacing (the deviation goes into report.json) instead of refusing them',
+    )
     .option('--json', 'machine-readable result on stdout');
 
 withCommon(program.command('segment').description("write the model's label map"))
@@ -135,7 +157,7 @@ withCommon(
       'occlusion with an ROI: outside tiles are SLIC superpixels of f × the window that follow the anatomy, or grid squares of f × f windows (default: slic)',
     ).choices(['grid', 'slic']),
   )
-  .option('--samples <n>', 'RISE masks or LIME samples', integer('--samples'))
+  .option('--samples <n>', 'RISE masks or LIME samples', wholeNumberIn('--samples', 1, 100_000))
   .option('--method-option <name=value>', methodOptionHelp(), collectMethodOption)
   .option(
     '--coarse-to-fine',
@@ -149,7 +171,7 @@ withCommon(
   .option(
     '--refine-fraction <f>',
     'coarse-to-fine: refine where the coarse saliency ≥ f × its maximum (default 0.5)',
-    Number,
+    fraction('--refine-fraction'),
   )
   .option(
     '--margin-mm <m>',
@@ -169,7 +191,7 @@ withCommon(
     wholeNumberOr('auto', '--batch-size', 1),
     'auto',
   )
-  .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'), 0)
+  .option('--seed <n>', 'seed of RISE/LIME sampling', wholeNumberIn('--seed', 0, 2 ** 32 - 1), 0)
   .option(
     '--sanity',
     'also run the sanity checks (report.json "sanity"): the map on copies of the model with its layers randomised from the top, on a model that ignores its input (must be 0), and RISE/LIME with other seeds; costs about one explanation per step and repeat',
@@ -335,4 +357,11 @@ models
   .requiredOption('--batch <n>', 'batch size', integer('--batch'))
   .action(run(batchPeakMemory));
 
-program.parseAsync(process.argv);
+// Before commander and onnxruntime see them: overlong arguments crash the runtime without a word.
+const tooLong = argumentLengthProblem(process.argv.slice(2));
+if (tooLong) {
+  process.stderr.write(`xai-clip: ${tooLong}\n`);
+  process.exitCode = 1;
+} else {
+  program.parseAsync(process.argv);
+}

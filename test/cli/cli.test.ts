@@ -213,7 +213,7 @@ describe('xai-clip CLI', () => {
         '--out',
         dir,
       ],
-      /slice index between 0 and 1/,
+      /--slice 9 is outside .*: it has 2 slice\(s\), --slice 0 to 1 \(the viewer's images 1 to 2\)/,
     ],
     [
       'an outside-tile factor that is not a number',
@@ -230,7 +230,7 @@ describe('xai-clip CLI', () => {
         '--out',
         dir,
       ],
-      /--outside-tile-factor must be a number ≥ 0/,
+      /--outside-tile-factor must be a finite number ≥ 0/,
     ],
     [
       'an outside-tile shape that does not exist',

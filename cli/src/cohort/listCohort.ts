@@ -103,13 +103,21 @@ function fromList(file: string): CohortCase[] {
     });
 }
 
+/** Names in the output folder that are not cases' folders: the summaries (and hidden files: locks, partial files). */
+const RESERVED = /^summary.*\.csv$/i;
+
+/**
+ * The case's folder name: letters, digits, `.`, `_` and `-` only, never starting with a dot (so
+ * never `..`, a hidden name or a way out of --out) and never a summary's name.
+ */
 function caseId(image: string): string {
-  return (
-    path
-      .basename(image)
-      .replace(NIFTI, '')
-      .replace(/[^A-Za-z0-9._-]+/g, '_') || 'case'
-  );
+  const id = path
+    .basename(image)
+    .replace(NIFTI, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^\.+/, '');
+  if (!id) return 'case';
+  return RESERVED.test(id) ? `case_${id}` : id;
 }
 
 /** Ids that collide (same file name in two folders) get the parent folder's name in front. */

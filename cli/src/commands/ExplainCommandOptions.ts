@@ -1,5 +1,6 @@
 import { ProgressCallback, saliencyOverlap, SanityReport } from '@xai-clip/engine';
 import { LoadedModel, ExplanationReport, ExplainRequest, FaithfulnessReport } from '@xai-clip/runtime';
+import type { DicomSeriesMeta } from '@xai-clip/io';
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
 
@@ -57,6 +58,8 @@ export interface CaseReport extends ExplanationReport {
   htmlReport?: string;
   /** The sanity checks of the map (--sanity). */
   sanity?: SanityReport;
+  /** A DICOM series' slice spacing: its mean, gaps and deviation (read on one spacing with --allow-irregular-spacing). */
+  spacingReport?: DicomSeriesMeta['spacingReport'];
   /** The resolved request a cohort re-run compares to skip this case. */
   resumeKey?: string;
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { MethodId, METHODS, OutsideTileShape, RoiShape } from '@xai-clip/engine';
+import { writeFileAtomic } from '@xai-clip/io';
 import { BenchCase, CaseCache, chaosCases, readCasesFile } from '../bench/benchCases';
 import { benchMarkdown, benchSummary } from '../bench/formatBench';
 import { BUNDLED_MODELS, defaultDataRoot } from '../bench/repoPaths';
@@ -98,8 +99,8 @@ export async function bench(options: BenchCommandOptions): Promise<void> {
   const markdownPath = options.markdown ?? jsonPath.replace(/(\.json)?$/i, '.md');
   await fs.mkdir(path.dirname(path.resolve(jsonPath)), { recursive: true });
   await fs.mkdir(path.dirname(path.resolve(markdownPath)), { recursive: true });
-  await fs.writeFile(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
-  await fs.writeFile(markdownPath, benchMarkdown(result));
+  writeFileAtomic(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileAtomic(markdownPath, benchMarkdown(result));
   process.stdout.write(`${benchSummary(result, { json: jsonPath, markdown: markdownPath })}\n`);
   const failed = result.checks.filter((check) => !check.pass);
   if (options.strict && failed.length) {

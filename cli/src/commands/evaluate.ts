@@ -9,6 +9,7 @@ import { readLabels } from '../labels/readLabels';
 import { CommonOptions } from './CommonOptions';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
+import { withFiniteOutputs } from './withFiniteOutputs';
 import { warn } from './warn';
 
 /** `xai-clip evaluate`: per-class Dice and IoU of the model's prediction against --labels. */
@@ -17,7 +18,7 @@ export async function evaluate(options: CommonOptions): Promise<void> {
   if (!labelsPath) throw new Error('evaluate needs --labels <label volume> to compare the prediction with.');
   const started = Date.now();
   await withModelFile(options.model, options.backend, async (loaded) => {
-    const volume = await readVolume(options.input);
+    const volume = await readVolume(options.input, { allowIrregularSpacing: options.allowIrregularSpacing });
     // One image per model call: fails clearly, before running, when even that does not fit.
     planBatch(loaded.segmenter, volume, 1, memoryBudgetOf(options));
     const truth = await readLabels(labelsPath, volume);
@@ -25,7 +26,7 @@ export async function evaluate(options: CommonOptions): Promise<void> {
     const values = parseLabelValues(options.labelValues, classNames);
     const counts = labelValueCounts(truth.data);
     if (options.labelValues) checkNamedLabelValues(values, counts, labelsPath);
-    const predicted = await segmentVolume(volume, loaded.segmenter);
+    const predicted = await segmentVolume(volume, withFiniteOutputs(loaded, options.model).segmenter);
     const classes = [...values].map(([name, value]) => {
       const c = classNames.indexOf(name);
       const predictedMask = predicted.data.map((label) => (label === c ? 1 : 0));

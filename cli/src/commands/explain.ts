@@ -1,4 +1,3 @@
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { SingleBar } from 'cli-progress';
 import { getMethod, ProgressCallback, SanityReport } from '@xai-clip/engine';
@@ -9,6 +8,7 @@ import {
   LoadedModel,
   reportOf,
   resolveOrgan,
+  resolveRequest,
   runExplanation,
   runFaithfulness,
   runSanityChecks,
@@ -23,11 +23,17 @@ import { organLabelValue } from '../labels/organLabelValue';
 import { readLabels } from '../labels/readLabels';
 import { saliencyAgainstLabels } from '../labels/saliencyAgainstLabels';
 import { targetRegionOfLabels } from '../labels/targetRegionOfLabels';
-import { prepareSegExport } from '../seg/prepareSegExport';
+import { StagedOutputs } from '../outputs/StagedOutputs';
+import { prepareSegExport, SegExport } from '../seg/prepareSegExport';
+import { checkExplainOutputs } from './checkExplainOutputs';
+import { clampMarginToImage } from './clampMarginToImage';
+import { checkExplainOutputSpace } from './checkExplainOutputSpace';
+import { checkRequestFitsImage } from './checkRequestFitsImage';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
 import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
 import { requestOf } from './requestOf';
+import { withFiniteOutputs } from './withFiniteOutputs';
 import { warn } from './warn';
 import { writeHtmlReport } from './writeHtmlReport';
 
@@ -56,8 +62,11 @@ export async function explainOne(
   options: ExplainCommandOptions,
   context: CaseContext = {},
 ): Promise<CaseReport> {
-  if (context.loaded) return explainWith(context.loaded, options, context);
-  return withModelFile(options.model, options.backend, (loaded) => explainWith(loaded, options, context));
+  checkExplainOutputs(options);
+  if (context.loaded) return explainWith(withFiniteOutputs(context.loaded, options.model), options, context);
+  return withModelFile(options.model, options.backend, (loaded) =>
+    explainWith(withFiniteOutputs(loaded, options.model), options, context),
+  );
 }
 
 async function explainWith(
@@ -66,7 +75,7 @@ async function explainWith(
   context: CaseContext,
 ): Promise<CaseReport> {
   const started = Date.now();
-  const volume = await readVolume(options.input);
+  const volume = await readVolume(options.input, { allowIrregularSpacing: options.allowIrregularSpacing });
   const labels = options.labels ? await readLabels(options.labels, volume) : undefined;
   const classNames = loaded.segmenter.classNames;
   // Checked before minutes of perturbations: --label-values must name the organ and a value the labels hold.
@@ -84,6 +93,10 @@ async function explainWith(
   if (options.targetRegion !== undefined && !request.targetRegion) {
     request.targetRegion = await targetRegionOfLabels(options.targetRegion, volume);
   }
+  const marginNote = clampMarginToImage(request, volume);
+  if (marginNote && !context.quiet) process.stderr.write(`xai-clip: note: ${marginNote}\n`);
+  checkRequestFitsImage(resolveRequest(request), volume, options.input);
+  checkExplainOutputSpace(options, volume);
   const explanation = await withProgress(options, context, (onProgress) =>
     runExplanation(loaded, volume, request, { onProgress, memoryBudgetBytes: memoryBudgetOf(options) }),
   );
@@ -102,21 +115,10 @@ async function explainWith(
   // Also in report.json's notes; said here too, since a smaller batch makes the run slower.
   if (explanation.batch.note && !context.quiet) process.stderr.write(`xai-clip: ${explanation.batch.note}\n`);
   const method = getMethod(options.method);
-  await fs.mkdir(options.out, { recursive: true });
   const saliencyPath = path.join(options.out, 'saliency.nii.gz');
-  writeNifti(saliencyPath, result.saliency, {
-    description: `xai-clip ${method.id} ${className}`,
-    intent: 'saliency',
-  });
   const overlayPath = path.join(options.out, 'overlay.png');
   const overlaySlices = mostSalientSlices(result.saliency, result.explainedSlices, 3);
-  await fs.writeFile(overlayPath, renderOverlayPng(volume, result.saliency, overlaySlices).png);
   const shared = reportOf(explanation, loaded, volume.dimensions);
-  const dicom = await exportDicom?.(result.saliency.data, {
-    method: method.id,
-    organ: className,
-    parameters: segParameters(shared),
-  });
   const scored =
     labels && organLabel && saliencyAgainstLabels(result, labels, { ...organLabel, className, classNames });
   scored?.warnings.forEach(warn);
@@ -132,36 +134,54 @@ async function explainWith(
         { onProgress, memoryBudgetBytes: memoryBudgetOf(options) },
       ),
     ));
-  const report: CaseReport = {
-    input: options.input,
-    prompt: options.organ,
-    target: options.target,
-    ...shared,
-    wallMs: Date.now() - started,
-    metrics: scored?.metrics,
-    labelWarnings: scored?.warnings,
-    saliency: saliencyPath,
-    overlay: { path: overlayPath, slices: overlaySlices },
-    seg: dicom?.seg,
-    pmap: dicom?.pmap,
-    faithfulness: faithfulness || undefined,
-    htmlReport: options.report,
-    ...(sanity ? { sanity } : {}),
-    resumeKey: context.resumeKey,
-  };
-  if (options.report) {
-    await writeHtmlReport(options.report, {
-      report,
-      settings: explanation.request,
-      volume,
-      saliency: result.saliency,
-      modelManifest: options.model,
+  // Every file of the case goes under a temporary name, and into place only once all are written.
+  const outputs = new StagedOutputs();
+  let dicom: Awaited<ReturnType<SegExport>> | undefined;
+  let report: CaseReport;
+  try {
+    writeNifti(outputs.pathFor(saliencyPath), result.saliency, {
+      description: `xai-clip ${method.id} ${className}`,
+      intent: 'saliency',
     });
+    await outputs.write(overlayPath, renderOverlayPng(volume, result.saliency, overlaySlices).png);
+    dicom = await exportDicom?.(
+      result.saliency.data,
+      { method: method.id, organ: className, parameters: segParameters(shared) },
+      (file, bytes) => outputs.write(file, bytes),
+    );
+    report = {
+      input: options.input,
+      prompt: options.organ,
+      target: options.target,
+      ...shared,
+      wallMs: Date.now() - started,
+      metrics: scored?.metrics,
+      labelWarnings: scored?.warnings,
+      saliency: saliencyPath,
+      overlay: { path: overlayPath, slices: overlaySlices },
+      seg: dicom?.seg,
+      pmap: dicom?.pmap,
+      faithfulness: faithfulness || undefined,
+      htmlReport: options.report,
+      ...(sanity ? { sanity } : {}),
+      spacingReport: volume.meta?.spacingReport,
+      resumeKey: context.resumeKey,
+    };
+    if (options.report) {
+      await writeHtmlReport(outputs.pathFor(options.report), {
+        report,
+        settings: explanation.request,
+        volume,
+        saliency: result.saliency,
+        modelManifest: options.model,
+      });
+    }
+    // Staged last, so renamed last: a report on disk means a finished case.
+    await outputs.write(path.join(options.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    outputs.commit();
+  } finally {
+    outputs.discard(); // after a commit there is nothing left to discard
   }
-  // Written last and whole (rename), so a report on disk means a finished case.
-  const reportPath = path.join(options.out, 'report.json');
-  await fs.writeFile(`${reportPath}.partial`, `${JSON.stringify(report, null, 2)}\n`);
-  await fs.rename(`${reportPath}.partial`, reportPath);
   if (dicom?.error) throw dicom.error; // e.g. PACS down: the DICOM files and the report are written
   if (context.quiet) return report;
   emit(

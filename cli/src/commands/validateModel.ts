@@ -1,6 +1,7 @@
 import { withModelFile } from '@xai-clip/io';
 import { createVolume } from '@xai-clip/engine';
 import { formatBytes, LARGEST_AUTO_BATCH, planBatch } from '@xai-clip/runtime';
+import { checkFiniteOutputs } from './checkFiniteOutputs';
 import { dryRunImage } from './dryRunImage';
 import { emit } from './emit';
 import { measureItemMemory } from './measureItemMemory';
@@ -34,8 +35,7 @@ export async function validateModel(
     const batch = planBatch(loaded.segmenter, image, LARGEST_AUTO_BATCH, budget);
     const predictor = await loaded.segmenter.bind(image);
     const output = await predictor.predict(image.data, 1);
-    if (output.some((value) => !Number.isFinite(value)))
-      throw new Error('The dry inference produced NaN or infinite outputs.');
+    checkFiniteOutputs(output, "The dry inference's output", manifest);
     let clipClasses: string[] | undefined;
     if (loaded.clip) {
       const slice = createVolume(image.data.subarray(0, dims[0] * dims[1]), [dims[0], dims[1], 1]);

@@ -2,13 +2,15 @@ import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { Volume } from '@xai-clip/engine';
 import { buildReportHtml, sanityRows } from '@xai-clip/report';
+import { writeFileAtomic } from '@xai-clip/io';
 import { renderOverlayPng } from '../cohort/overlayPng';
 import { CaseReport } from './ExplainCommandOptions';
 
 /**
  * Writes the one-page HTML report of one explained image (buildReportHtml) to `file`: the most
  * salient explained slice with its overlay (the overlay renderer's PNG, inlined), report.json's
- * figures (faithfulness and sanity when present) and the model card beside the manifest.
+ * figures (faithfulness and sanity when present) and the model card beside the manifest. Written
+ * whole or not at all (writeFileAtomic).
  */
 export async function writeHtmlReport(
   file: string,
@@ -40,5 +42,5 @@ export async function writeHtmlReport(
     createdAt: new Date().toISOString(),
   });
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await fs.writeFile(file, html);
+  writeFileAtomic(file, html);
 }

@@ -10,3 +10,4 @@ export * from './writeNifti';
 export * from './VolumeReadError';
 export * from './checkMemoryEstimate';
 export * from './checkVoxelSize';
+export * from './writeFileAtomic';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import * as zlib from 'zlib';
+import { writeFileAtomic } from './writeFileAtomic';
 import { Volume } from '@xai-clip/engine';
 
 const HEADER_BYTES = 348;
@@ -17,7 +18,8 @@ const DATATYPES: Record<string, { code: number; bits: number }> = {
 };
 
 /**
- * Writes a volume as a single-file NIfTI-1 image, gzip-compressed when the name ends in .gz.
+ * Writes a volume as a single-file NIfTI-1 image, gzip-compressed when the name ends in .gz,
+ * whole or not at all (writeFileAtomic).
  *
  * The NIfTI datatype follows the voxel array (uint8, int16, uint16, int32, float32, float64).
  * Both sform and qform are set with code 1 (scanner) from the LPS geometry turned into RAS, so
@@ -88,7 +90,7 @@ export function writeNifti(
   const file = Buffer.concat([Buffer.from(header.buffer), voxels]);
   fs.mkdirSync(nodePath.dirname(nodePath.resolve(path)), { recursive: true });
   // Level 1 as nibabel does: masks and maps shrink almost as much, several times faster.
-  fs.writeFileSync(path, gzip ? zlib.gzipSync(file, { level: 1 }) : file);
+  writeFileAtomic(path, gzip ? zlib.gzipSync(file, { level: 1 }) : file);
 }
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Volume } from '@xai-clip/engine';
 import { buildSaliencyParametricMap, PARAMETRIC_MAP, storeToDicomWeb } from '@xai-clip/seg';
-import { DicomSeriesMeta } from '@xai-clip/io';
+import { DicomSeriesMeta, writeFileAtomic } from '@xai-clip/io';
 import { buildSaliencySeg } from './buildSaliencySeg';
 import { readSourceHeaders } from './readSourceHeaders';
 
@@ -45,10 +45,14 @@ export interface ParametricMapReport extends StoredObject {
   max: number;
 }
 
+/** Writes one output file (by default whole or not at all; explain stages it with the case's others). */
+export type WriteOutput = (file: string, bytes: Uint8Array) => Promise<void>;
+
 /** Exports a saliency map; `error` is set (and the files still written) when storing failed. */
 export type SegExport = (
   saliency: ArrayLike<number>,
   what: { method: string; organ: string; parameters?: string },
+  write?: WriteOutput,
 ) => Promise<{ seg?: SegExportReport; pmap?: ParametricMapReport; error?: Error }>;
 
 /**
@@ -94,9 +98,14 @@ export function prepareSegExport(
   };
 
   /** Writes one object's file, then stores it when --stow is given; a failed store is reported, not thrown. */
-  const save = async <R extends StoredObject>(what: string, file: string, bytes: ArrayBuffer, report: R) => {
-    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await fs.promises.writeFile(file, new Uint8Array(bytes));
+  const save = async <R extends StoredObject>(
+    write: WriteOutput,
+    what: string,
+    file: string,
+    bytes: ArrayBuffer,
+    report: R,
+  ) => {
+    await write(file, new Uint8Array(bytes));
     if (!options.stow) return { report };
     try {
       const stored = await storeToDicomWeb(options.stow, bytes, { referencedSeries, what });
@@ -113,14 +122,18 @@ export function prepareSegExport(
     }
   };
 
-  return async (saliency, what) => {
+  const writeWhole: WriteOutput = async (file, bytes) => {
+    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileAtomic(file, bytes);
+  };
+  return async (saliency, what, write = writeWhole) => {
     const headers = await readSourceHeaders(meta);
     const errors: string[] = [];
     let segReport: SegExportReport | undefined;
     let pmapReport: ParametricMapReport | undefined;
     if (segFile) {
       const seg = await buildSaliencySeg(headers, saliency, { ...what, type, levels, version });
-      const saved = await save('SEG', segFile, seg.bytes, {
+      const saved = await save(write, 'SEG', segFile, seg.bytes, {
         path: segFile,
         type,
         sopClassUid: seg.sopClassUid,
@@ -140,7 +153,7 @@ export function prepareSegExport(
     }
     if (options.pmap) {
       const pmap = await buildSaliencyParametricMap(headers, saliency, { ...what, version });
-      const saved = await save('Parametric Map', options.pmap, pmap.bytes, {
+      const saved = await save(write, 'Parametric Map', options.pmap, pmap.bytes, {
         path: options.pmap,
         sopClassUid: PARAMETRIC_MAP,
         sopInstanceUid: pmap.sopInstanceUid,
