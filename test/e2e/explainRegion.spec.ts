@@ -4,6 +4,7 @@ import { Page } from 'playwright-core';
 import { loadModelFile } from '../../cli/src/io/loadModelFile';
 import { readDicomSeries } from '../../cli/src/io/readDicomSeries';
 import { segmentVolume } from '../../extension/src/engine/explain/segmentVolume';
+import { innermostVoxel } from '../../extension/src/engine/volume/innermostVoxel';
 import { maskComponents } from '../../extension/src/engine/volume/maskComponents';
 import { asFloat32 } from '../../extension/src/engine/volume/volumeUtils';
 import { dataRoot } from '../helpers/dataRoot';
@@ -55,12 +56,7 @@ async function detachedLiverPiece(): Promise<Piece> {
     for (let k = 0; k < volume.dimensions[2]; k++) {
       const second = maskComponents(mask, volume, [k, k + 1])[1];
       if (!second || (best && best.voxels >= second.voxels)) continue;
-      let inside = second.voxelIndices[0];
-      let nearest = Infinity;
-      for (const v of second.voxelIndices) {
-        const d = Math.hypot((v % nx) - second.centroid[0], (Math.floor(v / nx) % ny) - second.centroid[1]);
-        if (d < nearest) [nearest, inside] = [d, v];
-      }
+      const inside = innermostVoxel(second, nx, ny);
       best = {
         slice: k,
         voxels: second.voxels,
@@ -112,6 +108,13 @@ describe('Explain a region: a detached piece of the predicted liver (CHAOS CT, W
   it('a click on the piece picks it; Explain explains that piece only, and the card says so', async () => {
     const { page } = session;
     await page.selectOption('[data-cy="xai-target"]', 'piece');
+    // The pick list: the pieces on the slice shown, the detached one among them with its size.
+    await page.click('[data-cy="xai-list-pieces"]');
+    await page.waitForSelector('[data-cy="xai-piece-row"]');
+    const rows = await page.locator('[data-cy="xai-piece-row"]').allTextContents();
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const listed = Number(/Piece 2 of \d+: ([\d,]+) pixels/.exec(rows[1])![1].replace(/,/g, ''));
+    expect(Math.abs(listed - piece.voxels)).toBeLessThanOrEqual(Math.max(2, 0.02 * piece.voxels));
     await page.click('[data-cy="xai-pick-piece"]');
     await waitForXaiState(page, (state) => state.picking === true);
     await clickVoxel(page, piece.inside);

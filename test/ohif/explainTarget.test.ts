@@ -100,4 +100,26 @@ describe('Explain a region from the viewer: a picked piece or a segment', () => 
     expect(controller.store.state.segmentChoices).toEqual([]);
     expect(controller.store.state.settings.targetSegment).toBeUndefined();
   });
+
+  it('lists the pieces of the organ on the slice shown, largest first, and picks one by its row', async () => {
+    const { controller, worker } = setup();
+    controller.store.set({ classes: ['background', 'liver'], currentSlice: 1 });
+    // A 4 × 3 slice: a 3-pixel piece on the left, a 1-pixel island on the right.
+    worker.inspectedLabels = Uint8Array.from([1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0]);
+    const pieces = await controller.listPieces();
+    expect(pieces).toMatchObject({ organ: 'liver', slice: 1 });
+    expect(pieces!.list.map((p) => [p.index, p.voxels, p.ml])).toEqual([
+      [1, 3, 0.006],
+      [2, 1, 0.002],
+    ]);
+    // Each piece's point lies on it: pixel (3, 1) of slice 1 (z = 2 mm) for the island.
+    expect(pieces!.list[1].world).toEqual([3, 1, 2]);
+    controller.pickPiece(2);
+    expect(controller.store.state.targetPick).toEqual({ world: [3, 1, 2], slice: 1 });
+    await controller.explain({ target: 'piece' });
+    expect(explainRequests(worker)[0].request).toMatchObject({
+      slice: 1,
+      targetRegion: { voxel: [3, 1, 1] },
+    });
+  });
 });

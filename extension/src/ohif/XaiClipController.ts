@@ -5,6 +5,9 @@ import { sanityRows } from '../report/sanityRows';
 import { resolveRequest } from '../runtime/resolveRequest';
 import { FaithfulnessReport } from '../runtime/faithfulness/FaithfulnessReport';
 import { worldToVoxel } from '../engine/volume/worldToVoxel';
+import { maskComponents } from '../engine/volume/maskComponents';
+import { innermostVoxel } from '../engine/volume/innermostVoxel';
+import { voxelToWorld } from '../engine/volume/volumeUtils';
 import { ExplainRequest } from '../runtime/ExplainRequest';
 import { Volume } from '../engine/volume/Volume';
 import { ExplanationReport } from '../runtime/reportOf';
@@ -24,7 +27,7 @@ import { notify } from './notify';
 import { CommandsManager, ExtensionManager, PubSub, Services, XaiClipConfig } from './ohifTypes';
 import { OrganLocator } from './OrganLocator';
 import { DisplaySettings, OverlayManager } from './OverlayManager';
-import { DEFAULT_SETTINGS, PanelSettings, PanelState } from './panelState';
+import { DEFAULT_SETTINGS, OrganPieces, PanelSettings, PanelState } from './panelState';
 import { PassSpeeds } from './PassSpeeds';
 import { pickViewportPoint } from './pickViewportPoint';
 import { ActiveSeries, activeViewport, readActiveVolumeWhenLoaded } from './readActiveVolume';
@@ -122,7 +125,7 @@ export class XaiClipController {
       this.cancel('The active series changed; the explanation was cancelled.');
       // A piece picked on another series means nothing here.
       this.picking?.abort();
-      this.store.set({ targetPick: undefined });
+      this.store.set({ targetPick: undefined, pieces: undefined });
       this.locator.scheduleSurvey();
     };
     for (const event of ['ACTIVE_VIEWPORT_ID_CHANGED', 'GRID_STATE_CHANGED']) {
@@ -533,6 +536,55 @@ export class XaiClipController {
   async inspectSlice(k: number): Promise<SliceInspection> {
     const series = await readActiveVolumeWhenLoaded(this.services, this.libraries());
     return this.session.inspect(series.volume, series.displaySet.Modality, k);
+  }
+
+  /**
+   * The pieces (connected components) of the selected organ that the model predicts on the slice
+   * shown, largest first, for the panel's pick list; false-positive islands are pieces too. One
+   * model pass in the worker; `pickPiece` then picks one.
+   */
+  async listPieces(): Promise<OrganPieces | undefined> {
+    const { organ } = this.store.state.settings;
+    try {
+      const series = await readActiveVolumeWhenLoaded(this.services, this.libraries());
+      const { volume, currentSlice: k } = series;
+      const { labels } = await this.session.inspect(volume, series.displaySet.Modality, k);
+      const classIndex = this.store.state.classes.indexOf(organ);
+      if (classIndex < 0) {
+        throw new Error(
+          `The model's classes are not known yet or lack "${organ}": wait for the organ survey, then list again.`,
+        );
+      }
+      const mask = Uint8Array.from(labels, (label) => (label === classIndex ? 1 : 0));
+      const [nx, ny] = volume.dimensions;
+      const list = maskComponents(mask, { dimensions: [nx, ny, 1], spacing: volume.spacing }).map((piece) => {
+        const v = innermostVoxel(piece, nx, ny);
+        return {
+          index: piece.index,
+          voxels: piece.voxels,
+          ml: piece.ml,
+          world: voxelToWorld(volume, v % nx, Math.floor(v / nx), k),
+        };
+      });
+      const pieces = { organ, slice: k, list };
+      this.store.set({ pieces });
+      return pieces;
+    } catch (error) {
+      this.refuse((error as Error).message);
+      return undefined;
+    }
+  }
+
+  /** Picks piece `index` of the listed pieces as the 'piece' target (as a click on it would). */
+  pickPiece(index: number): void {
+    const { pieces } = this.store.state;
+    const piece = pieces?.list.find((p) => p.index === index);
+    if (!pieces || !piece) {
+      this.refuse('List the pieces on the slice first, then pick one.');
+      return;
+    }
+    this.picking?.abort();
+    this.store.set({ targetPick: { world: piece.world, slice: pieces.slice } });
   }
 
   /**

@@ -107,6 +107,8 @@ export interface PanelState {
   targetPick?: { world: Vec3; slice: number };
   /** The viewport waits for the click that picks the piece. */
   picking?: boolean;
+  /** The pieces (connected components) of the organ the model predicts on a slice, largest first: the pick list. */
+  pieces?: OrganPieces;
   /** The segments of the viewer's segmentations a 'segment' target can explain. */
   segmentChoices: SegmentChoice[];
   /** A run held back until the user confirms it: the organ is doubtful on the slice, or it is long. */
@@ -128,6 +130,13 @@ export type RunCost =
       backend?: string;
     }
   | { error: string };
+
+/** The pieces of `organ` the model predicts on slice k, each with a voxel inside it to pick it by (world, mm). */
+export interface OrganPieces {
+  organ: string;
+  slice: number;
+  list: { index: number; voxels: number; ml: number; world: Vec3 }[];
+}
 
 /** The organ survey of one series: running, done or failed. */
 export interface SurveyState {

@@ -14,14 +14,19 @@ export function TargetField({
   state,
   onChange,
   onPick,
+  onListPieces,
+  onPickPiece,
 }: {
   settings: PanelSettings;
-  state: Pick<PanelState, 'targetPick' | 'picking' | 'segmentChoices' | 'survey'>;
+  state: Pick<PanelState, 'targetPick' | 'picking' | 'segmentChoices' | 'survey' | 'pieces'>;
   onChange: (patch: Partial<PanelSettings>) => void;
   onPick: () => void;
+  onListPieces: () => void;
+  onPickPiece: (index: number) => void;
 }): React.JSX.Element {
   const organ = settings.organ.replace(/_/g, ' ');
-  const { targetPick, picking, segmentChoices } = state;
+  const { targetPick, picking, segmentChoices, pieces } = state;
+  const imageOf = (k: number) => (state.survey?.stackPositions[k] ?? k) + 1;
   const position = targetPick && state.survey?.stackPositions[targetPick.slice];
   const selected = settings.targetSegment;
   const keyOf = (choice: { segmentationId: string; segmentIndex: number }) =>
@@ -51,6 +56,39 @@ export function TargetField({
               ? `Picked on image ${position === undefined ? targetPick.slice + 1 : position + 1}: the piece of ${organ} there is explained.`
               : `No piece picked yet: click Pick, then the ${organ} piece you want explained.`}
           </div>
+          <button
+            data-cy="xai-list-pieces"
+            style={{ ...button(false), width: '100%', marginTop: 6 }}
+            onClick={onListPieces}
+          >
+            List the pieces of {organ} on this slice
+          </button>
+          {pieces && pieces.organ === settings.organ && (
+            <div data-cy="xai-pieces" style={{ marginTop: 4 }}>
+              {pieces.list.length === 0
+                ? `The model predicts no ${organ} on image ${imageOf(pieces.slice)}.`
+                : pieces.list.map((piece) => (
+                    <div
+                      key={piece.index}
+                      data-cy="xai-piece-row"
+                      style={{ display: 'flex', alignItems: 'center', marginTop: 2 }}
+                    >
+                      <span style={{ flex: 1 }}>
+                        Piece {piece.index} of {pieces.list.length}: {piece.voxels.toLocaleString('en')}{' '}
+                        pixels ({piece.ml >= 1 ? piece.ml.toFixed(1) : piece.ml.toPrecision(2)} mL) on image{' '}
+                        {imageOf(pieces.slice)}
+                      </span>
+                      <button
+                        data-cy="xai-pick-listed-piece"
+                        style={{ ...button(false), flex: 'none' }}
+                        onClick={() => onPickPiece(piece.index)}
+                      >
+                        Pick
+                      </button>
+                    </div>
+                  ))}
+            </div>
+          )}
         </div>
       )}
       {settings.target === 'segment' &&

@@ -48,6 +48,8 @@ export function XaiPanel({ controller }: { controller: XaiClipController }): Rea
             state={state}
             onChange={set}
             onPick={() => void controller.pickTargetPiece()}
+            onListPieces={() => void controller.listPieces()}
+            onPickPiece={(index) => controller.pickPiece(index)}
           />
         }
       />

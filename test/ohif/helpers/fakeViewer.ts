@@ -88,6 +88,8 @@ export class FakeWorker {
     ms: 3200,
     notes: [],
   };
+  /** The labels an inspect request answers (one slice, NX × NY). */
+  inspectedLabels = new Uint8Array(NX * NY);
   /** What a sanity analysis answers. */
   sanity: SanityReport = {
     voxels: 'the ROI’s voxels on the 1 explained slice(s) (6 voxels)',
@@ -146,7 +148,7 @@ export class FakeWorker {
         type: 'inspection',
         id: message.id,
         networkInput: new Float32Array(NX * NY),
-        labels: new Uint8Array(NX * NY),
+        labels: Uint8Array.from(this.inspectedLabels),
       };
       setTimeout(() => this.onmessage?.({ data: inspection } as MessageEvent<WorkerResponse>));
     } else if (message.type === 'cancel') {
