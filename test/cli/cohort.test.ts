@@ -94,6 +94,13 @@ describe('explain over a cohort', () => {
     expect(Number(row.passes)).toBe(65);
     expect(row.outside_roi_drop).toBe(''); // no ROI, nothing left out
     expect(Number(row.dice_top_gt)).toBeGreaterThan(0.5);
+    // The case's peak resident memory, Node and the loaded model included (Linux: the kernel's
+    // high-water mark): above a bare Node process, far below what a 64×64 case could need.
+    expect(Number(row.peak_rss_mib)).toBeGreaterThan(30);
+    expect(Number(row.peak_rss_mib)).toBeLessThan(1024);
+    const report = JSON.parse(readFileSync(path.join(out, 'image_a', 'report.json'), 'utf8'));
+    expect(report.peakRss.source).toBe('maxRSS');
+    expect(Math.round(report.peakRss.bytes / 2 ** 20)).toBe(Number(row.peak_rss_mib));
 
     // The saliency NIfTI has the source's geometry, read back from disk.
     for (const [id, geometry] of [

@@ -23,6 +23,7 @@ export const SUMMARY_COLUMNS = [
   'passes',
   'explain_ms',
   'wall_ms',
+  'peak_rss_mib',
   'backend',
   'dice_otsu',
   'iou_otsu',
@@ -53,6 +54,8 @@ export function summaryCsv(entries: SummaryEntry[]): string {
       passes: r?.passes,
       explain_ms: r?.explainMs,
       wall_ms: r?.wallMs,
+      // MiB, as Slurm's --mem and Kubernetes' Mi count; absent from reports of older versions.
+      peak_rss_mib: r?.peakRss && (r.peakRss.bytes / 2 ** 20).toFixed(0),
       backend: r?.backend,
       dice_otsu: r?.metrics?.otsu.dice.toFixed(4),
       iou_otsu: r?.metrics?.otsu.iou.toFixed(4),

@@ -3,6 +3,7 @@ import { LoadedModel, ExplanationReport, ExplainRequest, FaithfulnessReport } fr
 import type { DicomSeriesMeta } from '@xai-clip/io';
 import { ParametricMapReport, SegExportOptions, SegExportReport } from '../seg/prepareSegExport';
 import { CommonOptions } from './CommonOptions';
+import type { PeakSource } from './trackPeakRss';
 
 export interface ExplainCommandOptions
   extends CommonOptions, Omit<ExplainRequest, 'fill' | 'targetRegion'>, SegExportOptions {
@@ -44,6 +45,11 @@ export interface CaseReport extends ExplanationReport {
   prompt: string;
   target?: ExplainRequest['target'];
   wallMs: number;
+  /**
+   * The process's peak resident memory during this case, the loaded model included (`maxRSS`: the
+   * kernel's high-water mark, reset at the case's start; elsewhere the resident size at its end).
+   */
+  peakRss: { bytes: number; source: PeakSource };
   /** Dice/IoU of the map against --labels on the explained slices. */
   metrics?: ReturnType<typeof saliencyOverlap>;
   /** What makes `metrics` doubtful: the organ absent from the labels where explained, a guessed label value. */

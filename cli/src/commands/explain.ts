@@ -29,6 +29,7 @@ import { checkExplainOutputs } from './checkExplainOutputs';
 import { clampMarginToImage } from './clampMarginToImage';
 import { checkExplainOutputSpace } from './checkExplainOutputSpace';
 import { checkRequestFitsImage } from './checkRequestFitsImage';
+import { trackPeakRss } from './trackPeakRss';
 import { emit } from './emit';
 import { memoryBudgetOf } from './memoryBudgetOf';
 import { CaseContext, CaseReport, ExplainCommandOptions } from './ExplainCommandOptions';
@@ -75,6 +76,8 @@ async function explainWith(
   context: CaseContext,
 ): Promise<CaseReport> {
   const started = Date.now();
+  // What one case needs, model included: a job's memory request (docs/cluster.md) is sized by it.
+  const peakRssSinceStart = trackPeakRss();
   const volume = await readVolume(options.input, { allowIrregularSpacing: options.allowIrregularSpacing });
   const labels = options.labels ? await readLabels(options.labels, volume) : undefined;
   const classNames = loaded.segmenter.classNames;
@@ -149,12 +152,14 @@ async function explainWith(
       { method: method.id, organ: className, parameters: segParameters(shared) },
       (file, bytes) => outputs.write(file, bytes),
     );
+    const peakRss = peakRssSinceStart();
     report = {
       input: options.input,
       prompt: options.organ,
       target: options.target,
       ...shared,
       wallMs: Date.now() - started,
+      peakRss: { bytes: peakRss.peakBytes, source: peakRss.source },
       metrics: scored?.metrics,
       labelWarnings: scored?.warnings,
       saliency: saliencyPath,
