@@ -25,6 +25,7 @@ describe('suites that need the research data (skipped on a clone without it)', (
 
   it('are skipped and named without the data, and make the run fail with XAI_CLIP_REQUIRE_DATA=1', () => {
     process.env.XAI_CLIP_DATA = '/nonexistent/research-data';
+    delete process.env.XAI_CLIP_REQUIRE_DATA; // CI sets it for the whole run
     const config = withoutMissingData({ testMatch: ['**/*.test.ts'] }, '.test.ts');
     expect(config.testPathIgnorePatterns).toContain('<rootDir>/test/cli/io/readNifti.test.ts$');
     expect(config.reporters?.[1][1].skipped).toEqual(suitesNeedingData('.test.ts'));
