@@ -34,24 +34,38 @@ function ctChecksums(packed) {
 
 /**
  * Inflates the packed CT study (demo/chaos-ct) into `target` (default build/demo/chaos-ct) unless
- * it is there already, checking every file against its SHA-256; writes into a sibling folder and
- * renames it, so an interrupted start never leaves a half-written study. Returns the folder.
+ * it is there already, checking every file against its SHA-256 (`replaceFolder`). Returns the folder.
  */
 function inflateDemoCt(target = path.join(ROOT, 'build', 'demo', 'chaos-ct'), packed = PACKED_CT) {
   const sums = ctChecksums(packed);
   if (fs.existsSync(target) && fs.readdirSync(target).length === sums.size) return target;
-  const partial = `${target}.partial-${process.pid}`;
-  fs.mkdirSync(partial, { recursive: true });
-  for (const [name, sum] of sums) {
-    const file = path.join(packed, `${name}.br`);
-    const bytes = zlib.brotliDecompressSync(fs.readFileSync(file));
-    if (sha256(bytes) !== sum) {
-      fs.rmSync(partial, { recursive: true, force: true });
-      throw new Error(
-        `${file} does not inflate to the original ${name} (its SHA-256 differs from ${SUMS}); restore it with git checkout demo/.`,
-      );
+  return replaceFolder(target, (partial) => {
+    fs.mkdirSync(partial, { recursive: true });
+    for (const [name, sum] of sums) {
+      const file = path.join(packed, `${name}.br`);
+      const bytes = zlib.brotliDecompressSync(fs.readFileSync(file));
+      if (sha256(bytes) !== sum) {
+        throw new Error(
+          `${file} does not inflate to the original ${name} (its SHA-256 differs from ${SUMS}); restore it with git checkout demo/.`,
+        );
+      }
+      fs.writeFileSync(path.join(partial, name), bytes);
     }
-    fs.writeFileSync(path.join(partial, name), bytes);
+  });
+}
+
+/**
+ * Writes a folder with `fill(partial)` into a sibling of `target`, then renames it over `target`:
+ * an interrupted or failed start never leaves a half-written study (a failed sibling is removed).
+ * Returns `target`.
+ */
+function replaceFolder(target, fill) {
+  const partial = `${target}.partial-${process.pid}`;
+  try {
+    fill(partial);
+  } catch (error) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw error;
   }
   fs.rmSync(target, { recursive: true, force: true });
   fs.renameSync(partial, target);
@@ -78,7 +92,7 @@ function packDemoCt(source) {
   return names.length;
 }
 
-module.exports = { inflateDemoCt, DEMO_MR_SUBJECT, DEMO_MR_NIFTI };
+module.exports = { inflateDemoCt, replaceFolder, DEMO_MR_SUBJECT, DEMO_MR_NIFTI };
 
 if (require.main === module) {
   const [command, source] = process.argv.slice(2);

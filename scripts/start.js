@@ -21,7 +21,7 @@ const fs = require('fs');
 const path = require('path');
 const { createServer } = require('./serve');
 const { dicomJsonManifest } = require('./prepareDemo');
-const { inflateDemoCt, DEMO_MR_SUBJECT, DEMO_MR_NIFTI } = require('./demoStudies');
+const { inflateDemoCt, replaceFolder, DEMO_MR_SUBJECT, DEMO_MR_NIFTI } = require('./demoStudies');
 
 const ROOT = path.resolve(__dirname, '..');
 const OHIF_VERSION = '3.13.2';
@@ -134,19 +134,16 @@ async function convertDemoMr() {
   const { readNifti, writeDicomSeries } = require('@xai-clip/io');
   const { reorientVolume } = require('@xai-clip/engine');
   const nifti = await readNifti(DEMO_MR_NIFTI);
-  // Written beside and renamed, so an interrupted start never leaves a half-converted series.
-  const partial = `${folder}.partial-${process.pid}`;
-  writeDicomSeries(partial, reorientVolume(nifti, 'LPS'), {
-    modality: 'MR',
-    patientName: `CHAOS^MR_T2_${DEMO_MR_SUBJECT}`,
-    patientId: `CHAOS-MR-T2-${DEMO_MR_SUBJECT}`,
-    studyDescription: 'CHAOS MR T2-SPIR (converted by XAI-CLIP)',
-    seriesDescription: 'T2-SPIR',
-    uidSeed: `chaos-mr-t2-${DEMO_MR_SUBJECT}-lps`,
-  });
-  fs.rmSync(folder, { recursive: true, force: true });
-  fs.renameSync(partial, folder);
-  return folder;
+  return replaceFolder(folder, (partial) =>
+    writeDicomSeries(partial, reorientVolume(nifti, 'LPS'), {
+      modality: 'MR',
+      patientName: `CHAOS^MR_T2_${DEMO_MR_SUBJECT}`,
+      patientId: `CHAOS-MR-T2-${DEMO_MR_SUBJECT}`,
+      studyDescription: 'CHAOS MR T2-SPIR (converted by XAI-CLIP)',
+      seriesDescription: 'T2-SPIR',
+      uidSeed: `chaos-mr-t2-${DEMO_MR_SUBJECT}-lps`,
+    }),
+  );
 }
 
 /**
