@@ -17,7 +17,9 @@ export type ResolvedTargetRegion = { mask: Uint8Array } & (
  * The voxels of an asked target region: a component of the model's prediction on the scope's
  * slices (by rank, or the one holding a voxel; see `organComponents`), or a given mask. Refuses,
  * saying what to do, a component that does not exist, a voxel off the prediction, and a region
- * with no voxel on the explained slices.
+ * with no voxel on the explained slices. `predicted` gives the organ's prediction on the scope's
+ * slices when the caller shares it (the mask ROI needs it too); without it a component is found on
+ * a prediction made here.
  */
 export async function resolveTargetRegion(
   asked: TargetRegionRequest,
@@ -25,6 +27,7 @@ export async function resolveTargetRegion(
   volume: Volume,
   request: ResolvedRequest,
   className: string,
+  predicted?: () => Promise<Uint8Array>,
 ): Promise<ResolvedTargetRegion> {
   const nz = volume.dimensions[2];
   const where = request.scope === 'slice' ? `slice ${request.slice}` : 'the volume';
@@ -45,7 +48,7 @@ export async function resolveTargetRegion(
     }
     return { kind: 'region', label, mask: Uint8Array.from(mask, (m) => (m ? 1 : 0)) };
   }
-  const components = await organComponents(loaded, volume, request.organ, request);
+  const components = await organComponents(loaded, volume, request.organ, request, await predicted?.());
   if (components.length === 0) {
     throw new Error(
       `The model predicts no ${className} on ${where}, so there is no component to explain: ` +

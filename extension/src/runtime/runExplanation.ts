@@ -111,10 +111,14 @@ export async function runExplanation(
   const { source, note } = roiSourceOf(request, loaded, className);
   hooks.onPhase?.('locate');
   hooks.onStage?.(`Locating ${className} (${source} ROI)`);
+  // The organ's prediction on the scope's slices, made once: a component target and the mask ROI both read it.
+  let prediction: Promise<Uint8Array> | undefined;
+  const predicted = () => (prediction ??= predictedOrganMask(loaded.segmenter, volume, classIndex, request));
   const region =
-    asked.targetRegion && (await resolveTargetRegion(asked.targetRegion, loaded, volume, request, className));
+    asked.targetRegion &&
+    (await resolveTargetRegion(asked.targetRegion, loaded, volume, request, className, predicted));
   const margin = roiMarginVoxels(request, volume, loaded.segmenter.dimensionality);
-  const organRoi = await buildRoi({ ...request, roi: source }, loaded, volume, classIndex, margin);
+  const organRoi = await buildRoi({ ...request, roi: source }, loaded, volume, classIndex, margin, predicted);
   // The explained region may lie outside the organ's ROI (a false positive elsewhere): the ROI covers it too.
   const roi =
     region && organRoi
@@ -164,6 +168,8 @@ async function buildRoi(
   volume: Volume,
   classIndex: number,
   margin: Vec3,
+  /** The model's prediction of the organ on the scope's slices (the mask ROI's region). */
+  predicted: () => Promise<Uint8Array>,
 ): Promise<Roi | undefined> {
   const className = loaded.segmenter.classNames[classIndex];
   if (request.roi === 'none') return undefined;
@@ -172,7 +178,7 @@ async function buildRoi(
     throw new Error(`Unknown ROI shape "${String(shape)}". Use mask (the region) or box (its bounding box).`);
   }
   if (request.roi === 'mask') {
-    const mask = await predictedOrganMask(loaded.segmenter, volume, classIndex, request);
+    const mask = await predicted();
     return roiFromMask(mask, volume.dimensions, margin, {
       emptyReason: `the model predicts no ${className}`,
       shape,
