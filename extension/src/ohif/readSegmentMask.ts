@@ -1,3 +1,4 @@
+import { labelmapSlices } from './labelmapSlices';
 import { CornerstoneLibraries, Services } from './ohifTypes';
 
 /**
@@ -8,21 +9,15 @@ import { CornerstoneLibraries, Services } from './ohifTypes';
  */
 export function readSegmentMask(
   segmentationService: Services['segmentationService'],
-  { cornerstone }: Pick<CornerstoneLibraries, 'cornerstone'>,
+  libraries: Pick<CornerstoneLibraries, 'cornerstone'>,
   segment: { segmentationId: string; segmentIndex: number; label: string },
   imageIds: string[],
   plane: number,
 ): Uint8Array {
-  const labelmapIds =
-    segmentationService.getSegmentation(segment.segmentationId)?.representationData.Labelmap?.imageIds ?? [];
+  const slices = labelmapSlices(segmentationService, libraries, segment.segmentationId, imageIds);
   const mask = new Uint8Array(plane * imageIds.length);
-  let matched = 0;
   let voxels = 0;
-  for (const labelmapId of labelmapIds) {
-    const image = cornerstone.cache.getImage(labelmapId);
-    const k = image?.referencedImageId ? imageIds.indexOf(image.referencedImageId) : -1;
-    if (!image || k < 0) continue;
-    matched++;
+  for (const { k, image } of slices) {
     const labels = image.voxelManager.getScalarData();
     for (let v = 0; v < plane; v++) {
       if (labels[v] !== segment.segmentIndex) continue;
@@ -30,7 +25,7 @@ export function readSegmentMask(
       voxels++;
     }
   }
-  if (matched === 0) {
+  if (slices.length === 0) {
     throw new Error(
       `"${segment.label}" is not a labelmap of the active series. Pick a segment drawn on this series, or load it on this series.`,
     );

@@ -1,4 +1,5 @@
 import { CornerstoneLibraries, Services } from './ohifTypes';
+import { labelmapSlices } from './labelmapSlices';
 import { SeriesLayout } from './SeriesLayout';
 
 export interface LabelmapSegment {
@@ -63,13 +64,14 @@ export function fillLabelmap(
   labelsOf: (k: number) => Uint8Array | undefined,
   segmentationService: Services['segmentationService'],
 ): void {
-  const imageIds =
-    segmentationService.getSegmentation(segmentationId)?.representationData.Labelmap?.imageIds ?? [];
-  for (const imageId of imageIds) {
-    const image = cornerstone.cache.getImage(imageId);
-    const k = image?.referencedImageId ? series.imageIds.indexOf(image.referencedImageId) : -1;
-    const labels = k < 0 ? undefined : labelsOf(k);
-    if (image && labels) image.voxelManager.getScalarData().set(labels);
+  for (const { k, image } of labelmapSlices(
+    segmentationService,
+    { cornerstone },
+    segmentationId,
+    series.imageIds,
+  )) {
+    const labels = labelsOf(k);
+    if (labels) image.voxelManager.getScalarData().set(labels);
   }
   cornerstoneTools.segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId);
 }
