@@ -22,7 +22,6 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
   let bench: {
     rows: Row[];
     checks: { id: string; name: string; pass: boolean; detail: string }[];
-    machine: { cpus: number; loadAverage: number[] };
     [key: string]: unknown;
   };
 
@@ -86,19 +85,16 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
 
   it('reports every check and passes those the README claims for the quick run', () => {
     expect(new Set(bench.checks.map((c) => c.id))).toEqual(new Set(CHECKS.map((c) => c.id)));
-    // README, Benchmark: the checks on maps and passes hold on any machine; the engine overhead
-    // when the run has the machine to itself (the bench alone keeps about its cores busy); the
-    // ROI wall-time share of this one slice sits at its 40 % limit and is only reported.
-    const alone = bench.machine.loadAverage[1] <= 1.5 * bench.machine.cpus;
+    // README, Benchmark: the checks on maps and passes hold on any machine and are asserted; the
+    // timing checks (engine overhead, ROI wall-time share) depend on what else the machine runs
+    // and are only printed (the brief: speed targets live in `npm run bench`, not in tests).
     const claimed = [
       'roi-occlusion-otsu',
       'roi-occlusion-top-gt',
       'roi-occlusion-deletion',
       'coarse-to-fine-agreement',
       'slab-agreement',
-      ...(alone ? ['engine-overhead'] : []),
     ];
-    if (!alone) console.log(`engine-overhead not asserted: 5-min load ${bench.machine.loadAverage[1]}.`);
     expect(bench.checks.filter((c) => claimed.includes(c.id) && !c.pass)).toEqual([]);
   });
 });
