@@ -170,7 +170,7 @@ describe('readNifti refuses impossible headers before allocating (issue 21, find
       `${file} gives voxels of 0.001 × 0.002 × 0.003 mm (from its sform in micrometres), outside the 0.01–500 mm`,
     );
     await expect(error).rejects.toThrow("img.header.set_xyzt_units('mm')");
-    expect(performance.now() - start).toBeLessThan(2000);
+    expect(performance.now() - start).toBeLessThan(10_000); // refused before reading: no minutes-long hang
     // Metres that make voxels metres wide are refused the same way.
     await expect(
       readNifti(smallNifti('metre-voxels.nii', (header) => header.setUint8(123, 1))),
@@ -239,7 +239,7 @@ describe('readNifti refuses impossible headers before allocating (issue 21, find
     await expect(readNifti(declared, { maxBytes: 1e9 })).rejects.toThrow(
       'would take about 2.15 GB of memory (1024×1024×1024 voxels × 2 bytes), more than the 1.00 GB',
     );
-    expect(performance.now() - start).toBeLessThan(3000);
+    expect(performance.now() - start).toBeLessThan(10_000); // refused before reading: no minutes-long hang
     expect(process.memoryUsage().rss - before).toBeLessThan(100e6);
   });
 

