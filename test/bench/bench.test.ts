@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { pickSlices } from '../../cli/src/bench/benchCases';
 import { CHECKS } from '../../cli/src/bench/checks';
+import { seededTopCount } from '../../cli/src/bench/seededTopCount';
 import { writeNifti } from '../../cli/src/io/writeNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
@@ -231,13 +232,25 @@ describe('xai-clip bench', () => {
     expect(result.stderr).toMatch(/Model manifest not found: .*none\.json.*--ct-model/);
   });
 
-  it('picks slices where the organ is clearly present', () => {
-    const labels = createVolume(new Uint8Array(4 * 4 * 5), [4, 4, 5]);
-    // Areas per slice: 0, 1, 8, 6, 2.
-    [0, 1, 8, 6, 2].forEach((area, k) => labels.data.fill(1, k * 16, k * 16 + area));
-    expect(pickSlices(labels, 1, 1)).toEqual([3]);
-    expect(pickSlices(labels, 1, 5)).toEqual([2, 3]);
-    expect(pickSlices(labels, 1, 1, [0, 1, 4])).toEqual([4]);
-    expect(pickSlices(labels, 2, 1)).toEqual([]);
+  it('picks slices where the predicted organ is clearly present, at random with the seed', () => {
+    // Predicted areas on slices 0–4: 0, 1, 8, 6, 2; at least half the largest: slices 2 and 3.
+    const areas = [0, 1, 8, 6, 2];
+    const pool = [0, 1, 2, 3, 4];
+    expect(pickSlices(areas, pool, 5, 0)).toEqual([2, 3]);
+    const drawn = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => pickSlices(areas, pool, 1, seed));
+    for (const slices of drawn) expect([[2], [3]]).toContainEqual(slices);
+    expect(new Set(drawn.map(String)).size).toBe(2); // both drawn, not always the first
+    expect(pickSlices(areas, pool, 1, 3)).toEqual(drawn[3]);
+    expect(pickSlices([0, 0], [4, 7], 1, 0)).toEqual([]);
+  });
+
+  it('takes the top |GT| voxels with ties broken at random, not by position', () => {
+    const flat = new Float32Array(100).fill(1);
+    const mask = seededTopCount(flat, 10, 1);
+    expect(mask.reduce((sum, m) => sum + m, 0)).toBe(10);
+    expect(Array.from(mask.subarray(0, 10))).not.toEqual(new Array(10).fill(1));
+    expect(seededTopCount(flat, 10, 1)).toEqual(mask);
+    const ranked = Float32Array.from({ length: 100 }, (_, v) => v);
+    expect(Array.from(seededTopCount(ranked, 3, 1).subarray(97))).toEqual([1, 1, 1]);
   });
 });
