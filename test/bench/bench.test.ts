@@ -153,6 +153,44 @@ describe('xai-clip bench', () => {
     for (const unit of units.filter((u) => u.method === 'rise')) {
       expect(unit.methodOptions).toMatchObject({ keepProbability: 0.5 });
     }
+    // Deletion/insertion scaled to the organ: normalised AUCs in [0, 1] and the insertion start, on every unit.
+    for (const unit of bench.units as Record<string, number>[]) {
+      for (const key of ['deletionAuc', 'insertionAuc']) {
+        expect(unit[key]).toBeGreaterThanOrEqual(0);
+        expect(unit[key]).toBeLessThanOrEqual(1);
+      }
+      expect(unit.insertionStart).toBeGreaterThan(0);
+    }
+    // Every ROI unit has its three controls; the full units none. The ROI indicator's Otsu
+    // binarisation is the ROI itself, so its Dice lies below the occlusion map's (1 on this slice).
+    for (const unit of bench.units as {
+      variant: string;
+      controls?: Record<string, { otsu: { dice: number } }>;
+    }[]) {
+      if (unit.variant === 'full') expect(unit.controls).toBeUndefined();
+      else expect(Object.keys(unit.controls!)).toEqual(['maskedFull', 'roiIndicator', 'maskedRandom']);
+    }
+    expect(occlusion('roi').controls).toMatchObject({ maskedFull: { otsu: { dice: 1 } } });
+    // The slice's sanity maps, scored with the same curves; one row each.
+    expect(bench.sanity.units.map((u: { map: string }) => u.map)).toEqual([
+      'predicted-mask',
+      'random',
+      'roi-indicator',
+    ]);
+    expect(bench.sanity.rows).toHaveLength(3);
+    // Paired statistics per comparison: one slice gives a mean but no interval, so no verdict but a tie.
+    for (const c of bench.comparisons) {
+      expect(c.vsFull.otsuDice).toMatchObject({ slices: 1, low: null, high: null, verdict: 'tie' });
+      expect(c.vsControls.roiIndicator.topGtIou.slices).toBe(1);
+      expect(c.gains).toEqual([]);
+    }
+    const markdown = readFileSync(json.replace(/\.json$/, '.md'), 'utf8');
+    expect(markdown).toMatch(/## ROI − full, paired per slice/);
+    expect(markdown).toMatch(
+      /\| planted \| organ \| occlusion \| Dice \(Otsu\) \| 1\.000 \| 1\.000 \| \+0\.000 \[–, –\] tie/,
+    );
+    expect(markdown).not.toMatch(/patient/); // the cases name no subject
+    expect(markdown).toMatch(/\| planted \| organ \| random \| 1 \| 0\.\d{3} \[–, –\]/);
     // Every check of the table is evaluated on this run, with its figures.
     expect(new Set(bench.checks.map((c: { id: string }) => c.id))).toEqual(new Set(CHECKS.map((c) => c.id)));
     for (const check of bench.checks) expect(check.detail).toMatch(/\d/);

@@ -41,6 +41,7 @@ describe('benchmark statistics', () => {
     expect(interval.high).toBeLessThan(10.5 + 1.96 * 1.32 + 0.4);
     expect(bootstrapInterval(differences, 7)).toEqual(interval);
     expect(bootstrapInterval([0.25, 0.25, 0.25], 1)).toEqual({ mean: 0.25, low: 0.25, high: 0.25 });
+    expect(bootstrapInterval([0.25], 1)).toEqual({ mean: 0.25, low: NaN, high: NaN });
   });
 
   it('verdictOf reads the interval only, in the metric’s direction', () => {
@@ -48,6 +49,7 @@ describe('benchmark statistics', () => {
     expect(verdictOf({ mean: 0.1, low: 0.01, high: 0.2 }, false)).toBe('loss');
     expect(verdictOf({ mean: 0.1, low: -0.01, high: 0.2 }, true)).toBe('tie');
     expect(verdictOf({ mean: -0.1, low: -0.2, high: -0.01 }, false)).toBe('win');
+    expect(verdictOf({ mean: 0.1, low: NaN, high: NaN }, true)).toBe('tie'); // one slice: no interval
   });
 
   it('pairedComparison rounds the interval and gives Wilcoxon’s p with the verdict', () => {

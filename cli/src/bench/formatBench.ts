@@ -21,9 +21,11 @@ const withInterval = (i: Interval, format: (value: number) => string = (v) => nu
   `${format(i.mean)} [${format(i.low)}, ${format(i.high)}]`;
 const difference = (c: PairedComparison) =>
   `${withInterval(c, (v) => signed(v))} ${c.verdict}${c.p === null ? '' : ` (p ${num(c.p, 3)})`}`;
-/** A dataset as the tables name it, with its subject count (the CT rows are one patient). */
-const datasetLabel = (row: { dataset: string; subjects: string[] }) =>
-  `${row.dataset} (${row.subjects.length} ${row.subjects.length === 1 ? 'patient' : 'patients'})`;
+/** A dataset as the tables name it, with its subject count where cases name subjects (the CT rows are one patient). */
+const datasetLabel = ({ dataset, subjects }: { dataset: string; subjects: string[] }) =>
+  subjects.length
+    ? `${dataset} (${subjects.length} ${subjects.length === 1 ? 'patient' : 'patients'})`
+    : dataset;
 
 const OVERLAP_LABELS: Record<OverlapMetric, string> = {
   otsuDice: 'Dice (Otsu)',
