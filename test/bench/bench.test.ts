@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { pickSlices } from '../../cli/src/bench/benchCases';
 import { CHECKS } from '../../cli/src/bench/checks';
+import { seededTopCount } from '../../cli/src/bench/seededTopCount';
 import { writeNifti } from '../../cli/src/io/writeNifti';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
@@ -152,6 +153,44 @@ describe('xai-clip bench', () => {
     for (const unit of units.filter((u) => u.method === 'rise')) {
       expect(unit.methodOptions).toMatchObject({ keepProbability: 0.5 });
     }
+    // Deletion/insertion scaled to the organ: normalised AUCs in [0, 1] and the insertion start, on every unit.
+    for (const unit of bench.units as Record<string, number>[]) {
+      for (const key of ['deletionAuc', 'insertionAuc']) {
+        expect(unit[key]).toBeGreaterThanOrEqual(0);
+        expect(unit[key]).toBeLessThanOrEqual(1);
+      }
+      expect(unit.insertionStart).toBeGreaterThan(0);
+    }
+    // Every ROI unit has its three controls; the full units none. The ROI indicator's Otsu
+    // binarisation is the ROI itself, so its Dice lies below the occlusion map's (1 on this slice).
+    for (const unit of bench.units as {
+      variant: string;
+      controls?: Record<string, { otsu: { dice: number } }>;
+    }[]) {
+      if (unit.variant === 'full') expect(unit.controls).toBeUndefined();
+      else expect(Object.keys(unit.controls!)).toEqual(['maskedFull', 'roiIndicator', 'maskedRandom']);
+    }
+    expect(occlusion('roi').controls).toMatchObject({ maskedFull: { otsu: { dice: 1 } } });
+    // The slice's sanity maps, scored with the same curves; one row each.
+    expect(bench.sanity.units.map((u: { map: string }) => u.map)).toEqual([
+      'predicted-mask',
+      'random',
+      'roi-indicator',
+    ]);
+    expect(bench.sanity.rows).toHaveLength(3);
+    // Paired statistics per comparison: one slice gives a mean but no interval, so no verdict but a tie.
+    for (const c of bench.comparisons) {
+      expect(c.vsFull.otsuDice).toMatchObject({ slices: 1, low: null, high: null, verdict: 'tie' });
+      expect(c.vsControls.roiIndicator.topGtIou.slices).toBe(1);
+      expect(c.gains).toEqual([]);
+    }
+    const markdown = readFileSync(json.replace(/\.json$/, '.md'), 'utf8');
+    expect(markdown).toMatch(/## ROI − full, paired per slice/);
+    expect(markdown).toMatch(
+      /\| planted \| organ \| occlusion \| Dice \(Otsu\) \| 1\.000 \| 1\.000 \| \+0\.000 \[–, –\] tie/,
+    );
+    expect(markdown).not.toMatch(/patient/); // the cases name no subject
+    expect(markdown).toMatch(/\| planted \| organ \| random \| 1 \| 0\.\d{3} \[–, –\]/);
     // Every check of the table is evaluated on this run, with its figures.
     expect(new Set(bench.checks.map((c: { id: string }) => c.id))).toEqual(new Set(CHECKS.map((c) => c.id)));
     for (const check of bench.checks) expect(check.detail).toMatch(/\d/);
@@ -231,13 +270,25 @@ describe('xai-clip bench', () => {
     expect(result.stderr).toMatch(/Model manifest not found: .*none\.json.*--ct-model/);
   });
 
-  it('picks slices where the organ is clearly present', () => {
-    const labels = createVolume(new Uint8Array(4 * 4 * 5), [4, 4, 5]);
-    // Areas per slice: 0, 1, 8, 6, 2.
-    [0, 1, 8, 6, 2].forEach((area, k) => labels.data.fill(1, k * 16, k * 16 + area));
-    expect(pickSlices(labels, 1, 1)).toEqual([3]);
-    expect(pickSlices(labels, 1, 5)).toEqual([2, 3]);
-    expect(pickSlices(labels, 1, 1, [0, 1, 4])).toEqual([4]);
-    expect(pickSlices(labels, 2, 1)).toEqual([]);
+  it('picks slices where the predicted organ is clearly present, at random with the seed', () => {
+    // Predicted areas on slices 0–4: 0, 1, 8, 6, 2; at least half the largest: slices 2 and 3.
+    const areas = [0, 1, 8, 6, 2];
+    const pool = [0, 1, 2, 3, 4];
+    expect(pickSlices(areas, pool, 5, 0)).toEqual([2, 3]);
+    const drawn = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => pickSlices(areas, pool, 1, seed));
+    for (const slices of drawn) expect([[2], [3]]).toContainEqual(slices);
+    expect(new Set(drawn.map(String)).size).toBe(2); // both drawn, not always the first
+    expect(pickSlices(areas, pool, 1, 3)).toEqual(drawn[3]);
+    expect(pickSlices([0, 0], [4, 7], 1, 0)).toEqual([]);
+  });
+
+  it('takes the top |GT| voxels with ties broken at random, not by position', () => {
+    const flat = new Float32Array(100).fill(1);
+    const mask = seededTopCount(flat, 10, 1);
+    expect(mask.reduce((sum, m) => sum + m, 0)).toBe(10);
+    expect(Array.from(mask.subarray(0, 10))).not.toEqual(new Array(10).fill(1));
+    expect(seededTopCount(flat, 10, 1)).toEqual(mask);
+    const ranked = Float32Array.from({ length: 100 }, (_, v) => v);
+    expect(Array.from(seededTopCount(ranked, 3, 1).subarray(97))).toEqual([1, 1, 1]);
   });
 });

@@ -21,6 +21,8 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
   const json = path.join(mkdtempSync(path.join(tmpdir(), 'xai-clip-bench-chaos-')), 'quick.json');
   let bench: {
     rows: Row[];
+    sanity: { units: { map: string; deletionAuc: number; insertionAuc: number }[] };
+    comparisons: { vsFull: Record<string, { verdict: string; slices: number }> }[];
     checks: { id: string; name: string; pass: boolean; detail: string }[];
     [key: string]: unknown;
   };
@@ -51,6 +53,7 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
             'iou',
             'deletionAuc',
             'insertionAuc',
+            'insertionStart',
             'overhead',
             'pointingGame',
             'randomisationSpearman',
@@ -83,12 +86,30 @@ describe('xai-clip bench --quick on CHAOS (bundled models)', () => {
     }
   });
 
+  it('separates the predicted-mask indicator from a random map on the real slices (deletion AUC interval excludes 0)', () => {
+    const indicator = bench.sanity.units.filter((u) => u.map === 'predicted-mask');
+    const random = bench.sanity.units.filter((u) => u.map === 'random');
+    expect(indicator.length).toBeGreaterThanOrEqual(2); // the CT and the MR liver slice
+    expect(random).toHaveLength(indicator.length);
+    // Normalised AUCs: in [0, 1] for every sanity map, the random order above the indicator on every slice.
+    for (const [n, u] of indicator.entries()) {
+      expect(u.deletionAuc).toBeGreaterThanOrEqual(0);
+      expect(random[n].deletionAuc).toBeLessThanOrEqual(1);
+      expect(random[n].deletionAuc).toBeGreaterThan(u.deletionAuc);
+    }
+    const check = bench.checks.find((c) => c.id === 'metric-separates-indicator')!;
+    expect(check).toMatchObject({ pass: true });
+    // Every comparison carries its paired statistics, one difference per slice.
+    for (const c of bench.comparisons) expect(c.vsFull.deletionAuc.slices).toBe(1);
+  });
+
   it('reports every check and passes those the README claims for the quick run', () => {
     expect(new Set(bench.checks.map((c) => c.id))).toEqual(new Set(CHECKS.map((c) => c.id)));
     // README, Benchmark: the checks on maps and passes hold on any machine and are asserted; the
     // timing checks (engine overhead, ROI wall-time share) depend on what else the machine runs
     // and are only printed (the brief: speed targets live in `npm run bench`, not in tests).
     const claimed = [
+      'metric-separates-indicator',
       'roi-occlusion-otsu',
       'roi-occlusion-top-gt',
       'roi-occlusion-deletion',

@@ -9,6 +9,9 @@ function result(
     overhead?: number;
     agreement?: number;
     slab?: { agreementTopGtIou?: number; fastPasses?: number };
+    deletionVerdict?: 'win' | 'tie' | 'loss';
+    /** The random map's deletion AUC on the three slices (the indicator's: 0.1, 0.2, 0.3). */
+    randomDeletion?: number[];
   } = {},
 ): BenchResult {
   const row = (variant: 'full' | 'roi', figures: Partial<BenchRow>) =>
@@ -26,9 +29,35 @@ function result(
       ...figures,
     }) as BenchRow;
   const roi = { wallMs: 390, cpuMs: 380, passes: 350, ...change.roi };
+  const sanity = (map: string, deletionAuc: number, slice: number) => ({
+    dataset: 'chaos-mr',
+    subject: '3',
+    organ: 'liver',
+    slice,
+    map,
+    deletionAuc,
+    insertionAuc: 0.5,
+  });
+  const randomDeletion = change.randomDeletion ?? [0.5, 0.7, 0.6];
   return {
     settings: defaultSettings('quick'),
     rows: [row('full', {}), row('roi', roi)],
+    comparisons: [
+      {
+        dataset: 'chaos-ct',
+        organ: 'liver',
+        method: 'occlusion',
+        vsFull: {
+          deletionAuc: { mean: 0.01, low: -0.02, high: 0.03, verdict: change.deletionVerdict ?? 'tie' },
+        },
+      },
+    ],
+    sanity: {
+      units: [0.1, 0.2, 0.3].flatMap((indicator, slice) => [
+        sanity('predicted-mask', indicator, slice),
+        sanity('random', randomDeletion[slice], slice),
+      ]),
+    },
     performance: {
       defaultBatchSize: 8,
       backend: 'cpu',
@@ -65,6 +94,7 @@ describe('benchmark checks', () => {
       ['roi-occlusion-otsu', true],
       ['roi-occlusion-top-gt', true],
       ['roi-occlusion-deletion', true],
+      ['metric-separates-indicator', true],
       ['engine-overhead', true],
       ['coarse-to-fine-agreement', true],
       ['slab-agreement', true],
@@ -79,7 +109,9 @@ describe('benchmark checks', () => {
     expect(verdicts(result({ roi: { topGt: { dice: 0.949, iou: 0.9 } } }))['roi-occlusion-top-gt']).toBe(
       false,
     );
-    expect(verdicts(result({ roi: { deletionAuc: 0.0401 } }))['roi-occlusion-deletion']).toBe(false);
+    expect(verdicts(result({ deletionVerdict: 'loss' }))['roi-occlusion-deletion']).toBe(false);
+    // One slice where the random map deletes as well as the indicator: the interval reaches 0.
+    expect(verdicts(result({ randomDeletion: [0.5, 0.7, 0.3] }))['metric-separates-indicator']).toBe(false);
     expect(verdicts(result({ overhead: 1.26 }))['engine-overhead']).toBe(false);
     expect(verdicts(result({ agreement: 0.69 }))['coarse-to-fine-agreement']).toBe(false);
     expect(verdicts(result({ slab: { agreementTopGtIou: 0.799 } }))['slab-agreement']).toBe(false);
@@ -91,6 +123,7 @@ describe('benchmark checks', () => {
   it('leave out the occlusion checks when the run has no occlusion rows', () => {
     const noOcclusion = { ...result(), rows: [] };
     expect(checksOf(noOcclusion).map((c) => c.id)).toEqual([
+      'metric-separates-indicator',
       'engine-overhead',
       'coarse-to-fine-agreement',
       'slab-agreement',

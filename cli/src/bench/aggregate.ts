@@ -1,6 +1,15 @@
 import { MethodId } from '@xai-clip/engine';
 import { nullable, round } from './numbers';
-import { BenchResult, BenchRow, BenchUnit, CoarseToFineComparison, Comparison } from './schema';
+import { pairedStatistics } from './pairedStatistics';
+import {
+  BenchResult,
+  BenchRow,
+  BenchUnit,
+  CoarseToFineComparison,
+  Comparison,
+  OverlapScores,
+  RoiControls,
+} from './schema';
 
 /** The paper's ROI-vs-full figures, next to which the comparisons are shown. */
 export const PAPER: BenchResult['paper'] = {
@@ -11,7 +20,7 @@ export const PAPER: BenchResult['paper'] = {
 };
 
 /** `items` grouped by `keyOf`, groups in order of their first item. */
-function groupBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
+export function groupBy<T>(items: T[], keyOf: (item: T) => string): T[][] {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
   return [...groups.values()];
@@ -86,6 +95,11 @@ export function rowsOf(
         mean((u) => u.insertionAuc),
         4,
       ),
+      insertionStart: round(
+        mean((u) => u.insertionStart),
+        4,
+      ),
+      controls: first.controls ? meanControls(group) : null,
       overhead: round(explainMs / (passes * bareOf(first.dataset)), 3),
       outsideRoiDrop: nullable(
         round(
@@ -115,8 +129,51 @@ export function rowsOf(
   });
 }
 
-/** ROI-guided vs full image for every method that has both rows: relative changes and AUC differences. */
-export function comparisonsOf(rows: BenchRow[]): Comparison[] {
+/** The controls of ROI units, averaged. */
+function meanControls(group: BenchUnit[]): RoiControls {
+  const { mean } = totals(group.filter((u) => u.controls));
+  const scores = (pick: (c: RoiControls) => OverlapScores): OverlapScores => ({
+    otsu: {
+      dice: round(
+        mean((u) => pick(u.controls!).otsu.dice),
+        4,
+      ),
+      iou: round(
+        mean((u) => pick(u.controls!).otsu.iou),
+        4,
+      ),
+    },
+    topGt: {
+      dice: round(
+        mean((u) => pick(u.controls!).topGt.dice),
+        4,
+      ),
+      iou: round(
+        mean((u) => pick(u.controls!).topGt.iou),
+        4,
+      ),
+    },
+  });
+  return {
+    maskedFull: scores((c) => c.maskedFull),
+    roiIndicator: scores((c) => c.roiIndicator),
+    maskedRandom: scores((c) => c.maskedRandom),
+  };
+}
+
+/**
+ * ROI-guided vs full image for every method that has both rows: relative changes and AUC
+ * differences of the means, and the per-slice paired statistics of its units (pairedStatistics).
+ */
+export function comparisonsOf(rows: BenchRow[], units: BenchUnit[], seed: number): Comparison[] {
+  const unitsOf = (row: BenchRow) =>
+    units.filter(
+      (u) =>
+        u.dataset === row.dataset &&
+        u.organ === row.organ &&
+        u.method === row.method &&
+        u.variant === row.variant,
+    );
   const change = (a: number, b: number) => round(b !== 0 ? (a - b) / Math.abs(b) : NaN, 4);
   return rows
     .filter((r) => r.variant === 'roi' && r.method !== 'occlusion-c2f')
@@ -145,6 +202,7 @@ export function comparisonsOf(rows: BenchRow[]): Comparison[] {
           insertionAucDelta: round(roi.insertionAuc - full.insertionAuc, 4),
           outsideRoiDrop: roi.outsideRoiDrop,
           wallRatio: round(roi.wallMs / full.wallMs, 4),
+          ...pairedStatistics(unitsOf(full), unitsOf(roi), seed),
         },
       ];
     });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Volume } from '@xai-clip/engine';
+import { createRandom, Volume } from '@xai-clip/engine';
 import {
   DicomSeriesMeta,
   readVolume,
@@ -18,7 +18,7 @@ export interface BenchOrgan {
   /** Class name (or prompt) the model knows. */
   organ: string;
   labelValue: number;
-  /** Slices to explain (sorted series order); chosen from the ground truth when absent. */
+  /** Slices to explain (sorted series order); chosen from the model's prediction when absent (pickSlices). */
   slices?: number[];
 }
 
@@ -69,30 +69,22 @@ export class CaseCache {
 }
 
 /**
- * Slices to explain for an organ: among the candidates, those whose ground-truth area is at least
- * half the largest (the organ clearly present, not its tip), `count` of them evenly spaced
- * (one: the middle one).
+ * Slices to explain for an organ, chosen without the ground truth: among the candidate slices
+ * (`areas[n]`: the model's predicted area of the organ on `pool[n]`), those where it is at least half
+ * the largest (the organ clearly present, not its tip); `count` of them drawn at random with `seed`
+ * (all when fewer), in slice order.
  */
-export function pickSlices(
-  labels: Volume,
-  labelValue: number,
-  count: number,
-  candidates?: number[],
-): number[] {
-  const [nx, ny, nz] = labels.dimensions;
-  const plane = nx * ny;
-  const area = (k: number) => {
-    let n = 0;
-    for (let v = k * plane; v < (k + 1) * plane; v++) if (labels.data[v] === labelValue) n++;
-    return n;
-  };
-  const pool = (candidates ?? Array.from({ length: nz }, (_, k) => k)).filter((k) => k >= 0 && k < nz);
-  const areas = pool.map(area);
+export function pickSlices(areas: number[], pool: number[], count: number, seed: number): number[] {
   const largest = Math.max(0, ...areas);
   if (largest === 0) return [];
-  const eligible = pool.filter((_, n) => areas[n] >= largest / 2).sort((a, b) => a - b);
-  if (count >= eligible.length) return eligible;
-  return Array.from({ length: count }, (_, n) => eligible[Math.floor(((n + 0.5) * eligible.length) / count)]);
+  const eligible = pool.filter((_, n) => areas[n] >= largest / 2);
+  const random = createRandom(seed);
+  // Fisher–Yates: the first `count` of a seeded shuffle.
+  for (let n = eligible.length - 1; n > 0; n--) {
+    const m = Math.floor(random() * (n + 1));
+    [eligible[n], eligible[m]] = [eligible[m], eligible[n]];
+  }
+  return eligible.slice(0, count).sort((a, b) => a - b);
 }
 
 /** Reads `{ "cases": BenchCase[] }`; relative paths start at the file's folder. */
@@ -196,7 +188,8 @@ export async function chaosCases(
         heldOut.includes(file) ? [k] : [],
       );
       notes.push(
-        `CHAOS CT: slices from files ${idRanges(heldOut)}, held out from every network of the model (${files}).`,
+        `CHAOS CT: slices from files ${idRanges(heldOut)}, held out from every network of the model (${files}). ` +
+          'Single patient: the model trained on other slices of the same patient, separated from the held-out ones by an 8 mm gap.',
       );
     } else {
       notes.push(

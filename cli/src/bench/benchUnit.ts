@@ -1,6 +1,6 @@
-import { asFloat32, RefinementReport, Roi, sliceOf } from '@xai-clip/engine';
+import { RefinementReport, Roi } from '@xai-clip/engine';
 import { reportOf } from '@xai-clip/runtime';
-import { BenchSlice, planeOf, truthOf } from './benchSlice';
+import { BenchSlice, planeOf } from './benchSlice';
 import { nullable, round } from './numbers';
 import { BenchUnit } from './schema';
 import { sanityFigures } from './sanityFigures';
@@ -12,6 +12,8 @@ export interface ScoredRun {
   unit: BenchUnit;
   roi?: Roi;
   saliency: Float32Array;
+  /** The organ the model predicts on the slice (0/1), as the explanation bound it. */
+  predicted: Uint8Array;
   /** What a refinement (coarse-to-fine) ran. */
   refinement?: RefinementReport;
 }
@@ -21,14 +23,7 @@ export async function scoreRun(at: BenchSlice, run: TimedRun): Promise<ScoredRun
   const { benchCase, data, organ, slice, model } = at;
   const { kind, explanation, wallMs } = run;
   const saliency = planeOf(explanation.result.saliency, slice);
-  const scores = await scoreSaliency(
-    model.loaded.segmenter,
-    asFloat32(sliceOf(data.volume, slice)),
-    saliency,
-    truthOf(data.labels, slice, organ.labelValue),
-    explanation.classIndex,
-    at.settings,
-  );
+  const scores = await scoreSaliency(at, saliency);
   // The fields every host reports alike (the viewer's card, report.json).
   const shared = reportOf(explanation, model.loaded, data.volume.dimensions);
   const unit: BenchUnit = {
@@ -62,5 +57,11 @@ export async function scoreRun(at: BenchSlice, run: TimedRun): Promise<ScoredRun
       `${unit.method} ${kind.variant}: ${unit.passes} passes, ${(wallMs / 1000).toFixed(1)} s, ` +
       `Dice ${unit.otsu.dice.toFixed(3)}, deletion AUC ${unit.deletionAuc.toFixed(3)}`,
   );
-  return { unit, roi: explanation.roi, saliency, refinement: explanation.result.refinement };
+  return {
+    unit,
+    roi: explanation.roi,
+    saliency,
+    predicted: planeOf(explanation.result.organMask, slice),
+    refinement: explanation.result.refinement,
+  };
 }

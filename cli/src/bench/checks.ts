@@ -1,4 +1,14 @@
-import { BenchResult, BenchRow, Check, CoarseToFineComparison, SlabComparison, SweepPoint } from './schema';
+import {
+  BenchResult,
+  BenchRow,
+  Check,
+  CoarseToFineComparison,
+  Comparison,
+  SanityUnit,
+  SlabComparison,
+  SweepPoint,
+} from './schema';
+import { pairedComparison, PairedComparison } from './stats/pairedComparison';
 
 /** The figures a check reads, with the dataset and organ (or the part of the run) they are about. */
 interface Subject<T> {
@@ -16,12 +26,19 @@ export interface CheckSpec<T> {
   detail: (figures: T) => string;
 }
 
-/** A method's full-image and ROI rows on one dataset and organ. */
+/** A method's full-image and ROI rows on one dataset and organ, with their paired comparison. */
 interface VariantPair {
   full: BenchRow;
   roi: BenchRow;
+  comparison?: Comparison;
   windowMm: number;
   strideMm: number;
+}
+
+/** The sanity maps' deletion AUC, random − predicted-mask indicator, paired per slice. */
+interface Separation {
+  deletion: PairedComparison;
+  insertion: PairedComparison;
 }
 
 const ROI_OCCLUSION_MAX_WALL_SHARE = 0.4;
@@ -43,8 +60,47 @@ function occlusionPair(result: BenchResult): Subject<VariantPair>[] {
   const [full, roi] = [pick('full'), pick('roi')];
   if (!full || !roi) return [];
   const { windowMm, strideMm } = result.settings;
-  return [{ label: `${full.dataset} ${full.organ}`, figures: { full, roi, windowMm, strideMm } }];
+  const comparison = result.comparisons.find(
+    (c) => c.dataset === full.dataset && c.organ === full.organ && c.method === 'occlusion',
+  );
+  return [{ label: `${full.dataset} ${full.organ}`, figures: { full, roi, comparison, windowMm, strideMm } }];
 }
+
+/**
+ * Whether the causal metric tells a map that knows the model's answer (the predicted-mask indicator)
+ * from a random one, over every slice of the run: random − indicator per slice (deletion: the random
+ * order keeps more of the score, so > 0; insertion: it restores less, so < 0).
+ */
+function indicatorVsRandom(result: BenchResult): Subject<Separation>[] {
+  const units = result.sanity?.units ?? [];
+  const key = (u: SanityUnit) => [u.dataset, u.subject, u.organ, u.slice].join('\n');
+  const indicator = new Map(units.filter((u) => u.map === 'predicted-mask').map((u) => [key(u), u]));
+  const pairs = units
+    .filter((u) => u.map === 'random' && indicator.has(key(u)))
+    .map((u) => [u, indicator.get(key(u))!]);
+  if (!pairs.length) return [];
+  const { seed } = result.settings;
+  return [
+    {
+      label: `sanity maps (${pairs.length} slices)`,
+      figures: {
+        deletion: pairedComparison(
+          pairs.map(([r, i]) => r.deletionAuc - i.deletionAuc),
+          true,
+          seed,
+        ),
+        insertion: pairedComparison(
+          pairs.map(([r, i]) => r.insertionAuc - i.insertionAuc),
+          false,
+          seed,
+        ),
+      },
+    },
+  ];
+}
+
+const showInterval = (c: PairedComparison) =>
+  `${c.mean.toFixed(3)} [${c.low.toFixed(3)}, ${c.high.toFixed(3)}]`;
 
 /** The sweep's point at the default batch size. */
 function defaultBatchPoint(result: BenchResult): Subject<SweepPoint & { backend: string }>[] {
@@ -103,11 +159,23 @@ export const CHECKS: CheckSpec<unknown>[] = [
   }),
   spec<VariantPair>({
     id: 'roi-occlusion-deletion',
-    claim: 'ROI occlusion deletion AUC not worse (≤ full)',
+    claim: 'ROI occlusion deletion AUC not worse than full (the paired interval does not say loss)',
     subjects: occlusionPair,
-    holds: ({ roi, full }) => roi.deletionAuc <= full.deletionAuc,
-    detail: ({ roi, full }) =>
-      `${roi.deletionAuc.toFixed(4)} vs ${full.deletionAuc.toFixed(4)} (lower is better)`,
+    holds: ({ comparison }) => comparison?.vsFull.deletionAuc.verdict !== 'loss',
+    detail: ({ roi, full, comparison }) =>
+      `${roi.deletionAuc.toFixed(4)} vs ${full.deletionAuc.toFixed(4)} (lower is better)` +
+      (comparison
+        ? `; ROI − full ${showInterval(comparison.vsFull.deletionAuc)}, ${comparison.vsFull.deletionAuc.verdict}`
+        : ''),
+  }),
+  spec<Separation>({
+    id: 'metric-separates-indicator',
+    claim:
+      'deletion AUC separates the predicted-mask indicator from a random map (random − indicator interval above 0)',
+    subjects: indicatorVsRandom,
+    holds: ({ deletion }) => deletion.low > 0,
+    detail: ({ deletion, insertion }) =>
+      `deletion ${showInterval(deletion)}, insertion ${showInterval(insertion)} (random − indicator, mean [95 % interval])`,
   }),
   spec<SweepPoint & { backend: string }>({
     id: 'engine-overhead',

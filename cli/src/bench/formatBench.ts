@@ -1,4 +1,14 @@
-import { BenchResult, BenchRow, SlabComparison } from './schema';
+import {
+  BenchResult,
+  BenchRow,
+  Comparison,
+  ControlName,
+  OverlapMetric,
+  SanityRow,
+  SlabComparison,
+} from './schema';
+import { Interval } from './stats/bootstrapInterval';
+import { PairedComparison } from './stats/pairedComparison';
 
 const num = (value: number, digits = 3) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 const pct = (value: number) =>
@@ -6,6 +16,28 @@ const pct = (value: number) =>
 const signed = (value: number, digits = 3) =>
   Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}` : '–';
 const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
+/** A mean with its 95 % interval: "0.123 [0.100, 0.150]" (differences signed). */
+const withInterval = (i: Interval, format: (value: number) => string = (v) => num(v)) =>
+  `${format(i.mean)} [${format(i.low)}, ${format(i.high)}]`;
+const difference = (c: PairedComparison) =>
+  `${withInterval(c, (v) => signed(v))} ${c.verdict}${c.p === null ? '' : ` (p ${num(c.p, 3)})`}`;
+/** A dataset as the tables name it, with its subject count where cases name subjects (the CT rows are one patient). */
+const datasetLabel = ({ dataset, subjects }: { dataset: string; subjects: string[] }) =>
+  subjects.length
+    ? `${dataset} (${subjects.length} ${subjects.length === 1 ? 'patient' : 'patients'})`
+    : dataset;
+
+const OVERLAP_LABELS: Record<OverlapMetric, string> = {
+  otsuDice: 'Dice (Otsu)',
+  otsuIou: 'IoU (Otsu)',
+  topGtDice: 'Dice top-\\|GT\\|',
+  topGtIou: 'IoU top-\\|GT\\|',
+};
+const CONTROL_LABELS: Record<ControlName, string> = {
+  maskedFull: '(a) full map × ROI',
+  roiIndicator: '(b) ROI indicator',
+  maskedRandom: '(c) random × ROI',
+};
 
 const METHOD_LABELS: Record<string, string> = {
   occlusion: 'occlusion',
@@ -37,21 +69,22 @@ export function benchMarkdown(result: BenchResult): string {
       `(the same windows for full and ROI; ROI occlusion also occludes the outside in ` +
       `${settings.outsideTiles === 'slic' ? `superpixels of ${settings.outsideTileFactor} × the window` : `tiles of ${settings.outsideTileFactor} × ${settings.outsideTileFactor} windows`}, one pass each, counted in its passes and time); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
       `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi} (${settings.roiShape === 'mask' ? 'its region' : 'its bounding box'}); ` +
-      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject; deletion/insertion in ${settings.deletionSteps} steps; times are the fastest of ${settings.timingRepeats} run(s), variants in turns. ` +
+      `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject, drawn with the seed among the slices where the model's own prediction of the organ is at least half its largest (no ground truth used); ` +
+      `deletion/insertion in ${settings.deletionSteps} steps over 0 … 3 × the predicted organ's voxels, AUC as the mean of the clipped curve after step 0 (deletion 0 and insertion 1 only for a map whose first step removes or restores the whole organ score); times are the fastest of ${settings.timingRepeats} run(s), variants in turns. ` +
       'Passes are those run; "+N skipped": perturbations that left the network input as it was (score drop 0, not run).',
     '',
     `Threshold protocol: ${result.thresholdProtocol}`,
     '',
   );
   lines.push(
-    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | pointing ↑ | randomised r ↓ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
-    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | insertion start | pointing ↑ | randomised r ↓ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
+    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const row of result.rows) {
     lines.push(
-      `| ${row.dataset} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes}${row.skippedPasses ? ` (+${row.skippedPasses} skipped)` : ''} | ` +
+      `| ${datasetLabel(row)} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes}${row.skippedPasses ? ` (+${row.skippedPasses} skipped)` : ''} | ` +
         `${seconds(row.wallMs)} | ${num(row.msPerPass, 1)} | ${num(row.dice)} | ${num(row.iou)} | ${num(row.topGt.dice)} | ` +
-        `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.pointingGame, 2)} | ` +
+        `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.insertionStart)} | ${num(row.pointingGame, 2)} | ` +
         `${row.randomisationSpearman === null ? '–' : num(row.randomisationSpearman)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
         `${num(row.roiFraction, 2)} | ${num(row.peakRssMb, 0)} |`,
     );
@@ -84,6 +117,11 @@ export function benchMarkdown(result: BenchResult): string {
       'occlusion ranks the outside only by coarse tiles, so this is the part of the model’s evidence they show at ' +
       'best coarsely (the full-image map shows it); it is also why a deletion curve can favour the full map.',
     '',
+  );
+  lines.push(
+    ...pairedSection(result.comparisons),
+    ...controlsSection(result),
+    ...sanitySection(result.sanity.rows),
   );
   if (result.coarseToFine.length) {
     lines.push('## Coarse-to-fine occlusion vs ROI occlusion', '');
@@ -134,6 +172,86 @@ export function benchMarkdown(result: BenchResult): string {
     for (const note of result.notes) lines.push(`- ${note}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** ROI − full per slice, every metric: mean, interval, verdict, Wilcoxon p. */
+function pairedSection(comparisons: Comparison[]): string[] {
+  const lines = [
+    '## ROI − full, paired per slice',
+    '',
+    'Per-slice difference ROI − full: mean [bootstrap 95 % interval, 2000 seeded resamples, percentile], the verdict by the ' +
+      'interval alone (win: it excludes 0 on the better side; loss: on the worse; else tie) and the two-sided Wilcoxon ' +
+      'signed-rank p (normal approximation, zero differences dropped, tie-corrected; rough below about 10 slices).',
+    '',
+    `| dataset | organ | method | slices | ${Object.values(OVERLAP_LABELS).join(' | ')} | deletion AUC ↓ | insertion AUC ↑ |`,
+    '|---|---|---|--:|---|---|---|---|---|---|',
+  ];
+  for (const c of comparisons) {
+    const v = c.vsFull;
+    lines.push(
+      `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${v.otsuDice.slices} | ${difference(v.otsuDice)} | ${difference(v.otsuIou)} | ` +
+        `${difference(v.topGtDice)} | ${difference(v.topGtIou)} | ${difference(v.deletionAuc)} | ${difference(v.insertionAuc)} |`,
+    );
+  }
+  return [...lines, ''];
+}
+
+/** Every ROI row's overlap next to its controls, and whether a gain counts. */
+function controlsSection(result: BenchResult): string[] {
+  const lines = [
+    '## Controls: explainer or localiser?',
+    '',
+    'The CLIP ROI comes from a model trained on the organ masks the maps are scored against, so masking any map by it ' +
+      'raises Dice. Next to each ROI row: (a) the full run’s map masked by the ROI post hoc, (b) the ROI indicator alone, ' +
+      '(c) a seeded random map (20 mm patches) masked by the ROI; the cells are ROI − control per slice, mean [95 % interval]. ' +
+      'A gain counts only where ROI beats full and all three controls by the interval.',
+    '',
+    `| dataset | organ | method | metric | ROI | full | ${Object.values(CONTROL_LABELS).join(' | ')} | gain |`,
+    '|---|---|---|---|--:|--:|---|---|---|---|',
+  ];
+  for (const c of result.comparisons) {
+    const row = (variant: string) =>
+      result.rows.find(
+        (r) =>
+          r.dataset === c.dataset && r.organ === c.organ && r.method === c.method && r.variant === variant,
+      );
+    const [full, roi] = [row('full'), row('roi')];
+    if (!full || !roi) continue;
+    const figure = (r: BenchRow, metric: OverlapMetric) =>
+      ({ otsuDice: r.otsu.dice, otsuIou: r.otsu.iou, topGtDice: r.topGt.dice, topGtIou: r.topGt.iou })[
+        metric
+      ];
+    for (const metric of Object.keys(OVERLAP_LABELS) as OverlapMetric[]) {
+      const controls = (Object.keys(CONTROL_LABELS) as ControlName[]).map((control) =>
+        difference(c.vsControls[control][metric]),
+      );
+      lines.push(
+        `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${OVERLAP_LABELS[metric]} | ${num(figure(roi, metric))} | ` +
+          `${num(figure(full, metric))} | ${controls.join(' | ')} | ${c.gains.includes(metric) ? 'yes' : 'no'} |`,
+      );
+    }
+  }
+  return [...lines, ''];
+}
+
+/** The sanity maps' deletion/insertion: what the metric gives a map that knows the answer, a random one, the ROI alone. */
+function sanitySection(rows: SanityRow[]): string[] {
+  if (!rows.length) return [];
+  const lines = [
+    '## Sanity maps',
+    '',
+    'The same deletion/insertion on maps that need no explainer: the predicted-mask indicator (knows the model’s answer), ' +
+      'a seeded random order (20 mm patches; knows nothing) and the ROI indicator (the localiser alone). Mean [bootstrap 95 % interval].',
+    '',
+    '| dataset | organ | map | slices | deletion AUC ↓ | insertion AUC ↑ | insertion start |',
+    '|---|---|---|--:|---|---|--:|',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.dataset} | ${r.organ} | ${r.map} | ${r.slices} | ${withInterval(r.deletionAuc)} | ${withInterval(r.insertionAuc)} | ${num(r.insertionStart)} |`,
+    );
+  }
+  return [...lines, ''];
 }
 
 /** Browser WASM speeds of a CT slice's pass, ms: what a slab run's passes would take in the viewer. */

@@ -1,4 +1,5 @@
 import * as os from 'os';
+import { resolveOrgan } from '@xai-clip/runtime';
 import { describeLabelValues } from '../labels/describeLabelValues';
 import { labelValueCounts } from '../labels/labelValueCounts';
 import { coarseToFineOf, comparisonsOf, PAPER, rowsOf } from './aggregate';
@@ -12,8 +13,12 @@ import { compareSlab } from './compareSlab';
 import { InstrumentedModel, loadInstrumentedModel } from './instrumentedModel';
 import { round } from './numbers';
 import { maxRssMb } from './peakMemory';
+import { predictedAreas } from './predictedAreas';
 import { randomisedSegmenter } from './randomisedSegmenter';
-import { BenchResult, BenchUnit, CoarseToFineComparison, SweepPoint } from './schema';
+import { roiControls } from './roiControls';
+import { scoreSanityMaps } from './sanityMaps';
+import { sanityRowsOf } from './sanityRows';
+import { BenchResult, BenchUnit, CoarseToFineComparison, SanityUnit, SweepPoint } from './schema';
 import { THRESHOLD_PROTOCOL } from './scoreSaliency';
 import { BenchSettings } from './settings';
 import { runSweep } from './sweep';
@@ -22,7 +27,9 @@ import { fastestRuns } from './timeExplanation';
 /**
  * Runs the benchmark: for every case, organ and chosen slice, every method in its full-image and
  * ROI-guided variants (and coarse-to-fine occlusion), with wall time, passes, Dice/IoU against the
- * ground truth and deletion/insertion AUC; then a batch-size sweep against the bare session.
+ * ground truth (ROI runs with their controls) and deletion/insertion AUC scaled to the organ, and
+ * the slice's sanity maps; then paired statistics ROI − full and a batch-size sweep against the
+ * bare session. Slices are picked from the model's own prediction, not the ground truth.
  */
 export async function runBench(
   cases: BenchCase[],
@@ -37,6 +44,7 @@ export async function runBench(
   // Each model with every layer randomised (settings.randomisation), loaded once.
   const randomised = new Map<string, Awaited<ReturnType<typeof randomisedSegmenter>>>();
   const units: BenchUnit[] = [];
+  const sanityUnits: SanityUnit[] = [];
   const perSliceCoarseToFine: CoarseToFineComparison[] = [];
   let sweep: { dataset: string; model: InstrumentedModel; points: SweepPoint[] } | undefined;
   // The first case, organ and slice: where the slab comparison runs.
@@ -60,25 +68,34 @@ export async function runBench(
         `${benchCase.dataset}: the model has no CLIP part; the ROI variant uses the predicted-mask ROI.`,
       );
     }
+    const labelCounts = labelValueCounts(data.labels.data);
+    const pool = benchCase.candidateSlices ?? Array.from({ length: data.volume.dimensions[2] }, (_, k) => k);
+    // The model's own prediction on the candidates, once per case: what slices are picked by.
+    const areas = benchCase.organs.every((organ) => organ.slices)
+      ? []
+      : await predictedAreas(model.loaded.segmenter, data.volume, pool);
     for (const organ of benchCase.organs) {
+      const where = `${benchCase.dataset}${benchCase.subject ? ` ${benchCase.subject}` : ''}`;
+      // A value the labels lack entirely is a wrong labelValue: nothing could be scored.
+      if (!labelCounts.has(organ.labelValue)) {
+        notes.push(
+          `${where}: no slice shows ${organ.organ}; skipped. The labels ${shown(benchCase.labels)} have no voxel ` +
+            `of its value ${organ.labelValue}; their values: ${describeLabelValues(labelCounts, benchCase.labels)}. ` +
+            "Fix the organ's labelValue.",
+        );
+        continue;
+      }
+      const { classIndex } = resolveOrgan(model.loaded.manifest, organ.organ);
       const slices =
         organ.slices ??
         pickSlices(
-          data.labels,
-          organ.labelValue,
+          areas.map((area) => area[classIndex]),
+          pool,
           benchCase.slicesPerOrgan ?? settings.slicesPerOrgan,
-          benchCase.candidateSlices,
+          settings.seed,
         );
       if (slices.length === 0) {
-        const counts = labelValueCounts(data.labels.data);
-        // A value the labels lack entirely is a wrong labelValue, not an organ outside the candidates.
-        notes.push(
-          `${benchCase.dataset} ${benchCase.subject ?? ''}: no slice shows ${organ.organ}; skipped.` +
-            (counts.has(organ.labelValue)
-              ? ''
-              : ` The labels ${shown(benchCase.labels)} have no voxel of its value ${organ.labelValue}; ` +
-                `their values: ${describeLabelValues(counts, benchCase.labels)}. Fix the organ's labelValue.`),
-        );
+        notes.push(`${where}: the model predicts no ${organ.organ} on any candidate slice; skipped.`);
         continue;
       }
       for (const slice of slices) {
@@ -99,6 +116,8 @@ export async function runBench(
           log,
         };
         first ??= at;
+        // The slice's predicted organ and ROI, from its first method's runs: the sanity maps.
+        let sanityOf: { predicted: Uint8Array; roi?: ScoredRun['roi'] } | undefined;
         for (const method of settings.methods) {
           const kinds: RunKind[] = [
             { method, variant: 'full', coarseToFine: false },
@@ -108,10 +127,14 @@ export async function runBench(
             kinds.push({ method, variant: 'roi', coarseToFine: true });
           const scored: ScoredRun[] = [];
           for (const run of await fastestRuns(at, kinds)) scored.push(await scoreRun(at, run));
+          const [full, roi, refined] = scored;
+          for (const guided of [roi, refined])
+            if (guided?.roi) guided.unit.controls = roiControls(at, full.saliency, guided.roi);
           units.push(...scored.map((s) => s.unit));
-          const [, roi, refined] = scored;
           if (refined) perSliceCoarseToFine.push(compareCoarseToFine(at, roi, refined));
+          sanityOf ??= { predicted: full.predicted, roi: roi.roi };
         }
+        if (sanityOf) sanityUnits.push(...(await scoreSanityMaps(at, sanityOf.predicted, sanityOf.roi)));
       }
     }
   }
@@ -165,7 +188,7 @@ export async function runBench(
     }),
     notes,
     rows,
-    comparisons: comparisonsOf(rows),
+    comparisons: comparisonsOf(rows, units, settings.seed),
     paper: PAPER,
     coarseToFine: coarseToFineOf(perSliceCoarseToFine),
     ...(slab ? { slab } : {}),
@@ -180,6 +203,7 @@ export async function runBench(
     },
     checks: [],
     units,
+    sanity: { units: sanityUnits, rows: sanityRowsOf(sanityUnits, settings.seed) },
   };
   result.checks = checksOf(result);
   result.totalMs = Date.now() - started;

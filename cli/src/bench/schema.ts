@@ -4,7 +4,34 @@ import { BenchMode, BenchSettings } from './settings';
 
 export type BenchMethod = MethodId | 'occlusion-c2f';
 export type Variant = 'full' | 'roi';
+import { Interval } from './stats/bootstrapInterval';
+import { PairedComparison } from './stats/pairedComparison';
+
 export type Score = { dice: number; iou: number };
+export type OverlapScores = { otsu: Score; topGt: Score };
+
+/** An ROI map's controls (roiControls): what the overlap is without the explainer. */
+export interface RoiControls {
+  /** (a) The full run's map masked by the ROI post hoc. */
+  maskedFull: OverlapScores;
+  /** (b) The ROI indicator alone. */
+  roiIndicator: OverlapScores;
+  /** (c) A seeded random map masked by the ROI. */
+  maskedRandom: OverlapScores;
+}
+export type ControlName = keyof RoiControls;
+
+/** A sanity map of one slice scored with the explanations' deletion/insertion (scoreSanityMaps). */
+export interface SanityUnit {
+  dataset: string;
+  subject?: string;
+  organ: string;
+  slice: number;
+  map: 'predicted-mask' | 'random' | 'roi-indicator';
+  deletionAuc: number;
+  insertionAuc: number;
+  insertionStart: number;
+}
 
 /** One explanation of one slice. */
 export interface BenchUnit {
@@ -36,8 +63,13 @@ export interface BenchUnit {
   roiFraction: number;
   otsu: Score;
   topGt: Score;
+  /** Normalised deletion/insertion AUC (normalisedCausalAuc; steps to 3 × the predicted organ). */
   deletionAuc: number;
   insertionAuc: number;
+  /** The insertion curve's start (organ score on the blurred slice ÷ the original's). */
+  insertionStart: number;
+  /** ROI variants: the controls of its Dice/IoU. */
+  controls?: RoiControls;
   /** ROI variants: the organ score's fall with everything outside the ROI replaced (`outsideRoiDrop`). */
   outsideRoiDrop: number | null;
   peakRssMb: number;
@@ -79,6 +111,9 @@ export interface BenchRow {
   topGt: Score;
   deletionAuc: number;
   insertionAuc: number;
+  insertionStart: number;
+  /** ROI rows: the controls' means over slices; null for full rows. */
+  controls: RoiControls | null;
   /** explainMs ÷ (passes × best bare time per pass at batchSize). */
   overhead: number;
   /** Mean over slices of the units' outsideRoiDrop (null for the full image). */
@@ -113,6 +148,26 @@ export interface Comparison {
   /** The ROI row's outsideRoiDrop: how much the model uses context outside the ROI. */
   outsideRoiDrop: number | null;
   wallRatio: number;
+  /** Per-slice paired differences ROI − full: mean, bootstrap 95 % interval, Wilcoxon p, verdict. */
+  vsFull: Record<PairedMetric, PairedComparison>;
+  /** ROI − each control, per overlap metric. */
+  vsControls: Record<ControlName, Record<OverlapMetric, PairedComparison>>;
+  /** Overlap metrics where the ROI run wins against the full run and against every control (by the interval). */
+  gains: OverlapMetric[];
+}
+
+export type OverlapMetric = 'otsuDice' | 'otsuIou' | 'topGtDice' | 'topGtIou';
+export type PairedMetric = OverlapMetric | 'deletionAuc' | 'insertionAuc';
+
+/** A sanity map's figures over the slices of a dataset and organ: means and bootstrap 95 % intervals. */
+export interface SanityRow {
+  dataset: string;
+  organ: string;
+  map: SanityUnit['map'];
+  slices: number;
+  deletionAuc: Interval;
+  insertionAuc: Interval;
+  insertionStart: number;
 }
 
 export interface CoarseToFineComparison {
@@ -201,4 +256,6 @@ export interface BenchResult {
   };
   checks: Check[];
   units: BenchUnit[];
+  /** The sanity maps of every slice, and their rows per dataset and organ. */
+  sanity: { units: SanityUnit[]; rows: SanityRow[] };
 }

@@ -1,56 +1,34 @@
-import {
-  bindOrganTarget,
-  deletionInsertion,
-  makeSubstrate,
-  ProgressTracker,
-  saliencyOverlap,
-  SegmentationModel,
-  Volume,
-} from '@xai-clip/engine';
+import { BenchSlice, truthOf } from './benchSlice';
+import { causalScores } from './causalScores';
+import { overlapScores } from './overlapScores';
 import { Score } from './schema';
-import { BenchSettings } from './settings';
 
 export const THRESHOLD_PROTOCOL =
   'Saliency is compared with the ground-truth organ mask on each explained slice (all its voxels). ' +
   'Negative saliency is clipped to 0. "dice"/"iou": the map binarised by Otsu’s threshold (no ground ' +
-  'truth used); "topGt": the |GT| highest-saliency voxels (threshold-free relevance rank). Means over slices.';
+  'truth used); "topGt": the |GT| highest-saliency voxels (threshold-free relevance rank; ties broken ' +
+  'at random with the seed). Means over slices.';
 
 export interface SaliencyScores {
   otsu: Score;
   topGt: Score;
-  /** NaN when the model predicts no organ on the image (no score to delete from). */
+  /** Normalised deletion/insertion AUC (normalisedCausalAuc) and the insertion curve's start. */
   deletionAuc: number;
   insertionAuc: number;
+  insertionStart: number;
 }
 
 /**
- * How good one image's saliency map is: its overlap with the organ's ground truth (plausibility,
- * THRESHOLD_PROTOCOL) and its deletion/insertion AUC against the model (faithfulness), on the
- * organ score an explanation of the image uses (bindOrganTarget, its first step).
+ * How good one slice's saliency map is: its overlap with the organ's ground truth (plausibility,
+ * THRESHOLD_PROTOCOL) and its deletion/insertion AUC against the model (faithfulness, causalScores).
  */
-export async function scoreSaliency(
-  model: SegmentationModel,
-  image: Volume<Float32Array>,
-  saliency: Float32Array,
-  truth: Uint8Array,
-  classIndex: number,
-  settings: Pick<BenchSettings, 'target' | 'fill' | 'deletionSteps' | 'batchSize' | 'seed'>,
-): Promise<SaliencyScores> {
-  const { otsu, topGt } = saliencyOverlap(saliency, truth);
-  const { predictor, target } = await bindOrganTarget(model, image, classIndex, settings.target);
-  if (!target) return { otsu, topGt, deletionAuc: NaN, insertionAuc: NaN };
-  const curves = await deletionInsertion(
-    predictor,
-    image.data,
-    saliency,
-    target,
-    { deletion: makeSubstrate(image, settings.fill), insertion: makeSubstrate(image, 'blur') },
-    {
-      steps: settings.deletionSteps,
-      batchSize: settings.batchSize,
-      seed: settings.seed,
-      tracker: new ProgressTracker(2 * (settings.deletionSteps + 1)),
-    },
-  );
-  return { otsu, topGt, deletionAuc: curves.deletionAuc, insertionAuc: curves.insertionAuc };
+export async function scoreSaliency(at: BenchSlice, saliency: Float32Array): Promise<SaliencyScores> {
+  const truth = truthOf(at.data.labels, at.slice, at.organ.labelValue);
+  const { normalised } = await causalScores(at, saliency);
+  return {
+    ...overlapScores(saliency, truth, at.settings.seed),
+    deletionAuc: normalised.deletion,
+    insertionAuc: normalised.insertion,
+    insertionStart: normalised.insertionStart,
+  };
 }

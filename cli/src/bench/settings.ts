@@ -1,5 +1,11 @@
 import { FillMode, MethodId, METHODS, OutsideTileShape, RoiShape, TargetKind } from '@xai-clip/engine';
-import { LARGEST_AUTO_BATCH, REQUEST_DEFAULTS, ResolvedRequest, resolveRequest } from '@xai-clip/runtime';
+import {
+  FAITHFULNESS_STEPS,
+  LARGEST_AUTO_BATCH,
+  REQUEST_DEFAULTS,
+  ResolvedRequest,
+  resolveRequest,
+} from '@xai-clip/runtime';
 
 export type BenchMode = 'quick' | 'full';
 
@@ -28,11 +34,11 @@ export interface BenchSettings {
   fill: FillMode;
   target: TargetKind;
   seed: number;
-  /** Slices explained per organ and subject (chosen from the ground truth, see pickSlices). */
+  /** Slices explained per organ and subject (chosen from the model's prediction, see pickSlices). */
   slicesPerOrgan: number;
-  /** Liver slices of the CHAOS CT study (one study, so more slices than per MR subject). */
+  /** Liver slices of the CHAOS CT study (one patient, so more slices than per MR subject). */
   ctSlices: number;
-  /** Deletion/insertion curve steps (2·(steps + 1) passes per map). */
+  /** Deletion/insertion curve steps up to 3 × the predicted organ (1 + 2·(steps + 1) passes per map). */
   deletionSteps: number;
   coarseToFine: boolean;
   coarseFactor: number;
@@ -104,9 +110,10 @@ export function defaultSettings(mode: BenchMode): BenchSettings {
     fill: request.fill,
     target: request.target,
     seed: request.seed,
-    slicesPerOrgan: 1,
-    ctSlices: quick ? 1 : 4,
-    deletionSteps: quick ? 16 : 32,
+    // Full: ≥ 20 slices per organ (5 in each of the 4 held-out MR subjects; 20 of the CT patient).
+    slicesPerOrgan: quick ? 1 : 5,
+    ctSlices: quick ? 1 : 20,
+    deletionSteps: FAITHFULNESS_STEPS,
     coarseToFine: true,
     coarseFactor: REQUEST_DEFAULTS.coarseFactor,
     refineFraction: REQUEST_DEFAULTS.refineFraction,

@@ -24,6 +24,7 @@ export * from './methods/outsideRoiTiles';
 export * from './methods/rise';
 export * from './methods/windowGrid';
 export * from './metrics/deletionInsertion';
+export * from './metrics/normalisedCausalAuc';
 export * from './metrics/overlap';
 export * from './metrics/pearsonCorrelation';
 export * from './metrics/pointingGame';

@@ -1,3 +1,5 @@
+import { NormalisedCausalAuc } from '../../engine/metrics/normalisedCausalAuc';
+
 /** Deletion and insertion AUC of one voxel order (see engine/metrics/deletionInsertion). */
 export interface CausalAuc {
   /** Mean normalised organ score while the top voxels are removed: lower is more faithful. */
@@ -19,8 +21,11 @@ export interface ImageFaithfulness extends CausalAuc {
   orderedVoxels: number;
   /** Voxels removed at the curves' end: `organMultiple` × the target, at most the ROI. */
   removedVoxels: number;
+  /** The same AUCs on the scale only a perfect map reaches the best of, with the insertion start. */
+  normalised: NormalisedCausalAuc;
   /** The same curves for a seeded random order of the same voxels, when asked for. */
   random?: CausalAuc;
+  randomNormalised?: NormalisedCausalAuc;
   /** Whether the map's maximum lies inside the target; null when the map is 0 everywhere. */
   pointingHit: boolean | null;
 }

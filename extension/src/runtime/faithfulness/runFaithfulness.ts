@@ -3,6 +3,7 @@ import { bindOrganTarget } from '../../engine/explain/bindOrganTarget';
 import { makeSubstrate } from '../../engine/methods/makeSubstrate';
 import { mmToVoxels } from '../../engine/methods/mmToVoxels';
 import { CausalCurves, deletionInsertion } from '../../engine/metrics/deletionInsertion';
+import { normalisedCausalAuc } from '../../engine/metrics/normalisedCausalAuc';
 import { pointingGame } from '../../engine/metrics/pointingGame';
 import { randomOrderMap } from '../../engine/metrics/randomOrderMap';
 import { forEachRoiVoxel } from '../../engine/roi/roiVoxels';
@@ -166,7 +167,10 @@ export async function runFaithfulness(
       orderedVoxels: candidates.length,
       removedVoxels,
       ...aucOf(mapCurves),
-      ...(randomCurves ? { random: aucOf(randomCurves) } : {}),
+      normalised: normalisedCausalAuc(mapCurves),
+      ...(randomCurves
+        ? { random: aucOf(randomCurves), randomNormalised: normalisedCausalAuc(randomCurves) }
+        : {}),
       pointingHit: pointingGame(saliency, target)?.hit ?? null,
     });
   }
