@@ -3,6 +3,7 @@ import { Vec3 } from '../volume/Volume';
 import { createRandom } from '../util/random';
 import { PerturbationContext, PerturbationMethod, PerturbationPlan } from './PerturbationMethod';
 import { RiseGrid, riseGrid } from './riseGrid';
+import { riseMaskCount } from './riseMaskCount';
 
 export interface RiseOptions {
   /** Number of random masks N (unless `masksPerCell` sets it). */
@@ -82,7 +83,7 @@ export const rise: PerturbationMethod<RiseOptions> = {
     const dims = image.dimensions;
     const extent = [0, 1, 2].map((a) => roi.max[a] - roi.min[a]) as Vec3;
     const grid = riseGrid(extent, image.spacing, options.gridSize, options.cellMm ?? 0);
-    const count = riseMaskCount(grid, options);
+    const count = riseMaskCount(grid, options.masks, options.masksPerCell ?? 0);
     const boxSize = boxVoxelCount(roi);
     const pending = new Map<number, Float32Array>();
     // Allocated on the first score, so that planning many slices up front stays cheap.
@@ -135,12 +136,6 @@ export const rise: PerturbationMethod<RiseOptions> = {
     };
   },
 };
-
-/** N: `masksPerCell` × the grid's cells where set, else `masks`. */
-function riseMaskCount({ cells }: RiseGrid, options: RiseOptions): number {
-  const perCell = options.masksPerCell ?? 0;
-  return perCell > 0 ? Math.ceil(perCell * cells[0] * cells[1] * cells[2]) : options.masks;
-}
 
 /** Mask i over a box of `extent` voxels: values in [0, 1], box-local storage order. */
 function riseMask(seed: number, index: number, extent: Vec3, { cells, cellSize }: RiseGrid, p: number): Float32Array {
