@@ -1,7 +1,10 @@
 import { lime } from '../../../extension/src/engine/methods/lime';
 import { limeFeatures } from '../../../extension/src/engine/methods/limeFeatures';
 import { occlusion } from '../../../extension/src/engine/methods/occlusion';
-import { PerturbationContext, PerturbationPlan } from '../../../extension/src/engine/methods/PerturbationMethod';
+import {
+  PerturbationContext,
+  PerturbationPlan,
+} from '../../../extension/src/engine/methods/PerturbationMethod';
 import { rise } from '../../../extension/src/engine/methods/rise';
 import { riseGrid } from '../../../extension/src/engine/methods/riseGrid';
 import { surrogateHeldOutR2 } from '../../../extension/src/engine/methods/surrogateHeldOutR2';

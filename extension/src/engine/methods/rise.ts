@@ -138,7 +138,13 @@ export const rise: PerturbationMethod<RiseOptions> = {
 };
 
 /** Mask i over a box of `extent` voxels: values in [0, 1], box-local storage order. */
-function riseMask(seed: number, index: number, extent: Vec3, { cells, cellSize }: RiseGrid, p: number): Float32Array {
+function riseMask(
+  seed: number,
+  index: number,
+  extent: Vec3,
+  { cells, cellSize }: RiseGrid,
+  p: number,
+): Float32Array {
   const random = createRandom((seed * 1000003 + index * 7919) >>> 0);
   // One grid point more than cells per axis: the random shift slides the grid by up to a cell.
   const gridDims = cells.map((c, a) => (extent[a] > 1 ? c + 1 : 1)) as Vec3;
