@@ -281,8 +281,16 @@ program
       'ROI occlusion: outside tiles as SLIC superpixels or grid squares (default: slic)',
     ).choices(['grid', 'slic']),
   )
-  .option('--rise-masks <n>', 'RISE masks (default: quick 64, full 500)', integer('--rise-masks'))
-  .option('--lime-samples <n>', 'LIME samples (default: quick 64, full 300)', integer('--lime-samples'))
+  .option(
+    '--rise-masks <n>',
+    'RISE masks, the same count for both variants (default: masks per cell, quick 2 per 40 mm cell, full 8 per 20 mm cell)',
+    integer('--rise-masks'),
+  )
+  .option(
+    '--lime-samples <n>',
+    'LIME samples, the same count for both variants (default: samples per superpixel, quick 0.5, full 4)',
+    integer('--lime-samples'),
+  )
   .option(
     '--method-option <method.name=value>',
     'a declared option of one method, repeatable (e.g. rise.keepProbability=0.3; see explain --help)',

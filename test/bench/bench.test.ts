@@ -98,6 +98,9 @@ describe('xai-clip bench', () => {
         // of float weights to randomise (a region mask and constants), so no randomisation figure.
         expect(row!.pointingGame).toBe(1);
         expect(row!.randomisationSpearman).toBeNull();
+        // LIME's surrogate reports how well it predicts held-out samples; the others fit none.
+        if (method === 'lime') expect(row!.surrogateR2).toBeGreaterThan(0.5);
+        else expect(row!.surrogateR2).toBeNull();
       }
     }
     expect(bench.notes).toContain(

@@ -44,6 +44,14 @@ describe('the result card', () => {
     expect(render(0)).not.toContain('skipped');
   });
 
+  it("shows LIME's held-out R², and nothing of it for a method without a surrogate", () => {
+    const lime = { ...report(0), method: 'lime' as const, surrogateR2: 0.8123 };
+    expect(card(lime)).toMatch(
+      /<div data-cy="xai-surrogate-r2"[^>]*>Surrogate fit: held-out R² 0\.81<\/div>/,
+    );
+    expect(render(0)).not.toContain('xai-surrogate-r2');
+  });
+
   it('numbers the slice as the viewer does (volume slice 40 is its 38/78)', () => {
     expect(render(0)).toMatch(/<div data-cy="xai-slices"[^>]*>Slice 38 of 78<\/div>/);
   });

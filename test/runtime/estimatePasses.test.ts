@@ -79,6 +79,16 @@ describe('estimatePasses against the passes a run takes', () => {
       { ...base, method: 'rise', scope: 'slab', samples: 16, sliceStride: 'auto' },
     ],
     ['LIME, region ROI, slice', { ...base, method: 'lime', scope: 'slice', slice: 3, samples: 12 }],
+    [
+      'RISE, box ROI, slab, 2 masks per 6 mm cell (the count follows each slice box)',
+      {
+        ...base,
+        method: 'rise',
+        scope: 'slab',
+        roiShape: 'box',
+        methodOptions: { cellMm: 6, masksPerCell: 2 },
+      },
+    ],
   ])('is exact for %s', async (_, request) => {
     expect(estimatePasses(request, survey)).toEqual({ passes: await real(request) });
   });

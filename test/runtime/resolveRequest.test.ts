@@ -96,7 +96,7 @@ describe('methodOptions: a method declares its parameters once, every host passe
 
   it('fills each declared parameter from the registry and keeps what the request sets', () => {
     const lime = resolveRequest({ ...base, method: 'lime', methodOptions: { featureSizeMm: '10' } });
-    expect(lime.methodOptions).toEqual({ features: 'slic', featureSizeMm: 10 });
+    expect(lime.methodOptions).toEqual({ features: 'slic', featureSizeMm: 10, samplesPerFeature: 0 });
     expect(resolveRequest({ ...base, method: 'rise' }).methodOptions).toEqual(
       Object.fromEntries(METHODS.rise.parameters.map((p) => [p.key, METHODS.rise.defaults[p.key]])),
     );
@@ -105,7 +105,7 @@ describe('methodOptions: a method declares its parameters once, every host passe
 
   it('refuses an unknown name or a value out of range, saying what is allowed', () => {
     expect(() => resolveRequest({ ...base, method: 'lime', methodOptions: { size: 3 } })).toThrow(
-      'LIME has no option "size". Its options: features, featureSizeMm.',
+      'LIME has no option "size". Its options: features, featureSizeMm, samplesPerFeature.',
     );
     expect(() => resolveRequest({ ...base, method: 'lime', methodOptions: { features: 'squares' } })).toThrow(
       'LIME features must be one of slic, grid, got "squares".',

@@ -114,6 +114,12 @@ export function rowsOf(
         3,
       ),
       methodOptions: first.methodOptions,
+      surrogateR2: nullable(
+        round(
+          mean((u) => u.surrogateR2 ?? NaN),
+          4,
+        ),
+      ),
       pointingGame: round(
         mean((u) => (u.pointingHit ? 1 : 0)),
         4,

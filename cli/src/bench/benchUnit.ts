@@ -50,6 +50,7 @@ export async function scoreRun(at: BenchSlice, run: TimedRun): Promise<ScoredRun
     outsideRoiDrop: nullable(shared.outsideRoiDrop),
     peakRssMb: round(run.peakRssMb, 1),
     methodOptions: shared.methodOptions,
+    surrogateR2: nullable(shared.surrogateR2),
     ...(await sanityFigures(at, explanation, at.randomised)),
   };
   at.log(

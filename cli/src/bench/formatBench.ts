@@ -51,8 +51,13 @@ function methodDetail(row: BenchRow): string {
   if (row.method === 'occlusion' || row.method === 'occlusion-c2f') {
     return `${options.windowMm} / ${options.strideMm ?? Number(options.windowMm) / 2} mm`;
   }
-  if (row.method === 'rise') return `${options.masks} masks`;
-  return `${options.samples} samples`;
+  if (row.method === 'rise') {
+    const cells = Number(options.cellMm) > 0 ? `${options.cellMm} mm cells` : `${options.gridSize}² cells`;
+    return `${Number(options.masksPerCell) > 0 ? `${options.masksPerCell} masks per cell` : `${options.masks} masks`}, ${cells}`;
+  }
+  return Number(options.samplesPerFeature) > 0
+    ? `${options.samplesPerFeature} samples per feature`
+    : `${options.samples} samples`;
 }
 
 /** The benchmark as markdown: the paper's table, ROI vs full next to the paper, coarse-to-fine, performance. */
@@ -67,7 +72,7 @@ export function benchMarkdown(result: BenchResult): string {
     '',
     `Settings: batch size ${settings.batchSize}; occlusion window ${settings.windowMm} mm, stride ${settings.strideMm} mm ` +
       `(the same windows for full and ROI; ROI occlusion also occludes the outside in ` +
-      `${settings.outsideTiles === 'slic' ? `superpixels of ${settings.outsideTileFactor} × the window` : `tiles of ${settings.outsideTileFactor} × ${settings.outsideTileFactor} windows`}, one pass each, counted in its passes and time); RISE ${settings.riseMasks} masks; LIME ${settings.limeSamples} samples; ` +
+      `${settings.outsideTiles === 'slic' ? `superpixels of ${settings.outsideTileFactor} × the window` : `tiles of ${settings.outsideTileFactor} × ${settings.outsideTileFactor} windows`}, one pass each, counted in its passes and time); RISE ${settings.riseMasksPerCell > 0 ? `${settings.riseMasksPerCell} masks per ${settings.riseCellMm} mm cell` : `${settings.riseMasks} masks`}; LIME ${settings.limeSamplesPerFeature > 0 ? `${settings.limeSamplesPerFeature} samples per superpixel` : `${settings.limeSamples} samples`}; ` +
       `fill ${settings.fill}; target ${settings.target}; seed ${settings.seed}; ROI ${settings.roi} (${settings.roiShape === 'mask' ? 'its region' : 'its bounding box'}); ` +
       `${settings.ctSlices} CT slice(s), ${settings.slicesPerOrgan} slice(s) per MR organ and subject, drawn with the seed among the slices where the model's own prediction of the organ is at least half its largest (no ground truth used); ` +
       `deletion/insertion in ${settings.deletionSteps} steps over 0 … 3 × the predicted organ's voxels, AUC as the mean of the clipped curve after step 0 (deletion 0 and insertion 1 only for a map whose first step removes or restores the whole organ score); times are the fastest of ${settings.timingRepeats} run(s), variants in turns. ` +
@@ -77,15 +82,15 @@ export function benchMarkdown(result: BenchResult): string {
     '',
   );
   lines.push(
-    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | insertion start | pointing ↑ | randomised r ↓ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
-    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | insertion start | pointing ↑ | randomised r ↓ | LIME R² ↑ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
+    '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
   for (const row of result.rows) {
     lines.push(
       `| ${datasetLabel(row)} | ${row.organ} | ${METHOD_LABELS[row.method] ?? row.method} (${methodDetail(row)}) | ${row.variant} | ${row.slices} | ${row.passes}${row.skippedPasses ? ` (+${row.skippedPasses} skipped)` : ''} | ` +
         `${seconds(row.wallMs)} | ${num(row.msPerPass, 1)} | ${num(row.dice)} | ${num(row.iou)} | ${num(row.topGt.dice)} | ` +
         `${num(row.topGt.iou)} | ${num(row.deletionAuc)} | ${num(row.insertionAuc)} | ${num(row.insertionStart)} | ${num(row.pointingGame, 2)} | ` +
-        `${row.randomisationSpearman === null ? '–' : num(row.randomisationSpearman)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
+        `${row.randomisationSpearman === null ? '–' : num(row.randomisationSpearman)} | ${row.surrogateR2 === null ? '–' : num(row.surrogateR2)} | ${num(row.overhead, 2)} | ${num(row.ortOverhead, 2)} | ` +
         `${num(row.roiFraction, 2)} | ${num(row.peakRssMb, 0)} |`,
     );
   }

@@ -74,6 +74,8 @@ export interface BenchUnit {
   outsideRoiDrop: number | null;
   peakRssMb: number;
   methodOptions: object;
+  /** LIME: its linear surrogate's held-out R² (5-fold, kernel-weighted; report.json's surrogateR2); null for the others. */
+  surrogateR2: number | null;
   /** Pointing game: whether the map's maximum lies in the predicted organ (slice). */
   pointingHit: boolean;
   /**
@@ -122,6 +124,8 @@ export interface BenchRow {
   roiSource: string;
   roiFraction: number;
   methodOptions: object;
+  /** Mean over slices of the units' surrogateR2 (LIME; null for the other methods). */
+  surrogateR2: number | null;
   /** Share of slices whose map's maximum lies in the predicted organ (pointing game). */
   pointingGame: number;
   /** Mean over slices of the units' randomisationSpearman (null where none was measured). */

@@ -22,8 +22,23 @@ export interface BenchSettings {
   outsideTileFactor: number;
   /** Their shape: grid squares or SLIC superpixels. */
   outsideTiles: OutsideTileShape;
+  /** RISE masks and LIME samples when their per-cell / per-feature budget below is 0 (`--rise-masks`, `--lime-samples`). */
   riseMasks: number;
   limeSamples: number;
+  /**
+   * Like-for-like budgets: RISE's mask cells are `riseCellMm` on a side in both variants (method
+   * option cellMm; the paper's fixed cell count would give the full image 3× coarser cells than a
+   * kidney box), and each run gets `riseMasksPerCell` masks per cell (masksPerCell), so the full
+   * image, with more cells, gets proportionally more masks.
+   */
+  riseCellMm: number;
+  riseMasksPerCell: number;
+  /**
+   * LIME samples per feature in both variants (samplesPerFeature): both cut the same superpixels
+   * (the whole image's, the ROI's clipped at its edge), and the full image, with more of them, gets
+   * proportionally more samples.
+   */
+  limeSamplesPerFeature: number;
   /** ROI of the ROI-guided variant: CLIP (the paper) or the model's own prediction. */
   roi: 'clip' | 'mask';
   /**
@@ -105,6 +120,11 @@ export function defaultSettings(mode: BenchMode): BenchSettings {
     outsideTiles: request.outsideTiles!,
     riseMasks: quick ? 64 : 500,
     limeSamples: quick ? 64 : 300,
+    // 20 mm: occlusion's window. 8 masks per cell: what the paper's 8 × 8 grid got from 500 masks.
+    riseCellMm: quick ? 40 : 20,
+    riseMasksPerCell: quick ? 2 : 8,
+    // About what 300 samples gave the ROI's 49–147 superpixels (2–6 each).
+    limeSamplesPerFeature: quick ? 0.5 : 4,
     roi: 'clip',
     roiShape: 'box',
     fill: request.fill,

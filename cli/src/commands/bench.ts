@@ -128,6 +128,9 @@ function settingsFrom(options: BenchCommandOptions): BenchSettings {
   set('outsideTiles', options.outsideTiles);
   set('riseMasks', options.riseMasks);
   set('limeSamples', options.limeSamples);
+  // A count asked for is run as asked, in both variants, instead of the per-cell / per-feature budget.
+  if (options.riseMasks !== undefined) settings.riseMasksPerCell = 0;
+  if (options.limeSamples !== undefined) settings.limeSamplesPerFeature = 0;
   set('slicesPerOrgan', options.slicesPerOrgan);
   set('ctSlices', options.ctSlices);
   set('deletionSteps', options.deletionSteps);

@@ -201,6 +201,9 @@ async function explainWith(
       (report.outsideRoiDrop !== undefined
         ? `; replacing everything outside it changes the organ score by ${(-100 * report.outsideRoiDrop).toFixed(1)} %`
         : '') +
+      (report.surrogateR2 !== undefined
+        ? `; the linear surrogate predicts held-out samples with R² ${report.surrogateR2.toFixed(3)}`
+        : '') +
       (report.faithfulness ? `\n${describeFaithfulness(report.faithfulness)}` : '') +
       `. Wrote ${saliencyPath}, ${overlayPath}${options.report ? `, ${options.report}` : ''}` +
       report.notes.map((note) => `\n${note}`).join('') +

@@ -76,6 +76,14 @@ export function ResultCard({
             : ''}
         </div>
       )}
+      {report.surrogateR2 !== undefined && (
+        <div
+          data-cy="xai-surrogate-r2"
+          title="How well LIME's linear surrogate predicts samples it was not fitted on (5-fold, kernel-weighted): the map is trustworthy as far as this is near 1"
+        >
+          Surrogate fit: held-out R² {report.surrogateR2.toFixed(2)}
+        </div>
+      )}
       <div data-cy="xai-slices" title={`Numbered as the viewer numbers them (its "n/${slices.count}")`}>
         {capitalised(describeViewerSlices(slices.explained))} of {slices.count}
         {slices.interpolated && (

@@ -1,6 +1,8 @@
 import { strideSlices } from '../engine/explain/strideSlices';
 import { coarseToFine } from '../engine/methods/coarseToFine';
 import { mmToVoxels } from '../engine/methods/mmToVoxels';
+import { riseGrid } from '../engine/methods/riseGrid';
+import { riseMaskCount } from '../engine/methods/riseMaskCount';
 import { DEFAULT_OUTSIDE_TILE_FACTOR, OcclusionOptions } from '../engine/methods/occlusion';
 import { windowGrid } from '../engine/methods/windowGrid';
 import { Box, boxVoxelCount, dilateBox, fullBox } from '../engine/volume/Box';
@@ -49,7 +51,7 @@ interface ImageCost {
  * windows are the real grid over that box, cut for a region-shaped mask ROI to the share that
  * touches the organ (regionWindowShare); its outside tiles, squares or superpixels, are counted as
  * the grid of their size (SLIC seeds the same grid). RISE and LIME cost their samples whatever the
- * box. Each image adds its unperturbed pass and, with an ROI, the outside pass; an image without
+ * box, unless they are set per cell or feature (samplesOf). Each image adds its unperturbed pass and, with an ROI, the outside pass; an image without
  * the organ, or a slice the slice stride interpolates, costs its first pass only. Coarse-to-fine
  * adds a second round of 1 + TYPICAL_REFINED_SHARE of the fine windows per image. Measured on the CHAOS CT demo (occlusion 20/10 mm, liver):
  * slab, mask ROI 19,418 estimated / 17,777 real, CLIP ROI 22,602 / 21,860; one slice, CLIP ROI
@@ -166,7 +168,7 @@ function coarseOptionsOf(request: ResolvedRequest): OcclusionOptions {
  */
 function perturbationsOf(request: ResolvedRequest, spacing: Vec3, options = occlusionOptionsOf(request)) {
   return ({ dimensions, roi, region, region2d }: ImageCost): number => {
-    if (request.method !== 'occlusion') return request.samples!;
+    if (request.method !== 'occlusion') return samplesOf(request, spacing, roi);
     const windowMm = options.windowMm as number;
     const window = mmToVoxels(windowMm, spacing, dimensions);
     const stride = mmToVoxels((options.strideMm as number | undefined) ?? windowMm / 2, spacing, dimensions);
@@ -220,4 +222,26 @@ function outsideTileCount(dimensions: Vec3, tile: Vec3, roi: Box, region: Box): 
     inside *= inRoi;
   }
   return all - inside;
+}
+
+/**
+ * RISE's masks or LIME's samples on one image: the request's count, or with `masksPerCell` the
+ * mask grid's cells over the box times it (exact), with `samplesPerFeature` the box's features
+ * times it, taken as cells of the feature size (superpixels seed that grid).
+ */
+function samplesOf(request: ResolvedRequest, spacing: Vec3, roi: Box): number {
+  const options = request.methodOptions ?? {};
+  const extent = [0, 1, 2].map((axis) => roi.max[axis] - roi.min[axis]) as Vec3;
+  if (request.method === 'rise') {
+    const grid = riseGrid(extent, spacing, Number(options.gridSize), Number(options.cellMm ?? 0));
+    return riseMaskCount(grid, request.samples!, Number(options.masksPerCell ?? 0));
+  }
+  const perFeature = Number(options.samplesPerFeature ?? 0);
+  if (!(perFeature > 0)) return request.samples!;
+  const size = Number(options.featureSizeMm);
+  const features = extent.reduce(
+    (product, length, axis) => product * Math.max(1, Math.ceil((length * spacing[axis]) / size)),
+    1,
+  );
+  return Math.ceil(perFeature * features);
 }

@@ -54,6 +54,12 @@ export interface ExplanationReport {
   roiBoxes: { slice: number | null; box: Box }[];
   /** The organ score's fall when everything outside the ROI is replaced by the fill; absent without an ROI. */
   outsideRoiDrop?: number;
+  /**
+   * LIME: its linear surrogate's held-out R² (5-fold, kernel-weighted), the mean over the explained
+   * images where it could be measured: near 1, the map is a faithful linear summary of the model
+   * there; near 0 or below, it is not. Absent for the other methods.
+   */
+  surrogateR2?: number;
   /** Whether the map ranks the outside of the ROI (occlusion's coarse tiles) or leaves it 0. */
   outsideRanked: boolean;
   /** The batch size that ran; with an auto batch, the ms per pass of the sizes tried (empty: an earlier run's choice). */
@@ -96,8 +102,19 @@ export function reportOf(explanation: Explanation, loaded: LoadedModel, dimensio
     },
     roiBoxes: result.images.map((image) => ({ slice: image.slice, box: image.roi })),
     outsideRoiDrop: outsideRoiDrop(result.images),
+    ...surrogateR2Of(result.images),
     outsideRanked: explanation.outsideRanked,
     batch: { size: explanation.batch.batchSize, msPerPass: explanation.batch.auto?.msPerPass },
     notes: result.notes,
   };
+}
+
+/** The mean of the images' measured surrogate R² (`surrogateR2`), or nothing where none was measured. */
+function surrogateR2Of(images: Explanation['result']['images']): Pick<ExplanationReport, 'surrogateR2'> {
+  const measured = images.flatMap((image) =>
+    image.surrogateR2 !== undefined && Number.isFinite(image.surrogateR2) ? [image.surrogateR2] : [],
+  );
+  return measured.length > 0
+    ? { surrogateR2: measured.reduce((sum, r2) => sum + r2, 0) / measured.length }
+    : {};
 }

@@ -44,6 +44,8 @@ export interface ImageReport {
   skippedPasses: number;
   /** The target with everything outside the ROI replaced by the fill (`measureOutsideRoi`). */
   outsideRoiScore?: number;
+  /** The held-out R² of the method's surrogate model (LIME; `PerturbationPlan.surrogateR2`). */
+  surrogateR2?: number;
 }
 
 /** Where explained images land: the volume-grid saliency and organ mask. */
@@ -155,6 +157,8 @@ export async function explainImage(
   report.skippedPasses = tracker.skipped - skippedBefore;
   report.passes += plan.count - report.skippedPasses;
   const map = plan.finish(report.baselineScore);
+  const surrogateR2 = plan.surrogateR2?.();
+  if (surrogateR2 !== undefined) report.surrogateR2 = surrogateR2;
   outputs.saliency.data.set(map, offset);
   partials?.send({ offset, saliency: map, final: true });
   if (job.context.region && !moved) {

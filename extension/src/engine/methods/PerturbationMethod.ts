@@ -41,6 +41,11 @@ export interface PerturbationPlan {
    * method shows nothing before the end.
    */
   partial?(baselineScore: number): Float32Array;
+  /**
+   * After `finish`: the held-out R² of a surrogate model the map was read from (LIME's linear fit),
+   * NaN where it cannot be measured. Absent: the method fits no surrogate.
+   */
+  surrogateR2?(): number | undefined;
 }
 
 export interface PerturbationMethod<Options extends object = object> {

@@ -1,13 +1,19 @@
 import { forEachVoxelInBox } from '../volume/Box';
 import { createRandom } from '../util/random';
-import { slicSuperpixels } from '../util/slicSuperpixels';
 import { solveRidge } from '../util/solveRidge';
-import { gridFeatures } from './gridFeatures';
+import { limeFeatures } from './limeFeatures';
 import { PerturbationContext, PerturbationMethod, PerturbationPlan } from './PerturbationMethod';
+import { surrogateHeldOutR2 } from './surrogateHeldOutR2';
 
 export interface LimeOptions {
-  /** Number of random on/off samples. */
+  /** Number of random on/off samples (unless `samplesPerFeature` sets it). */
   samples: number;
+  /**
+   * Samples per feature; > 0 sets the sample count to ⌈samplesPerFeature × features⌉ instead of
+   * `samples`, so a full-image run (more features) gets as many samples per feature as an ROI run.
+   * 0: `samples` samples.
+   */
+  samplesPerFeature?: number;
   /** Interpretable features: SLIC superpixels or a regular grid of cells, inside the ROI. */
   features: 'slic' | 'grid';
   /** Superpixel / cell edge in mm. */
@@ -20,21 +26,30 @@ export interface LimeOptions {
 
 /**
  * LIME (Ribeiro et al., KDD 2016; lime_image defaults): the ROI is split into features
- * (superpixels or cells of its box; for a mask-shaped ROI, their parts inside the region),
+ * (the superpixels or cells of the whole image cut to the ROI, `limeFeatures`),
  * each sample switches every feature off (substrate) with probability ½, and a weighted
  * ridge regression of the target on the on/off vector gives one coefficient per feature,
  * written to its voxels. Sample weights: √exp(−d²/w²), d = cosine distance to all-on.
  * The unperturbed pass joins the fit as the all-on sample at no extra cost.
- * Sample i depends only on (seed, i), so batching never changes the result.
+ * Sample i depends only on (seed, i), so batching never changes the result. The finished fit
+ * reports its held-out R² (`surrogateHeldOutR2`, 5-fold): how far the linear surrogate, and so
+ * the map, can be trusted.
  *
- * Cost: 1 + nSamples forward passes in ⌈nSamples / batchSize⌉ calls, plus one ridge fit
- * over F features.
+ * Cost: 1 + nSamples forward passes in ⌈nSamples / batchSize⌉ calls (nSamples = `samples`, or
+ * `samplesPerFeature` × F), plus six ridge fits over F features (the map's and five folds').
  */
 export const lime: PerturbationMethod<LimeOptions> = {
   id: 'lime',
   label: 'LIME',
   seeded: true,
-  defaults: { samples: 500, features: 'slic', featureSizeMm: 15, kernelWidth: 0.25, ridgeLambda: 1 },
+  defaults: {
+    samples: 500,
+    samplesPerFeature: 0,
+    features: 'slic',
+    featureSizeMm: 15,
+    kernelWidth: 0.25,
+    ridgeLambda: 1,
+  },
   parameters: [
     {
       key: 'features',
@@ -51,21 +66,27 @@ export const lime: PerturbationMethod<LimeOptions> = {
       min: 1,
       max: 200,
     },
+    {
+      key: 'samplesPerFeature',
+      label: 'Samples per feature',
+      help: 'Samples per feature, so more features get more samples (overrides the sample count); 0: use the sample count',
+      kind: 'number',
+      min: 0,
+      max: 1000,
+    },
   ],
   plan(context: PerturbationContext, options: LimeOptions): PerturbationPlan {
-    const { image, roi, roiMask, substrate, seed } = context;
-    const { samples: count } = options;
-    const features =
-      options.features === 'slic'
-        ? slicSuperpixels(image, { box: roi, regionSizeMm: options.featureSizeMm })
-        : gridFeatures(image, roi, options.featureSizeMm);
-    const { labels, count: featureCount } = roiMask ? featuresInMask(features, roiMask) : features;
+    const { image, roi, substrate, seed } = context;
+    const { labels, count: featureCount } = limeFeatures(context, options.features, options.featureSizeMm);
+    const perFeature = options.samplesPerFeature ?? 0;
+    const count = perFeature > 0 ? Math.ceil(perFeature * featureCount) : options.samples;
     const states = new Uint8Array(count * featureCount);
     const scores = new Float64Array(count);
     const stateOf = (index: number) => states.subarray(index * featureCount, (index + 1) * featureCount);
     let received = 0;
-    /** The surrogate fitted on samples 0 … known − 1 and the all-on sample, written to its features' voxels. */
-    const mapOf = (baselineScore: number, known: number): Float32Array => {
+    let heldOutR2: number | undefined;
+    /** The surrogate's fit data over samples 0 … known − 1 and the all-on sample (last). */
+    const fitOf = (baselineScore: number, known: number) => {
       const rows = known + 1;
       // The unperturbed pass joins the fit as the last, all-on sample.
       const design = new Float64Array(rows * featureCount);
@@ -83,6 +104,10 @@ export const lime: PerturbationMethod<LimeOptions> = {
           Math.exp(-(distance * distance) / (options.kernelWidth * options.kernelWidth)),
         );
       }
+      return { design, rows, targets, weights };
+    };
+    /** The surrogate fitted on `fitOf`'s samples, written to its features' voxels. */
+    const mapOf = ({ design, rows, targets, weights }: ReturnType<typeof fitOf>): Float32Array => {
       const { coefficients } = solveRidge(design, rows, featureCount, targets, weights, options.ridgeLambda);
       const saliency = new Float32Array(image.data.length);
       forEachVoxelInBox(roi, image.dimensions, (v) => {
@@ -108,28 +133,15 @@ export const lime: PerturbationMethod<LimeOptions> = {
         scores[index] = score;
         received = Math.max(received, index + 1);
       },
-      finish: (baselineScore) => mapOf(baselineScore, count),
+      finish(baselineScore) {
+        const fit = fitOf(baselineScore, count);
+        const { design, rows, targets, weights } = fit;
+        heldOutR2 = surrogateHeldOutR2(design, rows, featureCount, targets, weights, options.ridgeLambda);
+        return mapOf(fit);
+      },
+      surrogateR2: () => heldOutR2,
       // Scores arrive in index order; one ridge fit per estimate, which the caller paces.
-      partial: (baselineScore) => mapOf(baselineScore, received),
+      partial: (baselineScore) => mapOf(fitOf(baselineScore, received)),
     };
   },
 };
-
-/**
- * Features cut to a mask-shaped ROI's region: voxels outside it get −1, and the features left
- * without a voxel are dropped (renumbered), so no sample switches a feature that changes nothing.
- */
-function featuresInMask(
-  features: { labels: Int32Array; count: number },
-  roiMask: Uint8Array,
-): { labels: Int32Array; count: number } {
-  const renumbered = new Int32Array(features.count).fill(-1);
-  const labels = new Int32Array(features.labels.length).fill(-1);
-  let count = 0;
-  features.labels.forEach((label, v) => {
-    if (label < 0 || !roiMask[v]) return;
-    if (renumbered[label] < 0) renumbered[label] = count++;
-    labels[v] = renumbered[label];
-  });
-  return { labels, count };
-}

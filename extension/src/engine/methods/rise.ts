@@ -2,12 +2,24 @@ import { boxVoxelCount, forEachVoxelInBox } from '../volume/Box';
 import { Vec3 } from '../volume/Volume';
 import { createRandom } from '../util/random';
 import { PerturbationContext, PerturbationMethod, PerturbationPlan } from './PerturbationMethod';
+import { RiseGrid, riseGrid } from './riseGrid';
+import { riseMaskCount } from './riseMaskCount';
 
 export interface RiseOptions {
-  /** Number of random masks N. */
+  /** Number of random masks N (unless `masksPerCell` sets it). */
   masks: number;
-  /** Cells per axis of the coarse mask grid (s); the grid spans the ROI box. */
+  /** Cells per axis of the coarse mask grid (s); the grid spans the ROI box (unless `cellMm` sets it). */
   gridSize: number;
+  /**
+   * Cell edge in mm; > 0 sets the cells per axis from the box's extent instead of `gridSize`, so
+   * the full-image and ROI runs cut cells of the same size. 0: `gridSize` cells per axis.
+   */
+  cellMm?: number;
+  /**
+   * Masks per grid cell; > 0 sets N = ⌈masksPerCell × cells⌉ instead of `masks`, so a larger box
+   * (the full image) gets as many masks per cell as a small one. 0: `masks` masks.
+   */
+  masksPerCell?: number;
   /** Probability that a coarse cell keeps the image (p). */
   keepProbability: number;
 }
@@ -18,6 +30,8 @@ export interface RiseOptions {
  * ROI's region) are blended toward the substrate where the mask is 0. Saliency = Σ_i (s_i − s̄)·m_i / (N·p): the score-weighted mask average of
  * the paper, centred on the mean score s̄ so that a constant score gives exactly 0.
  * Mask i depends only on (seed, i), so batching never changes the result.
+ * The grid has `gridSize` cells per axis, or cells of `cellMm` (`riseGrid`); N is `masks`, or
+ * `masksPerCell` per cell.
  *
  * Cost: 1 + N forward passes in ⌈N / batchSize⌉ calls.
  */
@@ -25,7 +39,7 @@ export const rise: PerturbationMethod<RiseOptions> = {
   id: 'rise',
   label: 'RISE',
   seeded: true,
-  defaults: { masks: 1000, gridSize: 8, keepProbability: 0.5 },
+  defaults: { masks: 1000, gridSize: 8, cellMm: 0, masksPerCell: 0, keepProbability: 0.5 },
   parameters: [
     {
       key: 'gridSize',
@@ -34,6 +48,22 @@ export const rise: PerturbationMethod<RiseOptions> = {
       kind: 'integer',
       min: 2,
       max: 64,
+    },
+    {
+      key: 'cellMm',
+      label: 'Cell size (mm)',
+      help: 'Edge of a mask cell in mm, the same for any box (overrides the grid cells); 0: use the grid cells',
+      kind: 'number',
+      min: 0,
+      max: 200,
+    },
+    {
+      key: 'masksPerCell',
+      label: 'Masks per cell',
+      help: 'Masks per grid cell, so larger boxes get more masks (overrides the mask count); 0: use the mask count',
+      kind: 'number',
+      min: 0,
+      max: 1000,
     },
     {
       key: 'keepProbability',
@@ -46,12 +76,14 @@ export const rise: PerturbationMethod<RiseOptions> = {
   ],
   plan(context: PerturbationContext, options: RiseOptions): PerturbationPlan {
     const { image, roi, roiMask, substrate, seed } = context;
-    const { masks: count, gridSize, keepProbability } = options;
+    const { keepProbability } = options;
     if (!(keepProbability > 0 && keepProbability <= 1)) {
       throw new Error(`RISE keepProbability must be in (0, 1], got ${keepProbability}.`);
     }
     const dims = image.dimensions;
     const extent = [0, 1, 2].map((a) => roi.max[a] - roi.min[a]) as Vec3;
+    const grid = riseGrid(extent, image.spacing, options.gridSize, options.cellMm ?? 0);
+    const count = riseMaskCount(grid, options.masks, options.masksPerCell ?? 0);
     const boxSize = boxVoxelCount(roi);
     const pending = new Map<number, Float32Array>();
     // Allocated on the first score, so that planning many slices up front stays cheap.
@@ -76,7 +108,7 @@ export const rise: PerturbationMethod<RiseOptions> = {
     return {
       count,
       write(index, out) {
-        const mask = riseMask(seed, index, extent, gridSize, keepProbability);
+        const mask = riseMask(seed, index, extent, grid, keepProbability);
         pending.set(index, mask);
         out.set(image.data);
         let n = 0;
@@ -106,13 +138,19 @@ export const rise: PerturbationMethod<RiseOptions> = {
 };
 
 /** Mask i over a box of `extent` voxels: values in [0, 1], box-local storage order. */
-function riseMask(seed: number, index: number, extent: Vec3, gridSize: number, p: number): Float32Array {
+function riseMask(
+  seed: number,
+  index: number,
+  extent: Vec3,
+  { cells, cellSize }: RiseGrid,
+  p: number,
+): Float32Array {
   const random = createRandom((seed * 1000003 + index * 7919) >>> 0);
-  const cells = extent.map((length) => (length > 1 ? Math.min(gridSize, length) : 1)) as Vec3;
+  // One grid point more than cells per axis: the random shift slides the grid by up to a cell.
   const gridDims = cells.map((c, a) => (extent[a] > 1 ? c + 1 : 1)) as Vec3;
   const grid = new Uint8Array(gridDims[0] * gridDims[1] * gridDims[2]);
   for (let g = 0; g < grid.length; g++) grid[g] = random() < p ? 1 : 0;
-  const tables = [0, 1, 2].map((a) => axisTable(extent[a], cells[a], gridDims[a], random()));
+  const tables = [0, 1, 2].map((a) => axisTable(extent[a], cellSize[a], gridDims[a], random()));
   const mask = new Float32Array(extent[0] * extent[1] * extent[2]);
   const [gx, gy] = gridDims;
   const [tx, ty, tz] = tables;
@@ -146,15 +184,14 @@ function riseMask(seed: number, index: number, extent: Vec3, gridSize: number, p
 
 /**
  * Linear-interpolation table along one axis: position x samples the coarse grid at
- * (x + shift + 0.5) / cellSize − 0.5, with cellSize = ⌈length / cells⌉ and a random shift of
- * up to one cell, as RISE crops a randomly shifted upsampled grid.
+ * (x + shift + 0.5) / cellSize − 0.5, with a random shift of up to one cell, as RISE crops a
+ * randomly shifted upsampled grid.
  */
-function axisTable(length: number, cells: number, gridLength: number, shiftFraction: number) {
+function axisTable(length: number, cellSize: number, gridLength: number, shiftFraction: number) {
   const lower = new Int32Array(length);
   const upper = new Int32Array(length);
   const weight = new Float32Array(length);
   if (gridLength === 1) return { lower, upper, weight };
-  const cellSize = Math.ceil(length / cells);
   const shift = Math.floor(shiftFraction * cellSize);
   for (let x = 0; x < length; x++) {
     const u = Math.min(Math.max((x + shift + 0.5) / cellSize - 0.5, 0), gridLength - 1);

@@ -11,7 +11,7 @@ import { voxelCount } from '../volume/volumeUtils';
  *    voxel of its 3 × 3 (× 3 in 3-D) neighbourhood so it does not sit on an edge.
  * 2. `iterations` rounds of local k-means: every centre claims the voxels of its 2S × 2S (× 2S)
  *    window that are nearer to it than to any other, with D² = dc² + Σₐ (Δₐ / Sₐ)² · m², where
- *    intensities are mapped onto 0–100 by the box's intensity range (like CIELAB lightness in the
+ *    intensities are mapped onto 0–100 by the box's intensity range (or `intensityRange`) (like CIELAB lightness in the
  *    paper, so compactness m ≈ 10 means the same for CT in HU and MR), and Δₐ / Sₐ makes the spatial
  *    term physical (mm / regionSizeMm) on anisotropic grids. In 2-D (one slice) z plays no part.
  * 3. Connectivity: every 6-connected fragment (4-connected in 2-D) becomes its own superpixel,
@@ -26,12 +26,21 @@ import { voxelCount } from '../volume/volumeUtils';
  * @param options.compactness m ≥ 0: higher gives more regular, less edge-following superpixels
  *   (default 10).
  * @param options.iterations k-means rounds, an integer ≥ 1 (default 10).
+ * @param options.intensityRange The intensities mapped onto lightness 0–100, values beyond clamped
+ *   (default: the box's minimum and maximum). Runs over different boxes that must cut the same
+ *   superpixels share one range.
  * @returns `labels`, one per voxel of the volume (−1 outside the box, 0…count − 1 inside), and
  *   `count`, the number of superpixels (0 for an empty box).
  */
 export function slicSuperpixels(
   volume: Volume<Float32Array>,
-  options: { box: Box; regionSizeMm: number; compactness?: number; iterations?: number },
+  options: {
+    box: Box;
+    regionSizeMm: number;
+    compactness?: number;
+    iterations?: number;
+    intensityRange?: [number, number];
+  },
 ): { labels: Int32Array; count: number } {
   const { box, regionSizeMm, compactness = 10, iterations = 10 } = options;
   const { dimensions, spacing } = volume;
@@ -75,12 +84,18 @@ export function slicSuperpixels(
   });
   let low = Infinity;
   let high = -Infinity;
-  for (let v = 0; v < total; v++) {
-    if (intensity[v] < low) low = intensity[v];
-    if (intensity[v] > high) high = intensity[v];
+  if (options.intensityRange) {
+    [low, high] = options.intensityRange;
+  } else {
+    for (let v = 0; v < total; v++) {
+      if (intensity[v] < low) low = intensity[v];
+      if (intensity[v] > high) high = intensity[v];
+    }
   }
   const toLightness = high > low ? 100 / (high - low) : 0;
-  for (let v = 0; v < total; v++) intensity[v] = (intensity[v] - low) * toLightness;
+  for (let v = 0; v < total; v++) {
+    intensity[v] = (Math.min(Math.max(intensity[v], low), high) - low) * toLightness;
+  }
 
   // Seed grid: round(extent / S) cells per axis, seeds at the cell centres.
   const cells = size.map((extent, axis) =>
