@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { batchPeakMemory } from './commands/batchPeakMemory';
 import { bench } from './commands/bench';
+import { BenchSettings, defaultSettings } from './bench/settings';
 import { evaluate } from './commands/evaluate';
 import { explain } from './commands/explain';
 import { segment } from './commands/segment';
@@ -244,6 +245,10 @@ withCommon(
   )
   .action(run(explain));
 
+/** A bench default as the help shows it, read off the settings so the text cannot drift: "quick 1, full 5". */
+const benchDefault = (pick: (settings: BenchSettings) => unknown): string =>
+  `quick ${String(pick(defaultSettings('quick')))}, full ${String(pick(defaultSettings('full')))}`;
+
 program
   .command('bench')
   .description(
@@ -298,13 +303,17 @@ program
   )
   .option(
     '--slices-per-organ <n>',
-    'MR (and --cases) slices per organ and subject (default 1)',
+    `MR (and --cases) slices per organ and subject, drawn from the model's prediction (default: ${benchDefault((s) => s.slicesPerOrgan)})`,
     integer('--slices-per-organ'),
   )
-  .option('--ct-slices <n>', 'CHAOS CT liver slices (default: quick 1, full 4)', integer('--ct-slices'))
+  .option(
+    '--ct-slices <n>',
+    `CHAOS CT liver slices (default: ${benchDefault((s) => s.ctSlices)})`,
+    integer('--ct-slices'),
+  )
   .option(
     '--deletion-steps <n>',
-    'deletion/insertion steps (default: quick 16, full 32)',
+    `deletion/insertion steps up to 3 × the predicted organ (default: ${benchDefault((s) => s.deletionSteps)})`,
     integer('--deletion-steps'),
   )
   .addOption(new Option('--roi <mode>', 'ROI of the ROI-guided variant').choices(['clip', 'mask']))
@@ -333,12 +342,12 @@ program
   )
   .option(
     '--sweep-batch-sizes <list>',
-    'batch sizes of the performance sweep (default: quick 1,4,8; full 1,2,4,8,16)',
+    `batch sizes of the performance sweep (default: ${benchDefault((s) => s.sweepBatchSizes.join(','))})`,
   )
   .option('--seed <n>', 'seed of RISE/LIME sampling', integer('--seed'))
   .option(
     '--timing-repeats <n>',
-    'timed runs per explanation, variants in turns; the fastest counts (default: quick 2, full 1)',
+    `timed runs per explanation, variants in turns; the fastest counts (default: ${benchDefault((s) => s.timingRepeats)})`,
     integer('--timing-repeats'),
   )
   .option('--strict', 'exit 1 when a check of the issue’s claims fails')
