@@ -116,7 +116,7 @@ class TextEncoder(nn.Module):
     n_ctx learnable context vectors are inserted after <sot> (MediCLIP/CoOp: "X X X X liver"),
     so the sequence is [<sot>, ctx_1..ctx_n, w1..wm, <eot>, <pad>...] of length L + n_ctx. The
     feature at the <eot> position (causal attention: it has seen the whole prompt) is projected
-    and L2-normalised.
+    and L2-normalised. n_ctx = 0 is the plain prompt (the ablation of the context vectors).
     """
 
     def __init__(self, vocab_size, eot_id, context_length=16, n_ctx=4, width=96, depth=3, heads=4,
@@ -127,7 +127,7 @@ class TextEncoder(nn.Module):
         self.context_length = int(context_length)
         seq = self.context_length + self.n_ctx
         self.token = nn.Embedding(vocab_size, width)
-        self.ctx = nn.Parameter(torch.randn(self.n_ctx, width) * 0.02)
+        self.ctx = nn.Parameter(torch.randn(self.n_ctx, width) * 0.02) if self.n_ctx else None
         self.pos = nn.Parameter(torch.randn(seq, width) * 0.01)
         self.blocks = nn.ModuleList([Block(width, heads, 4.0) for _ in range(depth)])
         self.norm = nn.LayerNorm(width)
@@ -138,8 +138,8 @@ class TextEncoder(nn.Module):
     def forward(self, input_ids):
         k = input_ids.shape[0]
         tokens = self.token(input_ids)                                 # [K, L, W]
-        ctx = self.ctx.unsqueeze(0).expand(k, -1, -1)
-        x = torch.cat([tokens[:, :1], ctx, tokens[:, 1:]], dim=1) + self.pos
+        ctx = [self.ctx.unsqueeze(0).expand(k, -1, -1)] if self.n_ctx else []
+        x = torch.cat([tokens[:, :1], *ctx, tokens[:, 1:]], dim=1) + self.pos
         for block in self.blocks:
             x = block(x, self.causal)
         x = self.norm(x)

@@ -18,7 +18,7 @@ if [ ! -f "$data/README.md" ]; then
     exit 1
   fi
   echo "smoke test skipped (needs research data): not found at $data; put it in ../shared/data or set XAI_CLIP_DATA."
-  echo "0 passed, 0 failed, 4 skipped"
+  echo "0 passed, 0 failed, 5 skipped"
   exit 0
 fi
 tmp="$(mktemp -d)"
@@ -47,4 +47,12 @@ node models/train/calibrate_clip_roi.js --smoke --model "$clip_out" > "$tmp/cali
   || { cat "$tmp/calibrate.log" >&2; exit 1; }
 grep -q '^roiByClass: {"liver"' "$tmp/calibrate.log" || { cat "$tmp/calibrate.log" >&2; exit 1; }
 echo "smoke clip ROI calibration: ok"
-echo "4 passed, 0 failed"
+# The plain-prompt text tower of the context-token ablation (--context-tokens 0): trains, exports, matches
+# onnxruntime, and its log says it had no context vectors.
+mkdir "$tmp/plain"
+TMPDIR="$tmp/plain" "$python" models/train/train_clip.py --smoke --context-tokens 0 > "$tmp/clip-plain.log" 2>&1 \
+  || { cat "$tmp/clip-plain.log" >&2; exit 1; }
+grep -q '"n_ctx": 0' "$tmp"/plain/chaos-clip-smoke-*/training_log.json \
+  || { echo "smoke chaos-clip --context-tokens 0: its training_log.json does not record n_ctx 0" >&2; exit 1; }
+echo "smoke chaos-clip --context-tokens 0: ok"
+echo "5 passed, 0 failed"

@@ -360,6 +360,10 @@ def main():
                         help='sampling weight of CHAOS MR slices that show a kidney or the spleen at under 40 %% of '
                              'its largest area in that subject (the organ poles, where the ROI missed most); '
                              'the shipped model used 1 (see the model card for a run with 3)')
+    parser.add_argument('--context-tokens', type=int, default=N_CTX,
+                        help='learned context vectors inserted after <sot> in the text tower (CoOp form); '
+                             f'0 = the plain prompt. The shipped model used {N_CTX}. With --export-only the '
+                             "checkpoint's own value is used")
     parser.add_argument('--class-weights', default='1,1.5,4,4,3.5', help='CE weight per class (background first)')
     parser.add_argument('--logit-scale', type=float, default=0.0,
                         help='manifest logitScale; 0 (default) calibrates it on training slices')
@@ -380,21 +384,27 @@ def main():
     root = clip_data.data_root()
     vocab = build_vocabulary()
     ids, rows = prompt_table(vocab)
-    model = ClipModel(len(vocab), vocab[EOT], IMAGE_KWARGS, TEXT_KWARGS)
+    if args.export_only:
+        # The checkpoint fixes the architecture: a checkpoint without the option was trained with N_CTX.
+        with open(args.checkpoint + '.json') as f:
+            saved = json.load(f)
+        args.context_tokens = saved['args'].get('context_tokens', N_CTX)
+    if args.context_tokens < 0:
+        raise SystemExit(f'--context-tokens must be 0 or more, got {args.context_tokens}.')
+    text_kwargs = dict(TEXT_KWARGS, n_ctx=args.context_tokens)
+    model = ClipModel(len(vocab), vocab[EOT], IMAGE_KWARGS, text_kwargs)
     n_image = sum(p.numel() for p in model.image.parameters())
     n_text = sum(p.numel() for p in model.text.parameters())
     print(f'params: image {n_image:,}, text {n_text:,}; vocabulary {len(vocab)} tokens', flush=True)
 
     meta = {'model': MODEL_NAME, 'command': ' '.join(['/usr/bin/python3', 'models/train/train_clip.py'] + sys.argv[1:]),
-            'image': IMAGE_KWARGS, 'text': TEXT_KWARGS, 'imageParams': n_image, 'textParams': n_text,
+            'image': IMAGE_KWARGS, 'text': text_kwargs, 'imageParams': n_image, 'textParams': n_text,
             'classes': CLASSES, 'heldOutMR': clip_data.HELD_OUT_MR, 'ctTrainFiles': clip_data.CT_TRAIN_FILES,
             'ctHeldOutFiles': clip_data.CT_HELD_OUT_FILES, 'args': {k: v for k, v in vars(args).items()},
             'torch': torch.__version__, 'threads': args.threads}
 
     if args.export_only:
         model.load_state_dict(torch.load(args.checkpoint))
-        with open(args.checkpoint + '.json') as f:
-            saved = json.load(f)
         meta['exportCommand'] = meta['command']
         meta.update(saved)
     else:
