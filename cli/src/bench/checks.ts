@@ -9,6 +9,7 @@ import {
   SweepPoint,
 } from './schema';
 import { pairedComparison, PairedComparison } from './stats/pairedComparison';
+import { withInterval } from './numbers';
 
 /** The figures a check reads, with the dataset and organ (or the part of the run) they are about. */
 interface Subject<T> {
@@ -99,9 +100,6 @@ function indicatorVsRandom(result: BenchResult): Subject<Separation>[] {
   ];
 }
 
-const showInterval = (c: PairedComparison) =>
-  `${c.mean.toFixed(3)} [${c.low.toFixed(3)}, ${c.high.toFixed(3)}]`;
-
 /** The sweep's point at the default batch size. */
 function defaultBatchPoint(result: BenchResult): Subject<SweepPoint & { backend: string }>[] {
   const { sweep, defaultBatchSize, backend } = result.performance;
@@ -165,7 +163,7 @@ export const CHECKS: CheckSpec<unknown>[] = [
     detail: ({ roi, full, comparison }) =>
       `${roi.deletionAuc.toFixed(4)} vs ${full.deletionAuc.toFixed(4)} (lower is better)` +
       (comparison
-        ? `; ROI − full ${showInterval(comparison.vsFull.deletionAuc)}, ${comparison.vsFull.deletionAuc.verdict}`
+        ? `; ROI − full ${withInterval(comparison.vsFull.deletionAuc)}, ${comparison.vsFull.deletionAuc.verdict}`
         : ''),
   }),
   spec<Separation>({
@@ -175,7 +173,7 @@ export const CHECKS: CheckSpec<unknown>[] = [
     subjects: indicatorVsRandom,
     holds: ({ deletion }) => deletion.low > 0,
     detail: ({ deletion, insertion }) =>
-      `deletion ${showInterval(deletion)}, insertion ${showInterval(insertion)} (random − indicator, mean [95 % interval])`,
+      `deletion ${withInterval(deletion)}, insertion ${withInterval(insertion)} (random − indicator, mean [95 % interval])`,
   }),
   spec<SweepPoint & { backend: string }>({
     id: 'engine-overhead',
