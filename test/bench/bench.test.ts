@@ -3,8 +3,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { pickSlices } from '../../cli/src/bench/benchCases';
 import { CHECKS } from '../../cli/src/bench/checks';
-import { seededTopCount } from '../../cli/src/bench/seededTopCount';
 import { writeNifti } from '../../cli/src/io/writeNifti';
+import { binarize } from '../../extension/src/engine/util/binarize';
 import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
 import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
 import { runCli as cli } from '../helpers/runCli';
@@ -286,6 +286,8 @@ describe('xai-clip bench', () => {
   });
 
   it('takes the top |GT| voxels with ties broken at random, not by position', () => {
+    const seededTopCount = (values: Float32Array, count: number, seed: number) =>
+      binarize(values, { kind: 'topCount', count, seed });
     const flat = new Float32Array(100).fill(1);
     const mask = seededTopCount(flat, 10, 1);
     expect(mask.reduce((sum, m) => sum + m, 0)).toBe(10);

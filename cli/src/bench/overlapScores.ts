@@ -1,6 +1,5 @@
 import { binarize, overlap } from '@xai-clip/engine';
 import { Score } from './schema';
-import { seededTopCount } from './seededTopCount';
 
 /**
  * A map's overlap with the ground truth (THRESHOLD_PROTOCOL): Dice/IoU of its Otsu binarisation
@@ -15,6 +14,6 @@ export function overlapScores(
   const truthCount = truth.reduce((sum, t) => sum + t, 0);
   return {
     otsu: overlap(binarize(positive, { kind: 'otsu' }), truth),
-    topGt: overlap(seededTopCount(positive, truthCount, seed), truth),
+    topGt: overlap(binarize(positive, { kind: 'topCount', count: truthCount, seed }), truth),
   };
 }
