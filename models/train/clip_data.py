@@ -44,6 +44,19 @@ CT_HELD_OUT_FILES = list(range(30, 46))
 SIZE = 128  # imageEncoder.shape
 
 
+def parse_subjects(text):
+    """'3,13,21,33' -> [3, 13, 21, 33], each a CHAOS MR subject of MR_SUBJECTS, at least one left to train on."""
+    try:
+        subjects = sorted({int(part) for part in text.split(',') if part.strip()})
+    except ValueError:
+        raise SystemExit(f'--held-out-mr takes subject numbers separated by commas, got {text!r}.')
+    unknown = [s for s in subjects if s not in MR_SUBJECTS]
+    if unknown or not subjects or len(subjects) >= len(MR_SUBJECTS):
+        raise SystemExit(f'--held-out-mr {text!r}: hold out 1 to {len(MR_SUBJECTS) - 1} of the CHAOS MR subjects '
+                         f'{MR_SUBJECTS}' + (f' ({unknown} are not among them).' if unknown else '.'))
+    return subjects
+
+
 def data_root():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.environ.get('XAI_CLIP_DATA') or os.path.normpath(os.path.join(here, '..', '..', '..', 'shared', 'data'))

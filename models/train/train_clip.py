@@ -371,7 +371,12 @@ def main():
     parser.add_argument('--export-only', action='store_true', help='export --checkpoint without training')
     parser.add_argument('--smoke', action='store_true', help='CI: a few iterations into a temp folder')
     parser.add_argument('--threads', type=int, default=1)
+    parser.add_argument('--held-out-mr', default='',
+                        help='comma-separated CHAOS MR subjects to hold out instead of the shipped split '
+                             f'{clip_data.HELD_OUT_MR} (cross-validation folds; see cross_validate_clip.sh)')
     args = parser.parse_args()
+    if args.held_out_mr:
+        clip_data.HELD_OUT_MR = clip_data.parse_subjects(args.held_out_mr)
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
