@@ -35,6 +35,14 @@ const modelKey = (m: ModelIdentity) => JSON.stringify([m.name, m.version, m.sha2
 const lineKey = (slice: SliceIdentity, settings: string, model: ModelIdentity) =>
   JSON.stringify([sliceKey(slice), settings, modelKey(model)]);
 
+// JSON has no NaN or ±Infinity (it would write null, which sums as 0): the store writes them as
+// strings and reads them back, so a reused unit aggregates as it did when explained.
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+const keepNonFinite = (_: string, value: unknown) =>
+  typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+const restoreNonFinite = (_: string, value: unknown) =>
+  typeof value === 'string' && NON_FINITE.has(value) ? Number(value) : value;
+
 /** Whether a parsed line has the fields a stored slice needs (a line cut by a crash does not parse at all). */
 function isStoredSlice(value: unknown): value is StoredSlice {
   const line = value as Partial<StoredSlice> | null;
@@ -108,7 +116,7 @@ export class BenchStore {
       if (!line.trim()) return;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(line);
+        parsed = JSON.parse(line, restoreNonFinite);
       } catch {
         parsed = undefined;
       }
@@ -135,7 +143,7 @@ export class BenchStore {
       ...results,
       writtenAt: new Date().toISOString(),
     };
-    fs.appendFileSync(this.file, `${JSON.stringify(stored)}\n`);
+    fs.appendFileSync(this.file, `${JSON.stringify(stored, keepNonFinite)}\n`);
     this.explained += 1;
   }
 
