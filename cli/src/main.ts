@@ -350,6 +350,10 @@ program
     `timed runs per explanation, variants in turns; the fastest counts (default: ${benchDefault((s) => s.timingRepeats)})`,
     integer('--timing-repeats'),
   )
+  .option(
+    '--store <file.jsonl>',
+    'keep each slice’s results in this JSON-lines file (appended after each slice) and reuse those made with the same model and map settings: run the benchmark in parts (e.g. one organ at a time) or resume it, then run the whole selection with the same store to aggregate',
+  )
   .option('--strict', 'exit 1 when a check of the issue’s claims fails')
   .option('--quiet', 'no per-explanation lines on stderr')
   .action(run(bench));

@@ -57,6 +57,15 @@ function methodDetail(row: BenchRow): string {
     : `${options.samples} samples`;
 }
 
+/** What a run with `--store` took from its store and what it explained. */
+function storeLine(store: NonNullable<BenchResult['store']>): string {
+  const { otherSettings, otherModel, malformed } = store.ignoredLines;
+  return (
+    `Store ${store.path}: ${store.reusedSlices} slice(s) reused (their timings from the run that stored them), ` +
+    `${store.explainedSlices} explained now; lines ignored: ${otherSettings} other settings, ${otherModel} other model, ${malformed} malformed.`
+  );
+}
+
 /** The benchmark as markdown: the paper's table, ROI vs full next to the paper, coarse-to-fine, performance. */
 export function benchMarkdown(result: BenchResult): string {
   const { settings } = result;
@@ -78,6 +87,7 @@ export function benchMarkdown(result: BenchResult): string {
     `Threshold protocol: ${result.thresholdProtocol}`,
     '',
   );
+  if (result.store) lines.push(storeLine(result.store), '');
   lines.push(
     '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | insertion start | pointing ↑ | randomised r ↓ | LIME R² ↑ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
     '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -303,6 +313,7 @@ export function benchSummary(result: BenchResult, files: { json: string; markdow
     );
   }
   if (result.slab) lines.push(`  ${slabLine(result.slab)}`);
+  if (result.store) lines.push(`  ${storeLine(result.store)}`);
   lines.push(
     `  paper: runtime ${pct(result.paper.runtimeChange)}, Dice ${pct(result.paper.diceChange)}, IoU ${pct(result.paper.iouChange)}`,
     `  engine overhead at batch ${result.performance.defaultBatchSize}: ${num(result.performance.overhead, 3)}`,

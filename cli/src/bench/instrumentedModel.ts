@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { InferenceSession } from 'onnxruntime-common';
@@ -15,9 +16,18 @@ export interface SessionStats {
   sample?: Float32Array;
 }
 
+/** Which model made a result: its manifest's name and version, and a hash of what was loaded. */
+export interface ModelIdentity {
+  name: string;
+  version: string;
+  /** sha256 of the manifest's text and of every file the runtime read to load it (segmenter, CLIP, …). */
+  sha256: string;
+}
+
 export interface InstrumentedModel {
   loaded: LoadedModel;
   manifestPath: string;
+  identity: ModelIdentity;
   stats: SessionStats;
   /**
    * Time per pass (ms) of a bare onnxruntime-node session on the same ONNX file, options and
@@ -49,6 +59,8 @@ export async function loadInstrumentedModel(manifestPath: string): Promise<Instr
   // (not the CLIP encoders, nor the runtime's own small activation session).
   let segmenterFile: Uint8Array | undefined;
   let segmenterBytes: Uint8Array | undefined;
+  // Each file's hash as it was read: a retrained model with the same name and version is another model.
+  const fileHashes = new Map<string, string>();
   const instrumented: OrtModule = {
     Tensor: ort.Tensor,
     InferenceSession: {
@@ -65,14 +77,22 @@ export async function loadInstrumentedModel(manifestPath: string): Promise<Instr
     readFile: async (file) => {
       const bytes = new Uint8Array(await fs.readFile(path.resolve(folder, file)));
       if (file === json.segmenter?.file) segmenterFile = bytes;
+      fileHashes.set(file, createHash('sha256').update(bytes).digest('hex'));
       return bytes;
     },
     executionProviders: ['cpu'],
   });
+  const modelHash = createHash('sha256').update(text);
+  for (const file of [...fileHashes.keys()].sort()) modelHash.update(`\n${file} ${fileHashes.get(file)}`);
   let bare: InferenceSession | undefined;
   return {
     loaded,
     manifestPath,
+    identity: {
+      name: loaded.manifest.name,
+      version: loaded.manifest.version,
+      sha256: modelHash.digest('hex'),
+    },
     stats,
     async bareMsPerPass(batchSize, calls, runs) {
       if (!stats.sample || !segmenterBytes) {

@@ -4,25 +4,21 @@ import { describeLabelValues } from '../labels/describeLabelValues';
 import { labelValueCounts } from '../labels/labelValueCounts';
 import { coarseToFineOf, comparisonsOf, PAPER, rowsOf } from './aggregate';
 import { BenchCase, CaseCache, pickSlices, shown } from './benchCases';
-import { RunKind } from './benchRequest';
 import { BenchSlice } from './benchSlice';
-import { scoreRun, ScoredRun } from './benchUnit';
+import { BenchStore, SliceIdentity, SliceResults } from './benchStore';
 import { checksOf } from './checks';
-import { compareCoarseToFine } from './compareCoarseToFine';
 import { compareSlab } from './compareSlab';
+import { explainSlice } from './explainSlice';
 import { InstrumentedModel, loadInstrumentedModel } from './instrumentedModel';
 import { round } from './numbers';
 import { maxRssMb } from './peakMemory';
 import { predictedAreas } from './predictedAreas';
 import { randomisedSegmenter } from './randomisedSegmenter';
-import { roiControls } from './roiControls';
-import { scoreSanityMaps } from './sanityMaps';
 import { sanityRowsOf } from './sanityRows';
 import { BenchResult, BenchUnit, CoarseToFineComparison, SanityUnit, SweepPoint } from './schema';
 import { THRESHOLD_PROTOCOL } from './scoreSaliency';
-import { BenchSettings } from './settings';
+import { BenchSettings, settingsKey } from './settings';
 import { runSweep } from './sweep';
-import { fastestRuns } from './timeExplanation';
 
 /**
  * Runs the benchmark: for every case, organ and chosen slice, every method in its full-image and
@@ -34,9 +30,12 @@ import { fastestRuns } from './timeExplanation';
 export async function runBench(
   cases: BenchCase[],
   settings: BenchSettings,
-  options: { notes?: string[]; cache?: CaseCache; log?: (line: string) => void } = {},
+  options: { notes?: string[]; cache?: CaseCache; log?: (line: string) => void; store?: string } = {},
 ): Promise<BenchResult> {
   const started = Date.now();
+  // Read first: an unusable store fails before any work.
+  const store = options.store === undefined ? undefined : BenchStore.open(options.store);
+  const key = settingsKey(settings);
   const log = options.log ?? (() => undefined);
   const cache = options.cache ?? new CaseCache();
   const notes = [...(options.notes ?? [])];
@@ -116,25 +115,22 @@ export async function runBench(
           log,
         };
         first ??= at;
-        // The slice's predicted organ and ROI, from its first method's runs: the sanity maps.
-        let sanityOf: { predicted: Uint8Array; roi?: ScoredRun['roi'] } | undefined;
-        for (const method of settings.methods) {
-          const kinds: RunKind[] = [
-            { method, variant: 'full', coarseToFine: false },
-            { method, variant: 'roi', coarseToFine: false },
-          ];
-          if (method === 'occlusion' && settings.coarseToFine)
-            kinds.push({ method, variant: 'roi', coarseToFine: true });
-          const scored: ScoredRun[] = [];
-          for (const run of await fastestRuns(at, kinds)) scored.push(await scoreRun(at, run));
-          const [full, roi, refined] = scored;
-          for (const guided of [roi, refined])
-            if (guided?.roi) guided.unit.controls = roiControls(at, full.saliency, guided.roi);
-          units.push(...scored.map((s) => s.unit));
-          if (refined) perSliceCoarseToFine.push(compareCoarseToFine(at, roi, refined));
-          sanityOf ??= { predicted: full.predicted, roi: roi.roi };
+        const identity: SliceIdentity = {
+          dataset: benchCase.dataset,
+          subject: benchCase.subject,
+          organ: organ.organ,
+          labelValue: organ.labelValue,
+          slice,
+        };
+        let results: SliceResults | undefined = store?.take(identity, key, model.identity);
+        if (results) log(`${where} ${organ.organ} slice ${slice}: reused from the store`);
+        else {
+          results = await explainSlice(at);
+          store?.append(identity, key, model.identity, results);
         }
-        if (sanityOf) sanityUnits.push(...(await scoreSanityMaps(at, sanityOf.predicted, sanityOf.roi)));
+        units.push(...results.units);
+        sanityUnits.push(...results.sanityUnits);
+        perSliceCoarseToFine.push(...results.coarseToFine);
       }
     }
   }
@@ -159,6 +155,11 @@ export async function runBench(
         ),
       );
   }
+  const stored = store?.summary(
+    key,
+    [...models.values()].map((m) => m.identity),
+  );
+  notes.push(...(stored?.notes ?? []));
   const manifestOf = new Map(cases.map((c) => [c.dataset, c.model]));
   const rows = rowsOf(units, settings.batchSize, (dataset) => bare.get(manifestOf.get(dataset)!) ?? NaN);
   const defaultPoint = sweep.points.find((p) => p.batchSize === settings.batchSize) ?? sweep.points[0];
@@ -204,6 +205,7 @@ export async function runBench(
     checks: [],
     units,
     sanity: { units: sanityUnits, rows: sanityRowsOf(sanityUnits, settings.seed) },
+    ...(stored ? { store: stored.store } : {}),
   };
   result.checks = checksOf(result);
   result.totalMs = Date.now() - started;

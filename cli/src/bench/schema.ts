@@ -262,4 +262,14 @@ export interface BenchResult {
   units: BenchUnit[];
   /** The sanity maps of every slice, and their rows per dataset and organ. */
   sanity: { units: SanityUnit[]; rows: SanityRow[] };
+  /** The per-slice store of a run with `--store` (BenchStore): what it reused and what it did not. */
+  store?: {
+    path: string;
+    /** Slices taken from the store (their timing figures are from the run that stored them). */
+    reusedSlices: number;
+    /** Slices explained in this run (and appended). */
+    explainedSlices: number;
+    /** Store lines not used: made with other settings, another model, or not readable. */
+    ignoredLines: { otherSettings: number; otherModel: number; malformed: number };
+  };
 }

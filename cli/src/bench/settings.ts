@@ -148,3 +148,67 @@ export function defaultSettings(mode: BenchMode): BenchSettings {
     methodOptions: {},
   };
 }
+
+/**
+ * What each setting does to a stored slice (`bench --store`), in one place:
+ * - 'maps': it changes a unit's maps or scores (or its counted passes and calls), so it is part of
+ *   the settings key and a store line made under another value is not reused;
+ * - 'performance': it only changes timing figures or the run-level sweep and slab, never a unit;
+ * - 'scope': it changes which slices a run covers (each stored line names its slice) or is only a
+ *   name for defaults that are classified on their own (mode).
+ * A Record over every key: adding a setting without classifying it does not compile (and
+ * test/bench/benchStore.test.ts fails).
+ */
+export const SETTING_ROLES: Record<keyof BenchSettings, 'maps' | 'performance' | 'scope'> = {
+  mode: 'scope',
+  methods: 'maps',
+  batchSize: 'maps',
+  windowMm: 'maps',
+  strideMm: 'maps',
+  outsideTileFactor: 'maps',
+  outsideTiles: 'maps',
+  riseMasks: 'maps',
+  limeSamples: 'maps',
+  riseCellMm: 'maps',
+  riseMasksPerCell: 'maps',
+  limeSamplesPerFeature: 'maps',
+  roi: 'maps',
+  roiShape: 'maps',
+  fill: 'maps',
+  target: 'maps',
+  seed: 'maps',
+  slicesPerOrgan: 'scope',
+  ctSlices: 'scope',
+  deletionSteps: 'maps',
+  coarseToFine: 'maps',
+  coarseFactor: 'maps',
+  refineFraction: 'maps',
+  slabSlices: 'performance',
+  slabStride: 'performance',
+  sweepBatchSizes: 'performance',
+  sweepWindowMm: 'performance',
+  bareRepeats: 'performance',
+  sweepRepeats: 'performance',
+  timingRepeats: 'performance',
+  randomisation: 'maps',
+  methodOptions: 'maps',
+};
+
+/** JSON with every object's keys sorted: the same settings give the same text whatever order they were set in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The settings key of a stored slice: every 'maps' setting (SETTING_ROLES), as canonical JSON. */
+export function settingsKey(settings: BenchSettings): string {
+  const keyed = Object.fromEntries(
+    Object.entries(settings).filter(([name]) => SETTING_ROLES[name as keyof BenchSettings] === 'maps'),
+  );
+  return canonicalJson(keyed);
+}

@@ -44,6 +44,8 @@ export interface BenchCommandOptions {
   randomisation: boolean;
   strict?: boolean;
   quiet?: boolean;
+  /** JSON-lines file of per-slice results: reused when they match, appended after each slice. */
+  store?: string;
   /** --method-option values by method and name. */
   methodOption?: BenchSettings['methodOptions'];
 }
@@ -94,7 +96,7 @@ export async function bench(options: BenchCommandOptions): Promise<void> {
     }
   }
   const log = options.quiet ? undefined : (line: string) => process.stderr.write(`${line}\n`);
-  const result = await runBench(cases, settings, { notes, cache, log });
+  const result = await runBench(cases, settings, { notes, cache, log, store: options.store });
   const jsonPath = options.json ?? path.join(options.out, `bench-${settings.mode}.json`);
   const markdownPath = options.markdown ?? jsonPath.replace(/(\.json)?$/i, '.md');
   await fs.mkdir(path.dirname(path.resolve(jsonPath)), { recursive: true });
