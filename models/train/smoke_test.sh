@@ -18,7 +18,7 @@ if [ ! -f "$data/README.md" ]; then
     exit 1
   fi
   echo "smoke test skipped (needs research data): not found at $data; put it in ../shared/data or set XAI_CLIP_DATA."
-  echo "0 passed, 0 failed, 5 skipped"
+  echo "0 passed, 0 failed, 6 skipped"
   exit 0
 fi
 tmp="$(mktemp -d)"
@@ -55,4 +55,20 @@ TMPDIR="$tmp/plain" "$python" models/train/train_clip.py --smoke --context-token
 grep -q '"n_ctx": 0' "$tmp"/plain/chaos-clip-smoke-*/training_log.json \
   || { echo "smoke chaos-clip --context-tokens 0: its training_log.json does not record n_ctx 0" >&2; exit 1; }
 echo "smoke chaos-clip --context-tokens 0: ok"
-echo "5 passed, 0 failed"
+# One cross-validation fold (cross_validate_clip.sh): another held-out subject trains, its split says so, the
+# product's ROI code scores that subject, and the summary pools it; an unknown subject is refused.
+mkdir -p "$tmp/cv/fold1"
+TMPDIR="$tmp/cv" "$python" models/train/train_clip.py --smoke --held-out-mr 8 > "$tmp/clip-fold.log" 2>&1 \
+  || { cat "$tmp/clip-fold.log" >&2; exit 1; }
+fold_out="$(ls -d "$tmp"/cv/chaos-clip-smoke-*)"
+node models/train/eval_clip_localisation.js --model "$fold_out" --margins 0 --ct-files 40 \
+  --json "$tmp/cv/fold1/eval-mask.json" > "$tmp/cv-eval.log" 2>&1 || { cat "$tmp/cv-eval.log" >&2; exit 1; }
+"$python" models/train/summarise_cross_validation.py --work "$tmp/cv" --iters 4 --folds 8 --out "$tmp/cv.json" \
+  > "$tmp/cv-summary.log" 2>&1 || { cat "$tmp/cv-eval.log" "$tmp/cv-summary.log" >&2; exit 1; }
+grep -q '"8": ' "$tmp/cv.json" || { echo "smoke cross-validation: subject 8 missing from the summary" >&2; exit 1; }
+if "$python" models/train/train_clip.py --smoke --held-out-mr 4 > "$tmp/clip-bad.log" 2>&1 \
+  || ! grep -q 'are not among them' "$tmp/clip-bad.log"; then
+  echo "smoke chaos-clip --held-out-mr 4: not refused as an unknown subject" >&2; cat "$tmp/clip-bad.log" >&2; exit 1
+fi
+echo "smoke clip cross-validation fold: ok"
+echo "6 passed, 0 failed"
