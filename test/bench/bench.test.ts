@@ -3,43 +3,21 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { pickSlices } from '../../cli/src/bench/benchCases';
 import { CHECKS } from '../../cli/src/bench/checks';
-import { writeNifti } from '../../cli/src/io/writeNifti';
 import { binarize } from '../../extension/src/engine/util/binarize';
-import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
-import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+import { fixture } from '../helpers/plantedImage';
+import { writePlantedBenchCase } from '../helpers/plantedBenchCase';
 import { runCli as cli } from '../helpers/runCli';
 
 describe('xai-clip bench', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-bench-'));
   // A tiny synthetic dataset: 3 planted 64×64 slices, the organ (S) labelled on slices 1 and 2.
-  beforeAll(() => {
-    const data = new Float32Array(64 * 64 * 3);
-    const labels = new Uint8Array(64 * 64 * 3);
-    for (let k = 0; k < 3; k++) data.set(plantedSlice().data, k * 64 * 64);
-    labels.set(plantedMask(), 64 * 64);
-    labels.set(plantedMask(), 2 * 64 * 64);
-    const geometry = { spacing: [1, 1, 2] as [number, number, number] };
-    writeNifti(path.join(dir, 'image.nii.gz'), createVolume(data, [64, 64, 3], geometry));
-    writeNifti(path.join(dir, 'labels.nii.gz'), createVolume(labels, [64, 64, 3], geometry));
-    writeFileSync(
-      path.join(dir, 'cases.json'),
-      JSON.stringify({
-        cases: [
-          {
-            dataset: 'planted',
-            model: fixture('planted2d.manifest.json'),
-            input: 'image.nii.gz',
-            labels: 'labels.nii.gz',
-            // The second entry's value is not in the labels: skipped, with the values they hold.
-            organs: [
-              { organ: 'organ', labelValue: 1 },
-              { organ: 'organ', labelValue: 255 },
-            ],
-          },
-        ],
-      }),
-    );
-  });
+  // The second entry's value is not in the labels: skipped, with the values they hold.
+  beforeAll(() =>
+    writePlantedBenchCase(dir, [
+      { organ: 'organ', labelValue: 1 },
+      { organ: 'organ', labelValue: 255 },
+    ]),
+  );
 
   it('writes the JSON table (every method × full/ROI, coarse-to-fine, slab, sweep, checks) and markdown', async () => {
     const json = path.join(dir, 'out', 'bench.json');

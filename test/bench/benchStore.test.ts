@@ -3,42 +3,16 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { BenchStore } from '../../cli/src/bench/benchStore';
 import { defaultSettings, SETTING_ROLES, settingsKey } from '../../cli/src/bench/settings';
-import { writeNifti } from '../../cli/src/io/writeNifti';
-import { createVolume } from '../../extension/src/engine/volume/volumeUtils';
-import { fixture, plantedMask, plantedSlice } from '../helpers/plantedImage';
+import { writePlantedBenchCase } from '../helpers/plantedBenchCase';
 import { runCli as cli } from '../helpers/runCli';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the result JSON is read as it was written */
 
 describe('xai-clip bench --store', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'xai-clip-bench-store-'));
-  const cases = path.join(dir, 'cases.json');
   // The planted dataset of bench.test.ts: 3 slices, the organ labelled on slices 1 and 2; the
   // planted model predicts it on all three, so every slice can be picked.
-  beforeAll(() => {
-    const data = new Float32Array(64 * 64 * 3);
-    const labels = new Uint8Array(64 * 64 * 3);
-    for (let k = 0; k < 3; k++) data.set(plantedSlice().data, k * 64 * 64);
-    labels.set(plantedMask(), 64 * 64);
-    labels.set(plantedMask(), 2 * 64 * 64);
-    const geometry = { spacing: [1, 1, 2] as [number, number, number] };
-    writeNifti(path.join(dir, 'image.nii.gz'), createVolume(data, [64, 64, 3], geometry));
-    writeNifti(path.join(dir, 'labels.nii.gz'), createVolume(labels, [64, 64, 3], geometry));
-    writeFileSync(
-      cases,
-      JSON.stringify({
-        cases: [
-          {
-            dataset: 'planted',
-            model: fixture('planted2d.manifest.json'),
-            input: 'image.nii.gz',
-            labels: 'labels.nii.gz',
-            organs: [{ organ: 'organ', labelValue: 1 }],
-          },
-        ],
-      }),
-    );
-  });
+  const cases = writePlantedBenchCase(dir, [{ organ: 'organ', labelValue: 1 }]);
 
   let runs = 0;
   /** A tiny bench run (occlusion with coarse-to-fine, RISE; two slices), its result and stderr. */
