@@ -110,6 +110,12 @@ export class BenchStore {
     }
     // A last line cut by a crash has no newline: end it, so the next line starts on its own.
     if (text.length && !text.endsWith('\n')) fs.appendFileSync(file, '\n');
+    const { lines, malformed } = BenchStore.parse(text);
+    return new BenchStore(file, lines, malformed);
+  }
+
+  /** A store's text as its stored slices, and the (1-based) numbers of the lines that are not one. */
+  static parse(text: string): { lines: StoredSlice[]; malformed: number[] } {
     const lines: StoredSlice[] = [];
     const malformed: number[] = [];
     text.split('\n').forEach((line, n) => {
@@ -123,7 +129,7 @@ export class BenchStore {
       if (isStoredSlice(parsed)) lines.push(parsed);
       else malformed.push(n + 1);
     });
-    return new BenchStore(file, lines, malformed);
+    return { lines, malformed };
   }
 
   /** The stored results of a slice under these settings and model, if any; counted as reused. */

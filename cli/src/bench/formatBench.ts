@@ -89,6 +89,14 @@ export function benchMarkdown(result: BenchResult): string {
   );
   if (result.store) lines.push(storeLine(result.store), '');
   lines.push(
+    '## Headline: ROI − full, paired per slice',
+    '',
+    ...headlineTable(result.comparisons),
+    '',
+    '## Every row',
+    '',
+  );
+  lines.push(
     '| dataset | organ | method | variant | slices | passes | wall s | ms/pass | Dice | IoU | Dice top-\\|GT\\| | IoU top-\\|GT\\| | deletion AUC ↓ | insertion AUC ↑ | insertion start | pointing ↑ | randomised r ↓ | LIME R² ↑ | overhead | ÷ in-run ORT | ROI share | peak RSS MiB |',
     '|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   );
@@ -186,6 +194,27 @@ export function benchMarkdown(result: BenchResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The benchmark in one table, ROI − full per dataset, organ and method: the passes saved, the
+ * paired differences of the figures read most (mean [95 % interval] verdict), and the overlap gains
+ * that also beat the three localiser controls. The README quotes it from the full run's store.
+ */
+export function headlineTable(comparisons: Comparison[]): string[] {
+  const lines = [
+    '| dataset | organ | method | slices | passes | Dice top-\\|GT\\| | Dice (Otsu) | deletion AUC ↓ | gains beyond the controls |',
+    '|---|---|---|--:|--:|---|---|---|---|',
+  ];
+  for (const c of comparisons) {
+    const v = c.vsFull;
+    const gains = c.gains.map((metric) => OVERLAP_LABELS[metric]).join(', ') || 'none';
+    lines.push(
+      `| ${c.dataset} | ${c.organ} | ${METHOD_LABELS[c.method]} | ${v.topGtDice.slices} | ${pct(c.passesChange)} | ` +
+        `${difference(v.topGtDice)} | ${difference(v.otsuDice)} | ${difference(v.deletionAuc)} | ${gains} |`,
+    );
+  }
+  return lines;
+}
+
 /** ROI − full per slice, every metric: mean, interval, verdict, Wilcoxon p. */
 function pairedSection(comparisons: Comparison[]): string[] {
   const lines = [
@@ -249,21 +278,27 @@ function controlsSection(result: BenchResult): string[] {
 /** The sanity maps' deletion/insertion: what the metric gives a map that knows the answer, a random one, the ROI alone. */
 function sanitySection(rows: SanityRow[]): string[] {
   if (!rows.length) return [];
-  const lines = [
+  return [
     '## Sanity maps',
     '',
     'The same deletion/insertion on maps that need no explainer: the predicted-mask indicator (knows the model’s answer), ' +
       'a seeded random order (20 mm patches; knows nothing) and the ROI indicator (the localiser alone). Mean [bootstrap 95 % interval].',
     '',
+    ...sanityTable(rows),
+    '',
+  ];
+}
+
+/** The sanity maps' table (the README quotes it from the full run's store). */
+export function sanityTable(rows: SanityRow[]): string[] {
+  return [
     '| dataset | organ | map | slices | deletion AUC ↓ | insertion AUC ↑ | insertion start |',
     '|---|---|---|--:|---|---|--:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.dataset} | ${r.organ} | ${r.map} | ${r.slices} | ${withInterval(r.deletionAuc)} | ${withInterval(r.insertionAuc)} | ${num(r.insertionStart)} |`,
+    ),
   ];
-  for (const r of rows) {
-    lines.push(
-      `| ${r.dataset} | ${r.organ} | ${r.map} | ${r.slices} | ${withInterval(r.deletionAuc)} | ${withInterval(r.insertionAuc)} | ${num(r.insertionStart)} |`,
-    );
-  }
-  return [...lines, ''];
 }
 
 /** Browser WASM speeds of a CT slice's pass, ms: what a slab run's passes would take in the viewer. */
