@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { BenchStore } from '../../cli/src/bench/benchStore';
+import { BenchStore, STORE_VERSION } from '../../cli/src/bench/benchStore';
 import { defaultSettings, SETTING_ROLES, settingsKey } from '../../cli/src/bench/settings';
 import { writePlantedBenchCase } from '../helpers/plantedBenchCase';
 import { runCli as cli } from '../helpers/runCli';
@@ -43,6 +43,16 @@ describe('xai-clip bench --store', () => {
   const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean);
   /** Rows without the overhead, which divides by the bare session timed again in every run. */
   const rowsWithoutOverhead = (bench: any) => bench.rows.map(({ overhead: _, ...row }: any) => row);
+  /** A unit with what the store checks of one, and `figures` over it. */
+  const storedUnit = (figures: object) => ({
+    method: 'occlusion',
+    variant: 'full',
+    passes: 1,
+    otsu: { dice: 0.5 },
+    topGt: { dice: 0.5 },
+    deletionAuc: 0.1,
+    ...figures,
+  });
   const explainedLines = (stderr: string) => stderr.split('\n').filter((line) => / passes, /.test(line));
 
   it('a second run with the same store explains nothing and aggregates the same', async () => {
@@ -51,7 +61,7 @@ describe('xai-clip bench --store', () => {
     expect(first.bench.store).toMatchObject({
       reusedSlices: 0,
       explainedSlices: 2,
-      ignoredLines: { otherSettings: 0, otherModel: 0, malformed: 0 },
+      ignoredLines: { otherSettings: 0, otherModel: 0, otherVersion: 0, malformed: 0 },
     });
     expect(lines(store)).toHaveLength(2);
     const stored = JSON.parse(lines(store)[0]);
@@ -104,9 +114,11 @@ describe('xai-clip bench --store', () => {
         r.insertionAuc,
       ]);
     expect(scores(whole.bench)).toEqual(scores(fresh.bench));
-    expect(whole.bench.comparisons.map((c: any) => c.vsFull)).toEqual(
-      fresh.bench.comparisons.map((c: any) => c.vsFull),
-    );
+    const statistics = (bench: any) => bench.comparisons.map((c: any) => [c.vsFull, c.vsControls, c.gains]);
+    expect(statistics(whole.bench)).toEqual(statistics(fresh.bench));
+    const agreement = (bench: any) =>
+      bench.coarseToFine.map((c: any) => [c.slices, c.coarseToFinePasses, c.agreementTopGtIou]);
+    expect(agreement(whole.bench)).toEqual(agreement(fresh.bench));
     expect(whole.bench.sanity.rows).toEqual(fresh.bench.sanity.rows);
   });
 
@@ -125,6 +137,36 @@ describe('xai-clip bench --store', () => {
     expect(lines(store)).toHaveLength(4); // the other settings' lines are kept
     const otherSweep = await bench(store, '--quiet', '--sweep-batch-sizes', '1,4', '--timing-repeats', '2');
     expect(otherSweep.bench.store).toMatchObject({ reusedSlices: 2, explainedSlices: 0 });
+  });
+
+  it('explains again a line scored by an earlier store version', async () => {
+    const store = path.join(dir, 'version.jsonl');
+    await bench(store, '--quiet');
+    const older = lines(store).map((line) => line.replace(`"version":${STORE_VERSION},`, '"version":0,'));
+    writeFileSync(store, `${older.join('\n')}\n`);
+    const rerun = await bench(store, '--quiet');
+    expect(rerun.bench.store).toMatchObject({
+      reusedSlices: 0,
+      explainedSlices: 2,
+      ignoredLines: { otherSettings: 0, otherModel: 0, otherVersion: 2 },
+    });
+    expect(rerun.bench.notes).toContainEqual(expect.stringMatching(/2 scored by an earlier version/));
+  });
+
+  it('tells apart two cases of one dataset without subjects by their input', () => {
+    const store = BenchStore.open(path.join(dir, 'inputs.jsonl'));
+    const model = { name: 'm', version: '1', sha256: 'a'.repeat(64) };
+    const slice = (input: string) => ({ dataset: 'd', input, organ: 'o', labelValue: 1, slice: 0 });
+    const unit = storedUnit({});
+    store.append(slice('a.nii.gz'), 'key', model, {
+      units: [unit],
+      sanityUnits: [],
+      coarseToFine: [],
+    } as never);
+    const reopened = BenchStore.open(path.join(dir, 'inputs.jsonl'));
+    expect(reopened.take(slice('a.nii.gz'), 'key', model)?.units).toEqual([unit]);
+    expect(reopened.take(slice('b.nii.gz'), 'key', model)).toBeUndefined();
+    expect(reopened.take(slice('a.nii.gz'), 'other key', model)).toBeUndefined();
   });
 
   it('skips a line cut off by an interrupted run, and refuses a store that is a folder', async () => {
@@ -183,7 +225,7 @@ describe('xai-clip bench --store', () => {
     const file = path.join(dir, 'non-finite.jsonl');
     const slice = { dataset: 'd', organ: 'o', labelValue: 1, slice: 0 };
     const model = { name: 'm', version: '1', sha256: 'f'.repeat(64) };
-    const figures = { deletionAuc: NaN, insertionAuc: Infinity, insertionStart: -Infinity, note: 'text' };
+    const figures = storedUnit({ deletionAuc: NaN, insertionAuc: Infinity, insertionStart: -Infinity });
     const results = { units: [figures], sanityUnits: [], coarseToFine: [] } as never;
     BenchStore.open(file).append(slice, 'key', model, results);
     expect(BenchStore.open(file).take(slice, 'key', model)?.units).toEqual([figures]);

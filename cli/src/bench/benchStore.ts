@@ -8,10 +8,19 @@ import { BenchResult, BenchUnit, CoarseToFineComparison, SanityUnit } from './sc
 export interface SliceIdentity {
   dataset: string;
   subject?: string;
+  /** The case's image file or folder name, for cases without a subject (two such cases of one dataset differ by it). */
+  input?: string;
   organ: string;
   labelValue: number;
   slice: number;
 }
+
+/**
+ * The version of what a stored line means: bump it when the scoring of a unit changes (a metric, a
+ * control, the units' fields), so that lines scored the old way are no longer reused. Lines written
+ * before the field existed are version 1.
+ */
+export const STORE_VERSION = 1;
 
 /** What one slice's explanation left for the aggregate: its units, sanity units and coarse-to-fine comparison. */
 export interface SliceResults {
@@ -26,14 +35,17 @@ export interface StoredSlice extends SliceResults {
   /** settingsKey(settings): the settings that change maps or scores. */
   settingsKey: string;
   model: ModelIdentity;
+  /** STORE_VERSION when written (absent: 1). */
+  version?: number;
   writtenAt: string;
 }
 
 const sliceKey = (s: SliceIdentity) =>
-  JSON.stringify([s.dataset, s.subject ?? null, s.organ, s.labelValue, s.slice]);
+  JSON.stringify([s.dataset, s.subject ?? s.input ?? null, s.organ, s.labelValue, s.slice]);
 const modelKey = (m: ModelIdentity) => JSON.stringify([m.name, m.version, m.sha256]);
-const lineKey = (slice: SliceIdentity, settings: string, model: ModelIdentity) =>
-  JSON.stringify([sliceKey(slice), settings, modelKey(model)]);
+const lineKey = (slice: SliceIdentity, settings: string, model: ModelIdentity, version = STORE_VERSION) =>
+  JSON.stringify([sliceKey(slice), settings, modelKey(model), version]);
+const keyOf = (line: StoredSlice) => lineKey(line.slice, line.settingsKey, line.model, line.version ?? 1);
 
 // JSON has no NaN or ±Infinity (it would write null, which sums as 0): the store writes them as
 // strings and reads them back, so a reused unit aggregates as it did when explained.
@@ -58,8 +70,24 @@ function isStoredSlice(value: unknown): value is StoredSlice {
     typeof line.model.version === 'string' &&
     typeof line.model.sha256 === 'string' &&
     Array.isArray(line.units) &&
+    line.units.every(isUnit) &&
     Array.isArray(line.sanityUnits) &&
     Array.isArray(line.coarseToFine)
+  );
+}
+
+/** Whether a stored unit has what the aggregation reads first (a hand-edited or foreign line may not). */
+function isUnit(value: unknown): boolean {
+  const unit = value as Partial<BenchUnit> | null;
+  return (
+    typeof unit === 'object' &&
+    unit !== null &&
+    typeof unit.method === 'string' &&
+    typeof unit.variant === 'string' &&
+    typeof unit.passes === 'number' &&
+    typeof unit.otsu?.dice === 'number' &&
+    typeof unit.topGt?.dice === 'number' &&
+    typeof unit.deletionAuc === 'number'
   );
 }
 
@@ -88,7 +116,7 @@ export class BenchStore {
     private readonly malformedLines: number[],
   ) {
     // A slice stored twice (two parts run at once): the later line counts.
-    for (const line of lines) this.byKey.set(lineKey(line.slice, line.settingsKey, line.model), line);
+    for (const line of lines) this.byKey.set(keyOf(line), line);
   }
 
   /**
@@ -112,6 +140,12 @@ export class BenchStore {
     if (text.length && !text.endsWith('\n')) fs.appendFileSync(file, '\n');
     const { lines, malformed } = BenchStore.parse(text);
     return new BenchStore(file, lines, malformed);
+  }
+
+  /** The lines a run would use, in file order: of a slice stored twice, the later line. */
+  static latest(lines: StoredSlice[]): StoredSlice[] {
+    const last = new Map(lines.map((line) => [keyOf(line), line]));
+    return lines.filter((line) => last.get(keyOf(line)) === line);
   }
 
   /** A store's text as its stored slices, and the (1-based) numbers of the lines that are not one. */
@@ -147,6 +181,7 @@ export class BenchStore {
       settingsKey: settings,
       model,
       ...results,
+      version: STORE_VERSION,
       writtenAt: new Date().toISOString(),
     };
     fs.appendFileSync(this.file, `${JSON.stringify(stored, keepNonFinite)}\n`);
@@ -163,15 +198,23 @@ export class BenchStore {
     const otherSettings = this.lines.filter(
       (line) => known.has(modelKey(line.model)) && line.settingsKey !== settings,
     ).length;
+    const otherVersion = this.lines.filter(
+      (line) =>
+        known.has(modelKey(line.model)) &&
+        line.settingsKey === settings &&
+        (line.version ?? 1) !== STORE_VERSION,
+    ).length;
     const where = shown(this.file);
     const notes = [
       `Store ${where}: ${this.reused.size} slice(s) reused, ${this.explained} explained now and appended. ` +
         (this.reused.size ? 'Timing figures of the reused slices come from the runs that stored them.' : ''),
     ];
-    if (otherSettings + otherModel)
+    const ignored = otherSettings + otherModel + otherVersion;
+    if (ignored)
       notes.push(
-        `Store ${where}: ${otherSettings + otherModel} line(s) ignored: ${otherSettings} made with other settings ` +
-          `(of those that change maps or scores), ${otherModel} with another model (name, version or files).`,
+        `Store ${where}: ${ignored} line(s) ignored: ${otherSettings} made with other settings ` +
+          `(of those that change maps or scores), ${otherModel} with another model (name, version or files), ` +
+          `${otherVersion} scored by an earlier version of the benchmark (store version ≠ ${STORE_VERSION}).`,
       );
     if (this.malformedLines.length)
       notes.push(
@@ -182,7 +225,7 @@ export class BenchStore {
         path: this.file,
         reusedSlices: this.reused.size,
         explainedSlices: this.explained,
-        ignoredLines: { otherSettings, otherModel, malformed: this.malformedLines.length },
+        ignoredLines: { otherSettings, otherModel, otherVersion, malformed: this.malformedLines.length },
       },
       notes: notes.map((note) => note.trim()),
     };

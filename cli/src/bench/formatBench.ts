@@ -59,10 +59,10 @@ function methodDetail(row: BenchRow): string {
 
 /** What a run with `--store` took from its store and what it explained. */
 function storeLine(store: NonNullable<BenchResult['store']>): string {
-  const { otherSettings, otherModel, malformed } = store.ignoredLines;
+  const { otherSettings, otherModel, otherVersion, malformed } = store.ignoredLines;
   return (
     `Store ${store.path}: ${store.reusedSlices} slice(s) reused (their timings from the run that stored them), ` +
-    `${store.explainedSlices} explained now; lines ignored: ${otherSettings} other settings, ${otherModel} other model, ${malformed} malformed.`
+    `${store.explainedSlices} explained now; lines ignored: ${otherSettings} other settings, ${otherModel} other model, ${otherVersion} earlier store version, ${malformed} malformed.`
   );
 }
 
@@ -201,7 +201,7 @@ export function benchMarkdown(result: BenchResult): string {
  */
 export function headlineTable(comparisons: Comparison[]): string[] {
   const lines = [
-    '| dataset | organ | method | slices | passes | Dice top-\\|GT\\| | Dice (Otsu) | deletion AUC ↓ | gains beyond the controls |',
+    '| dataset | organ | method | slices | passes, Σ ROI vs Σ full | Dice top-\\|GT\\| | Dice (Otsu) | deletion AUC ↓ | gains beyond the controls |',
     '|---|---|---|--:|--:|---|---|---|---|',
   ];
   for (const c of comparisons) {

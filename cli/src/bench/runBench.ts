@@ -1,4 +1,5 @@
 import * as os from 'os';
+import * as path from 'path';
 import { resolveOrgan } from '@xai-clip/runtime';
 import { describeLabelValues } from '../labels/describeLabelValues';
 import { labelValueCounts } from '../labels/labelValueCounts';
@@ -118,6 +119,7 @@ export async function runBench(
         const identity: SliceIdentity = {
           dataset: benchCase.dataset,
           subject: benchCase.subject,
+          ...(benchCase.subject ? {} : { input: path.basename(benchCase.input) }),
           organ: organ.organ,
           labelValue: organ.labelValue,
           slice,

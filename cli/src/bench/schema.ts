@@ -270,6 +270,6 @@ export interface BenchResult {
     /** Slices explained in this run (and appended). */
     explainedSlices: number;
     /** Store lines not used: made with other settings, another model, or not readable. */
-    ignoredLines: { otherSettings: number; otherModel: number; malformed: number };
+    ignoredLines: { otherSettings: number; otherModel: number; otherVersion: number; malformed: number };
   };
 }
