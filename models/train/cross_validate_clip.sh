@@ -18,6 +18,7 @@ python=/usr/bin/python3
 work="${WORK:-/tmp/clip-cv}"
 parallel="${PARALLEL:-1}"
 iters="${ITERS:-900}"
+[[ "$parallel" =~ ^[1-9][0-9]*$ ]] || { echo "PARALLEL must be a whole number of folds ≥ 1, got '$parallel'." >&2; exit 2; }
 # Fold 1 = the shipped held-out split (clip_data.HELD_OUT_MR); the other 12 subjects dealt in turn to folds 2-4.
 folds=("3,13,21,33" "1,8,19,31" "2,10,20,32" "5,15,22,34")
 mkdir -p "$work"
@@ -37,7 +38,8 @@ fold() {
     evaluate models/chaos-clip "$run"
     return
   fi
-  if [ -s "$run/training_log.json" ]; then
+  # training_log.json gets onnxParity last, after the export, split.json and the parity check: only then is a fold done.
+  if grep -q '"onnxParity"' "$run/training_log.json" 2>/dev/null; then
     echo "fold $n ($subjects): trained before, kept"
   else
     echo "fold $n ($subjects): training $iters iterations"
@@ -50,13 +52,16 @@ fold() {
   echo "fold $n ($subjects): scored"
 }
 
-pids=()
+# A failed fold stops the run, and the folds still training with it: none is left running on its own.
+trap 'kill $(jobs -rp) 2>/dev/null || true' EXIT
+failed=0
 for n in 1 2 3 4; do
   fold "$n" "${folds[$((n - 1))]}" &
-  pids+=($!)
-  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n; done
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || failed=1; done
+  [ "$failed" = 0 ] || { echo "a fold failed (its log is in $work); stopping." >&2; exit 1; }
 done
-for pid in "${pids[@]}"; do wait "$pid"; done
+while [ -n "$(jobs -rp)" ]; do wait -n || failed=1; done
+[ "$failed" = 0 ] || { echo "a fold failed (its log is in $work)." >&2; exit 1; }
 "$python" models/train/summarise_cross_validation.py --work "$work" --iters "$iters" \
   --folds "${folds[@]}" --out models/chaos-clip/cross_validation.json
 node_modules/.bin/prettier --write --log-level warn models/chaos-clip/cross_validation.json

@@ -63,6 +63,12 @@ def main():
         if sorted(report['mrSubjects']) != subjects:
             raise SystemExit(f'{path} scored MR subjects {report["mrSubjects"]}, not fold {n}\'s {subjects}: '
                              'that fold\'s model was trained on another split; delete the fold folder and rerun.')
+        trained = os.path.join(report['model'], 'training_log.json')
+        with open(trained) as f:
+            iters = json.load(f)['args']['iters']
+        if iters != args.iters:
+            raise SystemExit(f'fold {n}\'s model ({trained}) trained {iters} iterations, not --iters {args.iters}: '
+                             'delete that fold\'s folder (or pass its --iters) and rerun.')
         reports.append(report)
     every = sorted(s for f in folds for s in f)
     if len(set(every)) != len(every):
@@ -93,10 +99,12 @@ def main():
             subjects = [subject_of(r['source']) for r in results]
             entry = row(results)
             entry['coverageInterval95'] = cluster_interval([r['coverage'] for r in results], subjects, rng)
-            entry['perFold'] = {str(n): row([r for m, r in pairs if m == n]) for n in range(1, len(folds) + 1)}
+            entry['perFold'] = {str(n): row([r for m, r in pairs if m == n])
+                                for n in sorted({m for m, _ in pairs})}
             entry['perSubjectCoverage'] = {
                 str(s): round(float(np.mean([r['coverage'] for r in results if subject_of(r['source']) == s])), 4)
                 for s in sorted(set(subjects))}
+            entry['perSubjectSlices'] = {str(s): subjects.count(s) for s in sorted(set(subjects))}
             table[f'MR {organ}'] = entry
         for organ, by_fold in ct.items():
             table[f'CT {organ} (one patient, same slices every fold)'] = {
