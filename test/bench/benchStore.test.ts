@@ -101,7 +101,12 @@ describe('xai-clip bench --store', () => {
     expect(whole.stderr).toMatch(new RegExp(`slice ${partSlice}: reused from the store`));
     expect(explainedLines(whole.stderr).some((line) => line.includes(`slice ${partSlice} `))).toBe(false);
     // The aggregate is that of the three slices explained in one run (timings aside).
-    const fresh = await bench(undefined, '--quiet', '--slices-per-organ', '3');
+    // Asked for 4 of the 3 slices: all 3 are taken, and the notes say the row rests on fewer.
+    const fresh = await bench(undefined, '--quiet', '--slices-per-organ', '4');
+    expect(fresh.bench.notes).toContainEqual(
+      'planted organ: 3 slices where 4 were asked for: of the 3 candidate slices, 3 show the predicted organ at half its largest area or more.',
+    );
+    expect(whole.bench.notes.join('\n')).not.toMatch(/were asked for/);
     const scores = (bench: any) =>
       bench.rows.map((r: any) => [
         r.method,

@@ -86,17 +86,25 @@ export async function runBench(
         continue;
       }
       const { classIndex } = resolveOrgan(model.loaded.manifest, organ.organ);
+      const requested = benchCase.slicesPerOrgan ?? settings.slicesPerOrgan;
       const slices =
         organ.slices ??
         pickSlices(
           areas.map((area) => area[classIndex]),
           pool,
-          benchCase.slicesPerOrgan ?? settings.slicesPerOrgan,
+          requested,
           settings.seed,
         );
       if (slices.length === 0) {
         notes.push(`${where}: the model predicts no ${organ.organ} on any candidate slice; skipped.`);
         continue;
+      }
+      // Fewer eligible slices than asked for changes what the row's interval rests on: say so.
+      if (!organ.slices && slices.length < requested) {
+        notes.push(
+          `${where} ${organ.organ}: ${slices.length} slices where ${requested} were asked for: of the ${pool.length} ` +
+            `candidate slices, ${slices.length} show the predicted organ at half its largest area or more.`,
+        );
       }
       for (const slice of slices) {
         sweep ??= {
