@@ -1,5 +1,7 @@
 import { bootstrapInterval } from '../../cli/src/bench/stats/bootstrapInterval';
 import { normalCdf } from '../../cli/src/bench/stats/normalCdf';
+import { headlineTable } from '../../cli/src/bench/formatBench';
+import { Comparison } from '../../cli/src/bench/schema';
 import { pairedComparison } from '../../cli/src/bench/stats/pairedComparison';
 import { verdictOf } from '../../cli/src/bench/stats/verdictOf';
 import { wilcoxonSignedRank } from '../../cli/src/bench/stats/wilcoxonSignedRank';
@@ -58,5 +60,28 @@ describe('benchmark statistics', () => {
     expect(c.low).toBeGreaterThan(0.08);
     expect(c.high).toBeLessThan(0.12);
     expect(c.p).toBeLessThan(0.01);
+  });
+
+  it('keeps a tiny difference that excludes 0 readable: two significant digits, exponent form in the tables', () => {
+    // ROI occlusion's deletion AUC on the CT liver: a consistent loss of under 1e-6 per slice.
+    const tiny = pairedComparison([3.7e-6, 2.6e-7, 1.6e-7, 5.5e-7, 2.9e-6, 6.2e-7, 1.7e-7, 1.7e-7], false, 0);
+    expect(tiny.verdict).toBe('loss');
+    expect(tiny.low).toBeGreaterThan(0); // not rounded to 0 beside its verdict
+    expect(tiny.mean).toBe(Number(tiny.mean.toPrecision(2)));
+    const tie = pairedComparison([0.01, -0.01, 0.02, -0.02], true, 0);
+    const row = (deletionAuc: typeof tiny) =>
+      headlineTable([
+        {
+          dataset: 'd',
+          organ: 'o',
+          method: 'occlusion',
+          passesChange: -0.5,
+          gains: [],
+          vsFull: { topGtDice: tie, otsuDice: tie, deletionAuc },
+        } as unknown as Comparison,
+      ])[2];
+    expect(row(tiny)).toMatch(/\| \+1\.1e−6 \[\+\d\.\de−7, \+\d\.\de−6\] loss \(p 0\.0\d\d\) \| none \|$/);
+    // A tie keeps 3 decimals, whatever its size.
+    expect(row(tie)).toContain('| +0.000 [−0.015, +0.015] tie');
   });
 });

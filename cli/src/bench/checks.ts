@@ -9,7 +9,7 @@ import {
   SweepPoint,
 } from './schema';
 import { pairedComparison, PairedComparison } from './stats/pairedComparison';
-import { withInterval } from './numbers';
+import { signedWithInterval, withInterval } from './numbers';
 
 /** The figures a check reads, with the dataset and organ (or the part of the run) they are about. */
 interface Subject<T> {
@@ -163,7 +163,7 @@ export const CHECKS: CheckSpec<unknown>[] = [
     detail: ({ roi, full, comparison }) =>
       `${roi.deletionAuc.toFixed(4)} vs ${full.deletionAuc.toFixed(4)} (lower is better)` +
       (comparison
-        ? `; ROI − full ${withInterval(comparison.vsFull.deletionAuc)}, ${comparison.vsFull.deletionAuc.verdict}`
+        ? `; ROI − full ${signedWithInterval(comparison.vsFull.deletionAuc)}, ${comparison.vsFull.deletionAuc.verdict}`
         : ''),
   }),
   spec<Separation>({

@@ -7,17 +7,15 @@ import {
   SanityRow,
   SlabComparison,
 } from './schema';
-import { fixed, withInterval } from './numbers';
+import { fixed, signed, signedWithInterval, withInterval } from './numbers';
 import { PairedComparison } from './stats/pairedComparison';
 
 const num = fixed;
 const pct = (value: number) =>
   Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} %` : '–';
-const signed = (value: number, digits = 3) =>
-  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}` : '–';
 const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
 const difference = (c: PairedComparison) =>
-  `${withInterval(c, (v) => signed(v))} ${c.verdict}${c.p === null ? '' : ` (p ${num(c.p, 3)})`}`;
+  `${signedWithInterval(c)} ${c.verdict}${c.p === null ? '' : ` (p ${num(c.p, 3)})`}`;
 /** A dataset as the tables name it, with its subject count where cases name subjects (the CT rows are one patient). */
 const datasetLabel = ({ dataset, subjects }: { dataset: string; subjects: string[] }) =>
   subjects.length
