@@ -158,6 +158,27 @@ describe('xai-clip bench --store', () => {
     expect(rerun.bench.notes).toContainEqual(expect.stringMatching(/2 scored by an earlier version/));
   });
 
+  it("leaves another part's lines alone: a line of a dataset the run does not cover is not counted as ignored", async () => {
+    const store = path.join(dir, 'parts-of-datasets.jsonl');
+    await bench(store, '--quiet');
+    // The same slices as another dataset's part of the benchmark, made with another model.
+    const otherPart = lines(store).map((line) =>
+      line
+        .replace('"dataset":"planted"', '"dataset":"other"')
+        .replace(/"sha256":"[0-9a-f]+"/, `"sha256":"${'b'.repeat(64)}"`),
+    );
+    writeFileSync(store, `${[...lines(store), ...otherPart].join('\n')}\n`);
+    const rerun = await bench(store, '--quiet');
+    expect(rerun.bench.store).toMatchObject({
+      reusedSlices: 2,
+      explainedSlices: 0,
+      ignoredLines: { otherSettings: 0, otherModel: 0, otherVersion: 0, malformed: 0 },
+    });
+    expect(rerun.bench.notes).toContainEqual(
+      expect.stringMatching(/2 line\(s\) of other datasets left alone\.$/),
+    );
+  });
+
   it('tells apart two cases of one dataset without subjects by their input', () => {
     const store = BenchStore.open(path.join(dir, 'inputs.jsonl'));
     const model = { name: 'm', version: '1', sha256: 'a'.repeat(64) };

@@ -188,17 +188,23 @@ export class BenchStore {
     this.explained += 1;
   }
 
-  /** What the run took from the store, and notes on the lines it did not use (the run's models and settings key). */
+  /**
+   * What the run took from the store, and notes on the lines it did not use (the run's models,
+   * settings key and datasets). Lines of datasets the run does not cover (another part of the
+   * benchmark) are left alone, not counted as ignored.
+   */
   summary(
     settings: string,
     models: ModelIdentity[],
+    datasets: Set<string>,
   ): { store: NonNullable<BenchResult['store']>; notes: string[] } {
     const known = new Set(models.map(modelKey));
-    const otherModel = this.lines.filter((line) => !known.has(modelKey(line.model))).length;
-    const otherSettings = this.lines.filter(
+    const lines = this.lines.filter((line) => datasets.has(line.slice.dataset));
+    const otherModel = lines.filter((line) => !known.has(modelKey(line.model))).length;
+    const otherSettings = lines.filter(
       (line) => known.has(modelKey(line.model)) && line.settingsKey !== settings,
     ).length;
-    const otherVersion = this.lines.filter(
+    const otherVersion = lines.filter(
       (line) =>
         known.has(modelKey(line.model)) &&
         line.settingsKey === settings &&
@@ -207,7 +213,12 @@ export class BenchStore {
     const where = shown(this.file);
     const notes = [
       `Store ${where}: ${this.reused.size} slice(s) reused, ${this.explained} explained now and appended. ` +
-        (this.reused.size ? 'Timing figures of the reused slices come from the runs that stored them.' : ''),
+        (this.reused.size
+          ? 'Timing figures of the reused slices come from the runs that stored them. '
+          : '') +
+        (lines.length < this.lines.length
+          ? `${this.lines.length - lines.length} line(s) of other datasets left alone.`
+          : ''),
     ];
     const ignored = otherSettings + otherModel + otherVersion;
     if (ignored)

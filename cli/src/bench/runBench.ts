@@ -168,6 +168,7 @@ export async function runBench(
   const stored = store?.summary(
     key,
     [...models.values()].map((m) => m.identity),
+    new Set(cases.map((c) => c.dataset)),
   );
   notes.push(...(stored?.notes ?? []));
   const manifestOf = new Map(cases.map((c) => [c.dataset, c.model]));
