@@ -4,6 +4,7 @@ import { comparisonsOf, rowsOf } from '../../cli/src/bench/aggregate';
 import { BenchStore } from '../../cli/src/bench/benchStore';
 import { headlineTable, sanityTable } from '../../cli/src/bench/formatBench';
 import { loadInstrumentedModel } from '../../cli/src/bench/instrumentedModel';
+import { signedPercent } from '../../cli/src/bench/numbers';
 import { BUNDLED_MODELS } from '../../cli/src/bench/repoPaths';
 import { sanityRowsOf } from '../../cli/src/bench/sanityRows';
 import { defaultSettings, settingsKey } from '../../cli/src/bench/settings';
@@ -77,7 +78,6 @@ describe('the full benchmark in the README', () => {
   });
 
   it("quotes the findings' relative changes and LIME's held-out R² as the stored slices give them", () => {
-    const pct = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} %`;
     const comparison = (dataset: string, organ: string, method: string) =>
       comparisons.find((c) => c.dataset === dataset && c.organ === organ && c.method === method)!;
     const [ctRise, ctLime] = [
@@ -87,10 +87,12 @@ describe('the full benchmark in the README', () => {
     // The README's prose, its line breaks as spaces.
     const prose = readme.replace(/\s+/g, ' ');
     expect(prose).toContain(
-      `relative Otsu Dice ${pct(ctRise.diceChange)} and ${pct(ctLime.diceChange)}, IoU ${pct(ctRise.iouChange)} and ${pct(ctLime.iouChange)}`,
+      `relative Otsu Dice ${signedPercent(ctRise.diceChange)} and ${signedPercent(ctLime.diceChange)}, IoU ${signedPercent(ctRise.iouChange)} and ${signedPercent(ctLime.iouChange)}`,
     );
     const mrRise = comparison('chaos-mr', 'liver', 'rise');
-    expect(prose).toContain(`${pct(mrRise.diceChange)} Otsu Dice and ${pct(mrRise.iouChange)} IoU`);
+    expect(prose).toContain(
+      `${signedPercent(mrRise.diceChange)} Otsu Dice and ${signedPercent(mrRise.iouChange)} IoU`,
+    );
     const r2 = (dataset: string, organ: string, variant: string) =>
       rows
         .find(

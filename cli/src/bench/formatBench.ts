@@ -7,12 +7,11 @@ import {
   SanityRow,
   SlabComparison,
 } from './schema';
-import { fixed, signed, signedWithInterval, withInterval } from './numbers';
+import { fixed, signed, signedPercent, signedWithInterval, withInterval } from './numbers';
 import { PairedComparison } from './stats/pairedComparison';
 
 const num = fixed;
-const pct = (value: number) =>
-  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} %` : '–';
+const pct = signedPercent;
 const seconds = (ms: number) => (ms / 1000).toFixed(ms < 10000 ? 2 : 1);
 const difference = (c: PairedComparison) =>
   `${signedWithInterval(c)} ${c.verdict}${c.p === null ? '' : ` (p ${num(c.p, 3)})`}`;

@@ -25,6 +25,10 @@ export const withInterval = (i: Interval, format: (value: number) => string = (v
 export const signed = (value: number, digits = 3): string =>
   Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(digits)}` : '–';
 
+/** A relative change in percent with its sign: "+19.7 %", "−50.6 %" ("–" for a missing one). */
+export const signedPercent = (value: number): string =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(100 * value).toFixed(1)} %` : '–';
+
 /** A figure too small for 3 decimals, in exponent form: "+6.4e−7". */
 const signedSmall = (value: number) =>
   `${value >= 0 ? '+' : '−'}${Math.abs(value).toExponential(1).replace('-', '−').replace('e+0', '')}`;
